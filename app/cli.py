@@ -1,0 +1,368 @@
+"""The ``soc-workbench`` command: the window by default, subcommands for headless work.
+
+Grammar: ``soc-workbench [--data-dir DIR] COMMAND [SUBCOMMAND] [options]``;
+``--data-dir`` is also accepted after the command or subcommand. ``--json``
+prints machine-readable output. Exit 0 on success, 1 when the data or a file
+refuses the request (with one line on stderr and nothing written), 2 when the
+command line cannot be parsed.
+"""
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from app import __version__
+
+if TYPE_CHECKING:
+    from app.services.workspace import Workspace
+
+PROG = "soc-workbench"
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CommandError(Exception):
+    """A refusal to report on stderr with exit status 1."""
+
+
+def _day(text: str) -> date:
+    from app.domain.periods import parse_day
+
+    try:
+        return parse_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _choices(enum_name: str) -> list[str]:
+    from app.domain import vocab
+
+    return [member.value for member in getattr(vocab, enum_name)]
+
+
+def _emit(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
+    """Aligned plain-text columns; the last column is never padded."""
+    if not rows:
+        return
+    widths = [max(len(headers[i]), *(len(row[i]) for row in rows)) for i in range(len(headers) - 1)]
+    for line in (headers, *rows):
+        cells = [cell.ljust(width) for cell, width in zip(line[:-1], widths, strict=True)]
+        sys.stdout.write("  ".join([*cells, line[-1]]).rstrip() + "\n")
+
+
+def _workspace(args: argparse.Namespace) -> "Workspace":
+    from app.services.workspace import open_workspace
+
+    return open_workspace(args.data_dir)
+
+
+def _engagement_id(workspace: "Workspace", key: str) -> int:
+    from app.services.engagements import find_engagement
+
+    engagement = find_engagement(workspace, key)
+    assert engagement.id is not None
+    return engagement.id
+
+
+# --- criteria -------------------------------------------------------------------------------
+
+
+def cmd_criteria(args: argparse.Namespace) -> int:
+    from app.domain.catalog import load_catalog
+    from app.domain.vocab import canonical_category
+
+    catalog = load_catalog()
+    criteria = catalog.criteria
+    if args.category:
+        try:
+            category = canonical_category(args.category)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        criteria = catalog.in_category(category)
+    if args.json:
+        _emit(
+            [
+                {
+                    "id": c.id,
+                    "category": c.category,
+                    "group": c.group,
+                    "coso_principle": c.coso_principle,
+                    "title": c.title,
+                    "about": c.about,
+                }
+                for c in criteria
+            ]
+        )
+    else:
+        _table([(c.id, c.category, c.title) for c in criteria], ("ID", "Category", "Title"))
+    return 0
+
+
+# --- engagement ------------------------------------------------------------------------------
+
+
+def cmd_engagement_create(args: argparse.Namespace) -> int:
+    from app.services.engagements import create_engagement, engagement_as_dict
+
+    engagement = create_engagement(
+        _workspace(args),
+        name=args.name,
+        company=args.company or "",
+        period_start=args.period_start,
+        period_end=args.period_end,
+        as_of_date=args.as_of,
+        auditor_firm=args.auditor or "",
+    )
+    if args.json:
+        _emit(engagement_as_dict(engagement))
+    else:
+        sys.stdout.write(f"Created engagement {engagement.id}: {engagement.name}\n")
+    return 0
+
+
+def cmd_engagement_list(args: argparse.Namespace) -> int:
+    from app.domain.periods import describe_scope
+    from app.services.engagements import engagement_as_dict, list_engagements
+
+    engagements = list_engagements(_workspace(args))
+    if args.json:
+        _emit([engagement_as_dict(e) for e in engagements])
+    elif not engagements:
+        sys.stdout.write("No engagements yet; create one with: soc-workbench engagement create --name NAME\n")
+    else:
+        _table(
+            [
+                (
+                    str(e.id),
+                    e.name,
+                    e.company,
+                    describe_scope(e.report_kinds, e.report_type, e.period_start, e.period_end, e.as_of_date),
+                )
+                for e in engagements
+            ],
+            ("ID", "Name", "Company", "Scope"),
+        )
+    return 0
+
+
+def cmd_engagement_show(args: argparse.Namespace) -> int:
+    from app.domain.periods import describe_scope
+    from app.services.engagements import engagement_as_dict, engagement_counts, find_engagement
+
+    workspace = _workspace(args)
+    engagement = find_engagement(workspace, args.engagement)
+    assert engagement.id is not None
+    values = engagement_as_dict(engagement) | engagement_counts(workspace, engagement.id)
+    if args.json:
+        _emit(values)
+        return 0
+    scope = describe_scope(
+        engagement.report_kinds,
+        engagement.report_type,
+        engagement.period_start,
+        engagement.period_end,
+        engagement.as_of_date,
+    )
+    lines = [
+        ("Engagement", f"{engagement.id}: {engagement.name}"),
+        ("Company", engagement.company),
+        ("System", engagement.system_name),
+        ("Scope", scope),
+        ("Categories", ", ".join(engagement.categories)),
+        ("Auditor", engagement.auditor_firm),
+        ("Controls", str(values["controls"])),
+        ("Evidence", str(values["evidence"])),
+    ]
+    for label, value in lines:
+        sys.stdout.write(f"{label + ':':<12} {value}\n")
+    return 0
+
+
+def cmd_engagement_rename(args: argparse.Namespace) -> int:
+    from app.services.engagements import rename_engagement
+
+    workspace = _workspace(args)
+    engagement = rename_engagement(workspace, _engagement_id(workspace, args.engagement), args.new_name)
+    sys.stdout.write(f"Renamed engagement {engagement.id} to {engagement.name}\n")
+    return 0
+
+
+def cmd_engagement_delete(args: argparse.Namespace) -> int:
+    from app.services.engagements import delete_engagement, engagement_counts, find_engagement
+
+    workspace = _workspace(args)
+    engagement = find_engagement(workspace, args.engagement)
+    assert engagement.id is not None
+    counts = engagement_counts(workspace, engagement.id)
+    if not args.yes:
+        raise CommandError(
+            f"deleting {engagement.name!r} removes its {counts['controls']} controls and "
+            f"{counts['evidence']} evidence records; add --yes to confirm"
+        )
+    delete_engagement(workspace, engagement.id)
+    sys.stdout.write(f"Deleted engagement {engagement.name}\n")
+    return 0
+
+
+# --- controls --------------------------------------------------------------------------------
+
+
+def cmd_controls_add(args: argparse.Namespace) -> int:
+    from app.services.controls import add_control
+
+    workspace = _workspace(args)
+    fields = {
+        name: getattr(args, name)
+        for name in ("description", "owner", "frequency", "nature", "control_type", "status")
+        if getattr(args, name) is not None
+    }
+    if args.key:
+        fields["is_key"] = True
+    row = add_control(
+        workspace,
+        engagement_id=_engagement_id(workspace, args.engagement),
+        ref=args.ref,
+        title=args.title,
+        criteria=args.criteria or "",
+        **fields,
+    )
+    if args.json:
+        _emit(row.as_dict())
+    else:
+        sys.stdout.write(f"Added control {row.ref}: {row.title}\n")
+    return 0
+
+
+def cmd_controls_list(args: argparse.Namespace) -> int:
+    from app.services.controls import list_controls
+
+    workspace = _workspace(args)
+    rows = list_controls(
+        workspace, engagement_id=_engagement_id(workspace, args.engagement), category=args.category
+    )
+    if args.json:
+        _emit([row.as_dict() for row in rows])
+    elif not rows:
+        sys.stdout.write("No controls.\n")
+    else:
+        _table(
+            [(r.ref, r.text("status"), r.owner, r.text("criteria"), r.title) for r in rows],
+            ("Ref", "Status", "Owner", "Criteria", "Title"),
+        )
+    return 0
+
+
+# --- the window ------------------------------------------------------------------------------
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from app.ui.application import run
+
+    return run(args.data_dir, smoke_test=args.smoke_test)
+
+
+# --- parser ----------------------------------------------------------------------------------
+
+
+def _common(parser: argparse.ArgumentParser, *, json_output: bool = False) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="workspace folder (default: $SOC_WORKBENCH_DATA_DIR or the user data folder)",
+    )
+    if json_output:
+        parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _group(subparsers: Any, name: str, help_text: str) -> Any:
+    parser = subparsers.add_parser(name, help=help_text, description=help_text)
+    _common(parser)
+    return parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
+
+
+def _command(
+    subparsers: Any, name: str, help_text: str, handler: Handler, *, json_output: bool = False
+) -> Any:
+    parser = subparsers.add_parser(name, help=help_text, description=help_text)
+    _common(parser, json_output=json_output)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="SOC Workbench: prepare a small company for its SOC 1 and SOC 2 audits. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", default=None, help="workspace folder")
+    parser.add_argument(
+        "--smoke-test", action="store_true", help="open the main window, render it once and exit"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    criteria = _command(
+        commands, "criteria", "list the Trust Services Criteria", cmd_criteria, json_output=True
+    )
+    criteria.add_argument("--category", metavar="NAME", help="only this category (e.g. Security)")
+
+    engagement = _group(commands, "engagement", "create, list, show, rename and delete engagements")
+    create = _command(engagement, "create", "create an engagement", cmd_engagement_create, json_output=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--company")
+    create.add_argument("--period-start", type=_day, metavar="YYYY-MM-DD")
+    create.add_argument("--period-end", type=_day, metavar="YYYY-MM-DD")
+    create.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="as-of date of a Type 1")
+    create.add_argument("--auditor", metavar="FIRM", help="the CPA firm")
+    _command(engagement, "list", "list engagements", cmd_engagement_list, json_output=True)
+    show = _command(engagement, "show", "show one engagement", cmd_engagement_show, json_output=True)
+    show.add_argument("engagement", metavar="ENG", help="engagement id or exact name")
+    rename = _command(engagement, "rename", "rename an engagement", cmd_engagement_rename)
+    rename.add_argument("engagement", metavar="ENG")
+    rename.add_argument("new_name", metavar="NEW_NAME")
+    remove = _command(engagement, "delete", "delete an engagement and all it holds", cmd_engagement_delete)
+    remove.add_argument("engagement", metavar="ENG")
+    remove.add_argument("--yes", action="store_true", help="confirm the deletion")
+
+    controls = _group(commands, "controls", "work on an engagement's control matrix")
+    add = _command(controls, "add", "add a control", cmd_controls_add, json_output=True)
+    add.add_argument("--engagement", required=True, metavar="ENG")
+    add.add_argument("--ref", required=True)
+    add.add_argument("--title", required=True)
+    add.add_argument("--description")
+    add.add_argument("--criteria", metavar="IDS", help="comma-separated criterion IDs, e.g. CC6.1,CC6.2")
+    add.add_argument("--owner")
+    add.add_argument("--frequency", choices=_choices("Frequency"))
+    add.add_argument("--nature", choices=_choices("Nature"))
+    add.add_argument("--type", dest="control_type", choices=_choices("ControlType"))
+    add.add_argument("--status", choices=_choices("Status"))
+    add.add_argument("--key", action="store_true", help="mark as a key control")
+    listing = _command(controls, "list", "list controls", cmd_controls_list, json_output=True)
+    listing.add_argument("--engagement", required=True, metavar="ENG")
+    listing.add_argument("--category", metavar="NAME", help="only controls mapped to this category")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return run_gui(args)
+    from app.services.errors import WorkbenchError
+
+    try:
+        return int(args.handler(args))
+    except (WorkbenchError, CommandError) as error:
+        sys.stderr.write(f"{PROG}: {error}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted; nothing further was written\n")
+        return 1

@@ -1,0 +1,68 @@
+"""Writing and reading the append-only change log."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.db.models import ChangeLog, utcnow
+
+
+def as_text(value: Any) -> str | None:
+    """How a value is written into the change log."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def record_change(
+    session: Session,
+    *,
+    engagement_id: int | None,
+    entity: str,
+    entity_id: int | None,
+    entity_ref: str,
+    field: str,
+    old: Any = None,
+    new: Any = None,
+    at: datetime | None = None,
+) -> None:
+    """Add one change-log row to *session* (committed with the change it describes)."""
+    session.add(
+        ChangeLog(
+            at=at or utcnow(),
+            engagement_id=engagement_id,
+            entity=entity,
+            entity_id=entity_id,
+            entity_ref=entity_ref,
+            field=field,
+            old_value=as_text(old),
+            new_value=as_text(new),
+        )
+    )
+
+
+def changes_for(session: Session, *, engagement_id: int, limit: int | None = None) -> Sequence[ChangeLog]:
+    """The engagement's changes, newest first."""
+    statement = (
+        select(ChangeLog).where(ChangeLog.engagement_id == engagement_id).order_by(col(ChangeLog.id).desc())
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return session.exec(statement).all()
+
+
+def last_change_at(session: Session, *, engagement_id: int) -> datetime | None:
+    """When the engagement's data last changed."""
+    return session.exec(select(func.max(ChangeLog.at)).where(ChangeLog.engagement_id == engagement_id)).one()

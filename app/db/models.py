@@ -1,0 +1,220 @@
+"""The workspace database's tables.
+
+Vocabulary columns hold the values of :mod:`app.domain.vocab`; list-valued
+columns (report kinds, categories) hold JSON arrays. Times are UTC.
+"""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _cascade(target: str, *, primary_key: bool = False, nullable: bool = False) -> Any:
+    return Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey(target, ondelete="CASCADE"),
+            primary_key=primary_key,
+            nullable=nullable,
+            index=not primary_key,
+        ),
+    )
+
+
+class Engagement(SQLModel, table=True):
+    """One company's audit preparation: its scope, period and everything below it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    company: str = ""
+    system_name: str = ""
+    system_description: str = ""
+    business_type: str = ""
+    report_kinds: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    report_type: str | None = None
+    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    framework: str = "tsc-2017"
+    period_start: date | None = None
+    period_end: date | None = None
+    as_of_date: date | None = None
+    auditor_firm: str = ""
+    scoping_answers: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    scoping_recommendation: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    scoping_overrides: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Criterion(SQLModel, table=True):
+    """A criterion of a framework's catalog (the texts stay in the shipped catalog)."""
+
+    __table_args__ = (UniqueConstraint("framework", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    framework: str
+    ref: str
+    category: str
+    group_name: str
+    title: str
+    sort_order: int
+
+
+class Control(SQLModel, table=True):
+    """A control of an engagement's matrix."""
+
+    __table_args__ = (UniqueConstraint("engagement_id", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    ref: str
+    title: str
+    description: str = ""
+    owner: str = ""
+    frequency: str | None = None
+    nature: str | None = None
+    control_type: str | None = None
+    is_key: bool = False
+    status: str = "not-started"
+    systems: str = ""
+    expected_evidence: str = ""
+    test_procedure: str = ""
+    population_source: str = ""
+    gap: str = ""
+    remediation_owner: str = ""
+    remediation_due: date | None = None
+    exceptions: str = ""
+    management_response: str = ""
+    dependency: str = ""
+    notes: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ControlCriterion(SQLModel, table=True):
+    """A control mapped to a criterion (any criterion of the catalog)."""
+
+    __tablename__ = "control_criterion"
+
+    control_id: int | None = _cascade("control.id", primary_key=True)
+    criterion_id: int | None = _cascade("criterion.id", primary_key=True)
+
+
+class ControlObjective(SQLModel, table=True):
+    """A SOC 1 control objective defined by management."""
+
+    __tablename__ = "control_objective"
+    __table_args__ = (UniqueConstraint("engagement_id", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    ref: str
+    kind: str = "business"
+    title: str
+    description: str = ""
+    sort_order: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ObjectiveControl(SQLModel, table=True):
+    """A control that addresses a SOC 1 control objective."""
+
+    __tablename__ = "objective_control"
+
+    objective_id: int | None = _cascade("control_objective.id", primary_key=True)
+    control_id: int | None = _cascade("control.id", primary_key=True)
+
+
+class Cuec(SQLModel, table=True):
+    """A complementary user entity control: what customers are assumed to do."""
+
+    __table_args__ = (UniqueConstraint("engagement_id", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    ref: str
+    description: str
+    related_criteria: str = ""
+    notes: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SubserviceOrg(SQLModel, table=True):
+    """A subservice organization (e.g. the cloud provider), carved out or inclusive."""
+
+    __tablename__ = "subservice_org"
+    __table_args__ = (UniqueConstraint("engagement_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    name: str
+    services: str = ""
+    method: str = "carve-out"
+    csocs: str = ""
+    monitoring: str = ""
+    notes: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Evidence(SQLModel, table=True):
+    """A piece of evidence: a stored file (by SHA-256) and what it shows."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    title: str
+    file_name: str
+    size: int
+    sha256: str = Field(index=True)
+    media_type: str = "application/octet-stream"
+    collected_on: date | None = None
+    covers_from: date | None = None
+    covers_to: date | None = None
+    as_of: date | None = None
+    source_system: str = ""
+    notes: str = ""
+    added_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EvidenceControl(SQLModel, table=True):
+    """Evidence linked to a control."""
+
+    __tablename__ = "evidence_control"
+
+    evidence_id: int | None = _cascade("evidence.id", primary_key=True)
+    control_id: int | None = _cascade("control.id", primary_key=True)
+
+
+class ChangeLog(SQLModel, table=True):
+    """One recorded change; rows are never updated or deleted (triggers enforce it)."""
+
+    __tablename__ = "change_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    engagement_id: int | None = Field(default=None, index=True)
+    entity: str
+    entity_id: int | None = None
+    entity_ref: str = ""
+    field: str
+    old_value: str | None = None
+    new_value: str | None = None

@@ -1,0 +1,147 @@
+"""What a control of the matrix holds: its fields, declared once.
+
+The matrix columns, the CLI options, the workbook columns and the import all
+read this table, so a field is added in one place.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, Literal
+
+from app.domain.periods import parse_day
+from app.domain.vocab import ControlType, Frequency, Nature, Status, label, parse_choice
+
+FieldKind = Literal["text", "long", "choice", "bool", "date", "criteria"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of a control: attribute name, column header and kind of value."""
+
+    name: str
+    label: str
+    kind: FieldKind
+    choices: type[StrEnum] | None = None
+
+
+CONTROL_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("ref", "Ref", "text"),
+    FieldSpec("title", "Title", "text"),
+    FieldSpec("description", "Description", "long"),
+    FieldSpec("criteria", "Criteria", "criteria"),
+    FieldSpec("owner", "Owner", "text"),
+    FieldSpec("frequency", "Frequency", "choice", Frequency),
+    FieldSpec("nature", "Nature", "choice", Nature),
+    FieldSpec("control_type", "Type", "choice", ControlType),
+    FieldSpec("is_key", "Key", "bool"),
+    FieldSpec("systems", "Systems", "text"),
+    FieldSpec("expected_evidence", "Expected evidence", "long"),
+    FieldSpec("test_procedure", "Test procedure", "long"),
+    FieldSpec("population_source", "Population source", "text"),
+    FieldSpec("status", "Status", "choice", Status),
+    FieldSpec("gap", "Gap", "long"),
+    FieldSpec("remediation_owner", "Remediation owner", "text"),
+    FieldSpec("remediation_due", "Remediation due", "date"),
+    FieldSpec("exceptions", "Exceptions found", "long"),
+    FieldSpec("management_response", "Management response", "long"),
+    FieldSpec("dependency", "CUEC / subservice dependency", "text"),
+    FieldSpec("notes", "Notes", "long"),
+)
+FIELDS_BY_NAME = {spec.name: spec for spec in CONTROL_FIELDS}
+TEXT_FIELDS = tuple(spec.name for spec in CONTROL_FIELDS if spec.kind in ("text", "long"))
+MAX_REF_LENGTH = 40
+
+TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x", "key"})
+FALSE_WORDS = frozenset({"no", "n", "false", "0", ""})
+
+
+def field_spec(name: str) -> FieldSpec:
+    try:
+        return FIELDS_BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"a control has no field {name!r}") from None
+
+
+def clean_ref(ref: str) -> str:
+    """A control reference as stored: trimmed, no inner whitespace runs, not empty."""
+    cleaned = " ".join(str(ref).split())
+    if not cleaned:
+        raise ValueError("a control needs a ref")
+    if len(cleaned) > MAX_REF_LENGTH:
+        raise ValueError(f"the ref {cleaned!r} is longer than {MAX_REF_LENGTH} characters")
+    return cleaned
+
+
+def split_criteria(text: str) -> list[str]:
+    """``"CC6.1, cc6.2;CC6.3"`` -> ``["CC6.1", "CC6.2", "CC6.3"]`` (upper case, de-duplicated)."""
+    seen: list[str] = []
+    for part in text.replace(";", ",").replace("\n", ",").split(","):
+        item = part.strip().upper()
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+def coerce_value(name: str, value: Any) -> Any:
+    """A field's value from user input (text or an already typed value).
+
+    Raises ``ValueError`` with a message naming the field when it does not fit.
+    """
+    spec = field_spec(name)
+    if spec.kind == "criteria":
+        return split_criteria(value) if isinstance(value, str) else [str(v).upper() for v in value]
+    if spec.kind == "bool":
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().casefold()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError(f"{spec.label}: {value!r} is not yes or no")
+    if spec.kind == "date":
+        if value is None or isinstance(value, date):
+            return value
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            return parse_day(text)
+        except ValueError as error:
+            raise ValueError(f"{spec.label}: {error}") from None
+    if spec.kind == "choice":
+        assert spec.choices is not None
+        if value is None or str(value).strip() == "":
+            if name == "status":
+                raise ValueError("Status: a control always has a status")
+            return None
+        try:
+            return parse_choice(spec.choices, str(value)).value
+        except ValueError as error:
+            raise ValueError(f"{spec.label}: {error}") from None
+    text = "" if value is None else str(value)
+    if name == "ref":
+        return clean_ref(text)
+    if name == "title":
+        text = " ".join(text.split())
+        if not text:
+            raise ValueError("a control needs a title")
+        return text
+    return text.strip()
+
+
+def display_value(name: str, value: Any) -> str:
+    """A field's value as shown in tables and exports."""
+    spec = field_spec(name)
+    if value is None:
+        return ""
+    if spec.kind == "criteria":
+        return ", ".join(value)
+    if spec.kind == "bool":
+        return "Yes" if value else "No"
+    if spec.kind == "date":
+        return str(value.isoformat())
+    if spec.kind == "choice":
+        return label(str(value))
+    return str(value)

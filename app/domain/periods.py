@@ -1,0 +1,49 @@
+"""Review periods and how a report's scope is described in one line."""
+
+from datetime import date
+
+
+def format_day(day: date) -> str:
+    """``1 Jan 2026``."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def describe_period(start: date | None, end: date | None, as_of: date | None) -> str:
+    """``1 Jan–30 Jun 2026``, ``as of 31 Mar 2026`` or ``no period set``."""
+    if start and end:
+        if start.year == end.year:
+            return f"{start.day} {start:%b}–{format_day(end)}"
+        return f"{format_day(start)}–{format_day(end)}"
+    if as_of:
+        return f"as of {format_day(as_of)}"
+    return "no period set"
+
+
+def describe_scope(
+    report_kinds: list[str],
+    report_type: str | None,
+    start: date | None,
+    end: date | None,
+    as_of: date | None,
+) -> str:
+    """``SOC 1 + SOC 2 Type 2 · 1 Jan–30 Jun 2026``: what the engagement bar shows."""
+    reports = " + ".join(report_kinds) if report_kinds else "Scope not set"
+    if report_kinds and report_type:
+        reports = f"{reports} {report_type}"
+    return f"{reports} · {describe_period(start, end, as_of)}"
+
+
+def parse_day(text: str) -> date:
+    """A ``YYYY-MM-DD`` date; ``ValueError`` with a plain message otherwise."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def check_period(start: date | None, end: date | None) -> None:
+    """Both or neither end of a period, and the start not after the end."""
+    if (start is None) != (end is None):
+        raise ValueError("a review period needs both a start and an end date")
+    if start and end and start > end:
+        raise ValueError(f"the period starts ({start}) after it ends ({end})")

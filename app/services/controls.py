@@ -1,0 +1,329 @@
+"""The control matrix: adding, listing, changing and removing controls."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
+
+from app.db.changelog import record_change
+from app.db.models import Control, ControlCriterion, Criterion, Engagement, utcnow
+from app.domain.catalog import sort_key
+from app.domain.controls import CONTROL_FIELDS, coerce_value, display_value
+from app.domain.vocab import canonical_category
+from app.services.errors import ConflictError, InvalidInputError, NotFoundError
+from app.services.workspace import Workspace
+
+ENTITY = "control"
+STORED_FIELDS = tuple(spec.name for spec in CONTROL_FIELDS if spec.kind != "criteria")
+
+
+@dataclass(slots=True)
+class ControlRow:
+    """A control with its criteria, as screens and commands use it."""
+
+    id: int
+    engagement_id: int
+    ref: str
+    title: str
+    description: str = ""
+    criteria: list[str] = field(default_factory=list)
+    owner: str = ""
+    frequency: str | None = None
+    nature: str | None = None
+    control_type: str | None = None
+    is_key: bool = False
+    systems: str = ""
+    expected_evidence: str = ""
+    test_procedure: str = ""
+    population_source: str = ""
+    status: str = "not-started"
+    gap: str = ""
+    remediation_owner: str = ""
+    remediation_due: date | None = None
+    exceptions: str = ""
+    management_response: str = ""
+    dependency: str = ""
+    notes: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready values (dates as ``YYYY-MM-DD``)."""
+        values = asdict(self)
+        for key in ("remediation_due", "created_at", "updated_at"):
+            if values[key] is not None:
+                values[key] = values[key].isoformat()
+        return values
+
+    def text(self, name: str) -> str:
+        return display_value(name, getattr(self, name))
+
+
+def criterion_ids(session: Session, framework: str) -> dict[str, int]:
+    """Criterion ref -> row id for a framework."""
+    rows = session.exec(select(Criterion.ref, Criterion.id).where(Criterion.framework == framework))
+    return {ref: criterion_id for ref, criterion_id in rows if criterion_id is not None}
+
+
+def _engagement(session: Session, engagement_id: int) -> Engagement:
+    engagement = session.get(Engagement, engagement_id)
+    if engagement is None:
+        raise NotFoundError(f"engagement {engagement_id} no longer exists")
+    return engagement
+
+
+def _coerce_all(values: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for name, value in values.items():
+        try:
+            clean[name] = coerce_value(name, value)
+        except ValueError as error:
+            raise InvalidInputError(str(error)) from error
+    return clean
+
+
+def _resolve_criteria(known: dict[str, int], refs: Iterable[str]) -> list[int]:
+    unknown = [ref for ref in refs if ref not in known]
+    if unknown:
+        raise InvalidInputError(f"unknown criterion {', '.join(unknown)}")
+    return [known[ref] for ref in refs]
+
+
+def _criteria_of(
+    session: Session, control_ids: Sequence[int] | None, engagement_id: int
+) -> dict[int, list[str]]:
+    statement = (
+        select(ControlCriterion.control_id, Criterion.ref)
+        .join(Criterion, col(Criterion.id) == ControlCriterion.criterion_id)
+        .join(Control, col(Control.id) == ControlCriterion.control_id)
+        .where(Control.engagement_id == engagement_id)
+    )
+    if control_ids is not None:
+        statement = statement.where(col(ControlCriterion.control_id).in_(control_ids))
+    mapping: dict[int, list[str]] = defaultdict(list)
+    for control_id, ref in session.exec(statement):
+        if control_id is not None:
+            mapping[control_id].append(ref)
+    for refs in mapping.values():
+        refs.sort(key=sort_key)
+    return mapping
+
+
+def _row(control: Control, criteria: list[str]) -> ControlRow:
+    assert control.id is not None and control.engagement_id is not None
+    values = {name: getattr(control, name) for name in STORED_FIELDS}
+    return ControlRow(
+        id=control.id,
+        engagement_id=control.engagement_id,
+        criteria=list(criteria),
+        created_at=control.created_at,
+        updated_at=control.updated_at,
+        **values,
+    )
+
+
+def list_controls(
+    workspace: Workspace, *, engagement_id: int, category: str | None = None
+) -> list[ControlRow]:
+    """The engagement's controls in ref order; with *category*, those mapped to its criteria."""
+    if category is not None:
+        try:
+            category = canonical_category(category)
+        except ValueError as error:
+            raise InvalidInputError(str(error)) from error
+    with workspace.session() as session:
+        _engagement(session, engagement_id)
+        controls = session.exec(
+            select(Control).where(Control.engagement_id == engagement_id).order_by(Control.ref)
+        ).all()
+        mapping = _criteria_of(session, None, engagement_id)
+        if category is not None:
+            in_category = set(session.exec(select(Criterion.ref).where(Criterion.category == category)).all())
+    rows = [_row(control, mapping.get(control.id or 0, [])) for control in controls]
+    if category is not None:
+        rows = [row for row in rows if in_category.intersection(row.criteria)]
+    return rows
+
+
+def get_control(workspace: Workspace, control_id: int) -> ControlRow:
+    with workspace.session() as session:
+        control = session.get(Control, control_id)
+        if control is None:
+            raise NotFoundError(f"control {control_id} no longer exists")
+        assert control.engagement_id is not None
+        criteria = _criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
+        return _row(control, criteria)
+
+
+def find_control(workspace: Workspace, *, engagement_id: int, ref: str) -> ControlRow:
+    """The engagement's control with this ref (exact match after trimming)."""
+    with workspace.session() as session:
+        control = session.exec(
+            select(Control).where(Control.engagement_id == engagement_id, Control.ref == ref.strip())
+        ).first()
+        if control is None:
+            raise NotFoundError(f"no control with ref {ref.strip()!r} in this engagement")
+        criteria = _criteria_of(session, [control.id or 0], engagement_id).get(control.id or 0, [])
+        return _row(control, criteria)
+
+
+def _check_ref_free(session: Session, engagement_id: int, ref: str, except_id: int | None = None) -> None:
+    clash = session.exec(
+        select(Control.id).where(Control.engagement_id == engagement_id, Control.ref == ref)
+    ).first()
+    if clash is not None and clash != except_id:
+        raise ConflictError(f"a control with ref {ref!r} already exists in this engagement")
+
+
+def insert_control(
+    session: Session,
+    *,
+    engagement: Engagement,
+    values: dict[str, Any],
+    criteria: Sequence[str],
+    known_criteria: dict[str, int],
+    now: datetime,
+) -> Control:
+    """Add one validated control with its criteria to *session* and log its creation."""
+    assert engagement.id is not None
+    criterion_rows = _resolve_criteria(known_criteria, criteria)
+    _check_ref_free(session, engagement.id, values["ref"])
+    control = Control(engagement_id=engagement.id, created_at=now, updated_at=now, **values)
+    session.add(control)
+    session.flush()
+    if criterion_rows:
+        session.execute(
+            insert(ControlCriterion),
+            [{"control_id": control.id, "criterion_id": row} for row in criterion_rows],
+        )
+    record_change(
+        session,
+        engagement_id=engagement.id,
+        entity=ENTITY,
+        entity_id=control.id,
+        entity_ref=control.ref,
+        field="created",
+        new=control.title,
+        at=now,
+    )
+    return control
+
+
+def add_control(
+    workspace: Workspace,
+    *,
+    engagement_id: int,
+    ref: str,
+    title: str,
+    criteria: Sequence[str] | str = (),
+    **fields: Any,
+) -> ControlRow:
+    """Add a control; an unknown criterion or a duplicate ref is refused and nothing written."""
+    unknown = set(fields) - set(STORED_FIELDS)
+    if unknown:
+        raise InvalidInputError(f"a control has no field {', '.join(sorted(unknown))}")
+    values = _coerce_all({"ref": ref, "title": title, **fields})
+    criteria_refs: list[str] = coerce_value("criteria", criteria)
+    with workspace.session() as session:
+        engagement = _engagement(session, engagement_id)
+        control = insert_control(
+            session,
+            engagement=engagement,
+            values=values,
+            criteria=criteria_refs,
+            known_criteria=criterion_ids(session, engagement.framework),
+            now=utcnow(),
+        )
+        session.commit()
+        return _row(control, sorted(criteria_refs, key=sort_key))
+
+
+def update_control(workspace: Workspace, control_id: int, **changes: Any) -> ControlRow:
+    """Change fields (and with ``criteria=...`` the mapping) of one control, logging each change."""
+    return update_controls(workspace, [control_id], **changes)[0]
+
+
+def update_controls(workspace: Workspace, control_ids: Sequence[int], **changes: Any) -> list[ControlRow]:
+    """Apply the same changes to several controls in one transaction (bulk edit)."""
+    unknown = set(changes) - set(STORED_FIELDS) - {"criteria"}
+    if unknown:
+        raise InvalidInputError(f"a control has no field {', '.join(sorted(unknown))}")
+    clean = _coerce_all(changes)
+    now = utcnow()
+    rows: list[ControlRow] = []
+    with workspace.session() as session:
+        for control_id in control_ids:
+            control = session.get(Control, control_id)
+            if control is None:
+                raise NotFoundError(f"control {control_id} no longer exists")
+            assert control.engagement_id is not None
+            engagement = _engagement(session, control.engagement_id)
+            if "ref" in clean:
+                _check_ref_free(session, control.engagement_id, clean["ref"], except_id=control_id)
+            current = _criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
+            changed = False
+            for name, value in clean.items():
+                old = current if name == "criteria" else getattr(control, name)
+                if name == "criteria":
+                    value = sorted(value, key=sort_key)
+                    if value == old:
+                        continue
+                    ids = _resolve_criteria(criterion_ids(session, engagement.framework), value)
+                    session.execute(
+                        delete(ControlCriterion).where(col(ControlCriterion.control_id) == control_id)
+                    )
+                    if ids:
+                        session.execute(
+                            insert(ControlCriterion),
+                            [{"control_id": control_id, "criterion_id": row} for row in ids],
+                        )
+                    current = value
+                elif old == value:
+                    continue
+                else:
+                    setattr(control, name, value)
+                changed = True
+                record_change(
+                    session,
+                    engagement_id=control.engagement_id,
+                    entity=ENTITY,
+                    entity_id=control_id,
+                    entity_ref=control.ref,
+                    field=name,
+                    old=old,
+                    new=value,
+                    at=now,
+                )
+            if changed:
+                control.updated_at = now
+                session.add(control)
+            session.flush()
+            rows.append(_row(control, current))
+        session.commit()
+    return rows
+
+
+def delete_controls(workspace: Workspace, control_ids: Sequence[int]) -> None:
+    """Remove controls (their evidence records stay, unlinked)."""
+    now = utcnow()
+    with workspace.session() as session:
+        for control_id in control_ids:
+            control = session.get(Control, control_id)
+            if control is None:
+                raise NotFoundError(f"control {control_id} no longer exists")
+            record_change(
+                session,
+                engagement_id=control.engagement_id,
+                entity=ENTITY,
+                entity_id=control_id,
+                entity_ref=control.ref,
+                field="deleted",
+                old=control.title,
+                at=now,
+            )
+            session.delete(control)
+        session.commit()

@@ -1,0 +1,114 @@
+"""The workspace: a data folder holding ``workbench.db`` and the ``evidence/`` store."""
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from app.db.engine import DatabaseTooNewError, DatabaseUnreadableError, open_database
+from app.services.errors import WorkbenchError
+from app.settings import DATABASE_NAME, EVIDENCE_DIR_NAME, LOG_NAME, resolve_data_dir
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """An open workspace; hand it to service functions."""
+
+    data_dir: Path
+    engine: Engine
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / DATABASE_NAME
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / EVIDENCE_DIR_NAME
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / LOG_NAME
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One short session for one unit of work; database trouble becomes a plain message."""
+        with translate_database_errors(), Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _database_message(error: BaseException) -> str | None:
+    text = str(getattr(error, "orig", error)).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            "The workspace database is busy: another SOC Workbench window or command is "
+            "writing to it. Nothing was changed; try again in a moment."
+        )
+    if "disk is full" in text or "database or disk is full" in text:
+        return "The disk holding the workspace is full. Nothing was changed; free some space and try again."
+    if "readonly" in text or "read-only" in text:
+        return "The workspace database is read-only. Nothing was changed; check the folder's permissions."
+    return None
+
+
+@contextmanager
+def translate_database_errors() -> Iterator[None]:
+    """Turn SQLite's locked, full and read-only errors into a :class:`WorkbenchError`."""
+    try:
+        yield
+    except (OperationalError, sqlite3.OperationalError) as error:
+        message = _database_message(error)
+        if message is None:
+            raise
+        log.warning("database error: %s", error)
+        raise WorkbenchError(message) from error
+
+
+def open_workspace(data_dir: str | Path | None = None) -> Workspace:
+    """Open the workspace (creating it on first use) at *data_dir* or the configured location."""
+    path = resolve_data_dir(data_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        (path / EVIDENCE_DIR_NAME).mkdir(exist_ok=True)
+    except OSError as error:
+        raise WorkbenchError(f"Cannot create the workspace folder {path}: {error.strerror}") from error
+    _log_to(path / LOG_NAME)
+
+    def migrated(revision: str | None, backup: Path | None) -> None:
+        if backup is not None:
+            log.info("migrated %s from schema %s; copy kept at %s", path, revision, backup)
+
+    try:
+        with translate_database_errors():
+            engine = open_database(path / DATABASE_NAME, on_migrate=migrated)
+    except (DatabaseTooNewError, DatabaseUnreadableError) as error:
+        raise WorkbenchError(str(error)) from error
+    return Workspace(path, engine)
+
+
+_log_handler: logging.FileHandler | None = None
+
+
+def _log_to(path: Path) -> None:
+    """Send the workbench's log to the open workspace's log file (one at a time)."""
+    global _log_handler
+    if _log_handler is not None and _log_handler.baseFilename == str(path):
+        return
+    root = logging.getLogger("app")
+    if _log_handler is not None:
+        root.removeHandler(_log_handler)
+        _log_handler.close()
+    _log_handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    _log_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(_log_handler)
+    root.setLevel(logging.INFO)

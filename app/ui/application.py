@@ -1,0 +1,54 @@
+"""Starting the window: the Qt application, the workspace, the main window."""
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import APP_NAME, __version__
+from app.services.errors import WorkbenchError
+from app.services.workspace import open_workspace
+from app.ui.context import AppContext
+from app.ui.interaction import Interaction
+from app.ui.main_window import MainWindow, settings_for
+
+
+def make_application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    application = QApplication(sys.argv[:1])
+    application.setApplicationDisplayName(APP_NAME)
+    return application
+
+
+def build_main_window(data_dir: str | Path | None) -> MainWindow:
+    """Open the workspace and build the window over it (raises WorkbenchError)."""
+    workspace = open_workspace(data_dir)
+    interaction = Interaction()
+    window = MainWindow(AppContext(workspace, interaction), settings_for(workspace.data_dir))
+    interaction.parent = window
+    return window
+
+
+def run(data_dir: str | Path | None, *, smoke_test: bool = False) -> int:
+    """Show the main window until it is closed; with *smoke_test*, render it once and exit."""
+    application = make_application()
+    try:
+        window = build_main_window(data_dir)
+    except WorkbenchError as error:
+        if smoke_test:
+            sys.stderr.write(f"soc-workbench: {error}\n")
+        else:
+            QMessageBox.critical(None, APP_NAME, str(error))
+        return 1
+    window.show()
+    if smoke_test:
+        QTimer.singleShot(0, lambda: (window.grab(), window.close(), application.quit()))
+    code = application.exec()
+    window.context.workspace.close()
+    return int(code)

@@ -1,0 +1,78 @@
+"""What every page shares: the workspace, the current engagement, and change signals."""
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+from app.db.models import Engagement
+from app.services.engagements import get_engagement
+from app.services.errors import NotFoundError, WorkbenchError
+from app.services.workspace import Workspace
+from app.ui.interaction import Interaction
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class AppContext(QObject):
+    """Shared state of the window.
+
+    Signals:
+        engagement_changed(object): the current engagement switched (id or ``None``)
+            or its scope or details changed.
+        engagements_changed(): engagements were created, renamed or deleted.
+        data_changed(): something was written to the workspace (the status bar says "saved").
+    """
+
+    engagement_changed = Signal(object)
+    engagements_changed = Signal()
+    data_changed = Signal()
+
+    def __init__(self, workspace: Workspace, interaction: Interaction) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.interaction = interaction
+        self._engagement_id: int | None = None
+
+    @property
+    def engagement_id(self) -> int | None:
+        return self._engagement_id
+
+    def engagement(self) -> Engagement | None:
+        """The current engagement as stored now, or ``None``."""
+        if self._engagement_id is None:
+            return None
+        try:
+            return get_engagement(self.workspace, self._engagement_id)
+        except NotFoundError:
+            self._engagement_id = None
+            return None
+
+    def set_engagement(self, engagement_id: int | None) -> None:
+        if engagement_id != self._engagement_id:
+            self._engagement_id = engagement_id
+            self.engagement_changed.emit(engagement_id)
+
+    def run(self, title: str, action: Callable[[], T], *, writes: bool = True) -> T | None:
+        """Run a service call; a refusal is shown to the user and ``None`` returned.
+
+        A call that *writes* announces ``data_changed`` when it succeeds.
+        """
+        try:
+            result = action()
+        except WorkbenchError as error:
+            self.interaction.error(title, str(error))
+            return None
+        except Exception:
+            log.exception("%s failed", title)
+            self.interaction.error(
+                title,
+                "Something unexpected went wrong; nothing further was changed. "
+                f"Details are in {self.workspace.log_path}.",
+            )
+            return None
+        if writes:
+            self.data_changed.emit()
+        return result

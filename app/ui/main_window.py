@@ -1,0 +1,335 @@
+"""The main window: engagement bar, sidebar of pages, status bar."""
+
+from html import escape
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QStatusBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import APP_NAME, __version__
+from app.domain.periods import describe_scope
+from app.services.engagements import list_engagements
+from app.ui.context import AppContext
+from app.ui.pages.base import Page
+
+SAVED_MESSAGE_MS = 4000
+P = TypeVar("P", bound=Page)
+
+
+def default_pages() -> list[type[Page]]:
+    """The pages of the sidebar, in the order of the user's path."""
+    from app.ui.pages.criteria import CriteriaPage
+    from app.ui.pages.engagements import EngagementsPage
+
+    return [EngagementsPage, CriteriaPage]
+
+
+class MainWindow(QMainWindow):
+    """The application's window; each page is built the first time it is shown."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        settings: QSettings,
+        pages: list[type[Page]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.settings = settings
+        self.setWindowTitle(APP_NAME)
+        self.page_types = pages or default_pages()
+        self._built: dict[int, Page] = {}
+        self._current = -1
+        self._search_texts: dict[int, str] = {}
+
+        self.engagement_box = QComboBox()
+        self.engagement_box.setAccessibleName("Current engagement")
+        self.engagement_box.setMinimumContentsLength(24)
+        self.engagement_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.scope_label = QLabel()
+        self.scope_label.setAccessibleName("Scope of the current engagement")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search this page (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(320)
+        bar = QWidget()
+        bar.setObjectName("engagementBar")
+        bar_layout = QHBoxLayout(bar)
+        bar_layout.setContentsMargins(10, 6, 10, 6)
+        bar_layout.addWidget(self.engagement_box)
+        bar_layout.addSpacing(12)
+        bar_layout.addWidget(self.scope_label, 1)
+        bar_layout.addWidget(self.search)
+
+        self.sidebar = QListWidget()
+        self.sidebar.setAccessibleName("Pages")
+        self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
+        self.sidebar.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.stack = QStackedWidget()
+        self._fill_sidebar()
+
+        body = QWidget()
+        body_layout = QHBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(0)
+        body_layout.addWidget(self.sidebar)
+        body_layout.addWidget(self.stack, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(bar)
+        layout.addWidget(body, 1)
+        self.setCentralWidget(central)
+
+        self.status = QStatusBar()
+        self.workspace_label = QLabel(str(context.workspace.data_dir))
+        self.workspace_label.setToolTip("Workspace folder: the database and the evidence store")
+        self.saved_label = QLabel()
+        self.status.addWidget(self.workspace_label, 1)
+        self.status.addPermanentWidget(self.saved_label)
+        self.setStatusBar(self.status)
+        self._saved_timer = QTimer(self)
+        self._saved_timer.setSingleShot(True)
+        self._saved_timer.timeout.connect(self.saved_label.clear)
+
+        self._build_menus()
+        self.sidebar.currentRowChanged.connect(self._show_row)
+        self.engagement_box.activated.connect(self._engagement_chosen)
+        self.search.textChanged.connect(self._search_changed)
+        context.engagement_changed.connect(self._engagement_changed)
+        context.engagements_changed.connect(self.reload_engagements)
+        context.data_changed.connect(self._saved)
+
+        self._restore_state()
+
+    # --- building -----------------------------------------------------------------------
+
+    def _fill_sidebar(self) -> None:
+        for index, page in enumerate(self.page_types):
+            if page.title == "Criteria" and index > 0:
+                separator = QListWidgetItem()
+                separator.setFlags(Qt.ItemFlag.NoItemFlags)
+                separator.setSizeHint(QSize(0, self.fontMetrics().height() // 2))
+                self.sidebar.addItem(separator)
+            item = QListWidgetItem(page.title)
+            item.setData(Qt.ItemDataRole.UserRole, index)
+            item.setToolTip(f"{page.title} (Ctrl+{index + 1})")
+            self.sidebar.addItem(item)
+        width = max(self.sidebar.sizeHintForColumn(0), 120) + 28
+        self.sidebar.setFixedWidth(width)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        new = QAction("&New engagement…", self)
+        new.setShortcut(QKeySequence.StandardKey.New)
+        new.triggered.connect(self.new_engagement)
+        file_menu.addAction(new)
+        folder = QAction("Open &workspace folder", self)
+        folder.triggered.connect(self.open_workspace_folder)
+        file_menu.addAction(folder)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        find = QAction("&Find on this page", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_search)
+        edit_menu.addAction(find)
+        self.edit_menu = edit_menu
+
+        go_menu = self.menuBar().addMenu("&Go")
+        self.page_actions: list[QAction] = []
+        for index, page in enumerate(self.page_types):
+            action = QAction(page.title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, i=index: self.show_page(i))
+            go_menu.addAction(action)
+            self.page_actions.append(action)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction(f"&About {APP_NAME}", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    # --- pages and search ---------------------------------------------------------------
+
+    def _row_of(self, index: int) -> int:
+        for row in range(self.sidebar.count()):
+            if self.sidebar.item(row).data(Qt.ItemDataRole.UserRole) == index:
+                return row
+        raise IndexError(index)
+
+    def show_page(self, index: int) -> None:
+        self.sidebar.setCurrentRow(self._row_of(index))
+
+    def page_at(self, index: int) -> Page:
+        """The page in sidebar position *index*, built now if it never was."""
+        page = self._built.get(index)
+        if page is None:
+            page = self.page_types[index](self.context)
+            self._built[index] = page
+            self.stack.addWidget(page)
+        return page
+
+    def page(self, page_type: type[P]) -> P:
+        page = self.page_at(self.page_types.index(page_type))
+        assert isinstance(page, page_type)
+        return page
+
+    def open_page(self, page_type: type[P]) -> P:
+        """Show the page of this type and return it."""
+        self.show_page(self.page_types.index(page_type))
+        return self.page(page_type)
+
+    def current_page(self) -> Page:
+        return self.page_at(self._current)
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        index = self.sidebar.item(row).data(Qt.ItemDataRole.UserRole)
+        if index is None:
+            return
+        self._current = index
+        page = self.page_at(index)
+        self.stack.setCurrentWidget(page)
+        self.search.blockSignals(True)
+        self.search.setText(self._search_texts.get(index, ""))
+        self.search.blockSignals(False)
+        self.search.setEnabled(page.searchable)
+        page.refresh()
+
+    def _search_changed(self, text: str) -> None:
+        self._search_texts[self._current] = text
+        self.current_page().apply_search(text)
+
+    def focus_search(self) -> None:
+        if self.search.isEnabled():
+            self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.search.selectAll()
+
+    # --- engagements --------------------------------------------------------------------
+
+    def reload_engagements(self) -> None:
+        """Refill the engagement chooser and the scope line."""
+        current = self.context.engagement_id
+        engagements = self.context.run(
+            "Load engagements", lambda: list_engagements(self.context.workspace), writes=False
+        )
+        self.engagement_box.blockSignals(True)
+        self.engagement_box.clear()
+        for engagement in engagements or []:
+            self.engagement_box.addItem(engagement.name, engagement.id)
+        if not engagements:
+            self.engagement_box.addItem("No engagement yet", None)
+        self.engagement_box.setEnabled(bool(engagements))
+        position = self.engagement_box.findData(current)
+        self.engagement_box.setCurrentIndex(max(position, 0))
+        self.engagement_box.blockSignals(False)
+        if current is not None and position < 0:
+            self.context.set_engagement(None)
+        self._update_scope()
+
+    def _engagement_chosen(self, row: int) -> None:
+        self.context.set_engagement(self.engagement_box.itemData(row))
+
+    def _engagement_changed(self, engagement_id: int | None) -> None:
+        position = self.engagement_box.findData(engagement_id)
+        if position < 0 and engagement_id is not None:
+            self.reload_engagements()
+            return
+        self.engagement_box.setCurrentIndex(max(position, 0))
+        self.settings.setValue("last_engagement", engagement_id if engagement_id is not None else "")
+        self._update_scope()
+        if self._current >= 0:
+            self.current_page().refresh()
+
+    def _update_scope(self) -> None:
+        engagement = self.context.engagement()
+        if engagement is None:
+            self.scope_label.setText("Create or choose an engagement to start")
+            self.setWindowTitle(APP_NAME)
+            return
+        scope = describe_scope(
+            engagement.report_kinds,
+            engagement.report_type,
+            engagement.period_start,
+            engagement.period_end,
+            engagement.as_of_date,
+        )
+        company = engagement.company or engagement.name
+        self.scope_label.setText(f"<b>{escape(company)}</b> · {escape(scope)}")
+        self.setWindowTitle(f"{engagement.name} — {APP_NAME}")
+
+    def new_engagement(self) -> None:
+        from app.ui.pages.engagements import EngagementsPage
+
+        self.open_page(EngagementsPage).new_engagement()
+
+    # --- status, folders, about ---------------------------------------------------------
+
+    def _saved(self) -> None:
+        self.saved_label.setText("Saved")
+        self._saved_timer.start(SAVED_MESSAGE_MS)
+        self._update_scope()
+
+    def open_workspace_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.workspace.data_dir)))
+
+    def show_about(self) -> None:
+        self.context.interaction.info(
+            f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\n\n"
+            "Prepares a small company for its SOC 1 and SOC 2 audits, offline.\n\n"
+            f"Workspace: {self.context.workspace.data_dir}",
+        )
+
+    # --- remembered state ---------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        last = self.settings.value("last_engagement", "")
+        self.reload_engagements()
+        if str(last).isdigit() and self.engagement_box.findData(int(last)) >= 0:
+            self.context.set_engagement(int(last))
+        elif self.engagement_box.itemData(0) is not None:
+            self.context.set_engagement(self.engagement_box.itemData(0))
+        titles = [page.title for page in self.page_types]
+        last_page = str(self.settings.value("page", ""))
+        self.show_page(titles.index(last_page) if last_page in titles else 0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("page", self.current_page().title)
+        self.settings.sync()
+        super().closeEvent(event)
+
+
+def settings_for(data_dir: Path) -> QSettings:
+    """Window state of this workspace (geometry, last engagement, last page)."""
+    return QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)

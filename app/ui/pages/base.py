@@ -1,0 +1,54 @@
+"""What a page of the main window provides."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from app.ui.context import AppContext
+
+
+class Page(QWidget):
+    """A page of the sidebar. Subclasses set ``title`` and may support the search box."""
+
+    title = ""
+    needs_engagement = False
+    searchable = False
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+
+    def apply_search(self, text: str) -> None:
+        """Filter the page by the engagement bar's search text."""
+
+    def refresh(self) -> None:
+        """Reload what the page shows from the workspace."""
+
+
+def empty_state(text: str) -> QLabel:
+    """A centred, wrapped explanation of what goes here and what to do next."""
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setContentsMargins(24, 24, 24, 24)
+    return label
+
+
+def page_heading(text: str, hint: str = "") -> QWidget:
+    """A page's title line and a one-line hint below it."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 4)
+    heading = QLabel(text)
+    font = heading.font()
+    font.setPointSizeF(font.pointSizeF() * 1.35)
+    font.setBold(True)
+    heading.setFont(font)
+    layout.addWidget(heading)
+    if hint:
+        sub = QLabel(hint)
+        sub.setWordWrap(True)
+        sub.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout.addWidget(sub)
+    return box

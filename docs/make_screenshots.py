@@ -1,0 +1,85 @@
+"""Render every page of the main window to PNG, offscreen, over a demo workspace.
+
+    python docs/make_screenshots.py [OUTPUT_DIR] [--size 1280x800]
+
+Writes ``<page>.png`` per sidebar page (default folder: docs/screenshots).
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.services.engagements import create_engagement, update_engagement  # noqa: E402
+from app.services.workspace import Workspace, open_workspace  # noqa: E402
+
+
+def demo_workspace(folder: Path) -> Workspace:
+    """A workspace with one engagement scoped like a typical first SOC 2."""
+    workspace = open_workspace(folder)
+    engagement = create_engagement(
+        workspace,
+        name="Northbeam 2026",
+        company="Northbeam Analytics",
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 6, 30),
+        auditor_firm="Harbor & Vale CPAs",
+    )
+    assert engagement.id is not None
+    update_engagement(
+        workspace,
+        engagement.id,
+        system_name="Northbeam Insights platform",
+        system_description="A hosted analytics service for mid-sized retailers.",
+        report_kinds=["SOC 2"],
+        report_type="Type 2",
+        categories=["Security", "Availability", "Confidentiality"],
+    )
+    create_engagement(workspace, name="Larkspur Payroll 2026", company="Larkspur Payroll")
+    return workspace
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output", nargs="?", type=Path, default=Path(__file__).parent / "screenshots")
+    parser.add_argument("--size", default="1280x800")
+    args = parser.parse_args()
+    width, height = (int(part) for part in args.size.split("x"))
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.application import make_application
+    from app.ui.context import AppContext
+    from app.ui.interaction import Interaction
+    from app.ui.main_window import MainWindow, settings_for
+    from app.ui.pages.criteria import CriteriaPage
+
+    application = make_application()
+    args.output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = demo_workspace(Path(folder))
+        window = MainWindow(AppContext(workspace, Interaction()), settings_for(workspace.data_dir))
+        window.resize(width, height)
+        window.show()
+        for index in range(len(window.page_types)):
+            window.show_page(index)
+            page = window.current_page()
+            if isinstance(page, CriteriaPage):
+                page.select_criterion("CC6.1")
+            QApplication.processEvents()
+            name = page.title.lower().replace(" ", "-")
+            target = args.output / f"{name}.png"
+            window.grab().save(str(target))
+            print(target)
+        window.close()
+        workspace.close()
+    application.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
