@@ -218,3 +218,10 @@ class ChangeLog(SQLModel, table=True):
     field: str
     old_value: str | None = None
     new_value: str | None = None
+
+
+class Setting(SQLModel, table=True):
+    """A workspace-wide setting with a JSON value (e.g. the sampling conventions)."""
+
+    key: str = Field(primary_key=True)
+    value: Any = Field(default=None, sa_column=Column(JSON))

@@ -4,8 +4,8 @@ The matrix columns, the CLI options, the workbook columns and the import all
 read this table, so a field is added in one place.
 """
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -145,3 +145,45 @@ def display_value(name: str, value: Any) -> str:
     if spec.kind == "choice":
         return label(str(value))
     return str(value)
+
+
+@dataclass(slots=True)
+class ControlRow:
+    """A control with its criteria, as screens and commands use it."""
+
+    id: int
+    engagement_id: int
+    ref: str
+    title: str
+    description: str = ""
+    criteria: list[str] = field(default_factory=list)
+    owner: str = ""
+    frequency: str | None = None
+    nature: str | None = None
+    control_type: str | None = None
+    is_key: bool = False
+    systems: str = ""
+    expected_evidence: str = ""
+    test_procedure: str = ""
+    population_source: str = ""
+    status: str = "not-started"
+    gap: str = ""
+    remediation_owner: str = ""
+    remediation_due: date | None = None
+    exceptions: str = ""
+    management_response: str = ""
+    dependency: str = ""
+    notes: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready values (dates as ``YYYY-MM-DD``)."""
+        values = asdict(self)
+        for key in ("remediation_due", "created_at", "updated_at"):
+            if values[key] is not None:
+                values[key] = values[key].isoformat()
+        return values
+
+    def text(self, name: str) -> str:
+        return display_value(name, getattr(self, name))

@@ -2,8 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert
@@ -12,55 +11,13 @@ from sqlmodel import Session, col, select
 from app.db.changelog import record_change
 from app.db.models import Control, ControlCriterion, Criterion, Engagement, utcnow
 from app.domain.catalog import sort_key
-from app.domain.controls import CONTROL_FIELDS, coerce_value, display_value
+from app.domain.controls import CONTROL_FIELDS, ControlRow, coerce_value
 from app.domain.vocab import canonical_category
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
 
 ENTITY = "control"
 STORED_FIELDS = tuple(spec.name for spec in CONTROL_FIELDS if spec.kind != "criteria")
-
-
-@dataclass(slots=True)
-class ControlRow:
-    """A control with its criteria, as screens and commands use it."""
-
-    id: int
-    engagement_id: int
-    ref: str
-    title: str
-    description: str = ""
-    criteria: list[str] = field(default_factory=list)
-    owner: str = ""
-    frequency: str | None = None
-    nature: str | None = None
-    control_type: str | None = None
-    is_key: bool = False
-    systems: str = ""
-    expected_evidence: str = ""
-    test_procedure: str = ""
-    population_source: str = ""
-    status: str = "not-started"
-    gap: str = ""
-    remediation_owner: str = ""
-    remediation_due: date | None = None
-    exceptions: str = ""
-    management_response: str = ""
-    dependency: str = ""
-    notes: str = ""
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready values (dates as ``YYYY-MM-DD``)."""
-        values = asdict(self)
-        for key in ("remediation_due", "created_at", "updated_at"):
-            if values[key] is not None:
-                values[key] = values[key].isoformat()
-        return values
-
-    def text(self, name: str) -> str:
-        return display_value(name, getattr(self, name))
 
 
 def criterion_ids(session: Session, framework: str) -> dict[str, int]:

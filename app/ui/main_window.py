@@ -313,9 +313,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        last = self.settings.value("last_engagement", "")
+        last = str(self.settings.value("last_engagement", ""))
         self.reload_engagements()
-        if str(last).isdigit() and self.engagement_box.findData(int(last)) >= 0:
+        if last.isdigit() and self.engagement_box.findData(int(last)) >= 0:
             self.context.set_engagement(int(last))
         elif self.engagement_box.itemData(0) is not None:
             self.context.set_engagement(self.engagement_box.itemData(0))

@@ -135,3 +135,40 @@ def test_a_locked_database_gives_a_plain_message_and_writes_nothing(workspace: W
         impatient.close()
     assert list_engagements(workspace) == []
     assert create_engagement(workspace, name="Free again").id is not None
+
+
+@pytest.mark.parametrize("old_revision", KNOWN_REVISIONS[:-1])
+def test_an_older_database_is_copied_aside_then_migrated_keeping_its_data(
+    tmp_path: Path, old_revision: str
+) -> None:
+    from alembic import command
+
+    from app.db.migrate import alembic_config
+
+    database = tmp_path / "workbench.db"
+    engine = make_engine(database)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, old_revision)
+        connection.execute(
+            text(
+                "INSERT INTO engagement (name, company, system_name, system_description, business_type,"
+                " report_kinds, categories, framework, auditor_firm, created_at, updated_at) VALUES"
+                " ('Kept', 'Kept Co', '', '', '', '[]', '[]', 'tsc-2017', '', '2026-01-01', '2026-01-01')"
+            )
+        )
+    engine.dispose()
+
+    workspace = open_workspace(tmp_path)
+    try:
+        (backup,) = tmp_path.glob(f"workbench.before-{old_revision}.*.db")
+        copy = sqlite3.connect(backup)
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (old_revision,)
+        assert copy.execute("SELECT company FROM engagement").fetchone() == ("Kept Co",)
+        copy.close()
+        with workspace.engine.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+            assert connection.execute(text("SELECT company FROM engagement")).scalar() == "Kept Co"
+    finally:
+        workspace.close()

@@ -6,7 +6,7 @@ Create Date: 2026-11-26
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 from app.domain.catalog import FRAMEWORK_ID, load_catalog, sort_key

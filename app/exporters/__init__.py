@@ -1,0 +1,1 @@
+"""Files people hand to auditors: workbook, PDF checklists, evidence package (data in, file out)."""

@@ -1,0 +1,1 @@
+"""Reading files back in (spreadsheets): parse and validate everything, then one transaction."""
