@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
@@ -258,6 +259,40 @@ def cmd_controls_list(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- scoping wizard --------------------------------------------------------------------------
+
+
+def cmd_wizard(args: argparse.Namespace) -> int:
+    from app.domain.scoping import recommend
+    from app.services.scoping import apply_scoping, read_answers_file
+
+    answers = read_answers_file(Path(args.answers))
+    if args.apply and not args.engagement:
+        raise CommandError("--apply needs --engagement ENG")
+    if args.engagement and not args.apply:
+        raise CommandError("--engagement is only used with --apply")
+    recommendation = recommend(answers)
+    if args.apply:
+        workspace = _workspace(args)
+        engagement = apply_scoping(workspace, _engagement_id(workspace, args.engagement), answers)
+    if args.json:
+        _emit(recommendation.as_dict())
+        return 0
+    reports = " + ".join(recommendation.reports) or "No SOC report indicated"
+    type_text = "Type 1 now, Type 2 afterwards" if recommendation.then_type2 else recommendation.report_type
+    sys.stdout.write(f"Recommendation: {reports} — {type_text}\n")
+    if recommendation.categories:
+        sys.stdout.write(f"Categories: {', '.join(recommendation.categories)}\n")
+    if recommendation.observation_months:
+        sys.stdout.write(f"Review period: {recommendation.observation_months} months\n")
+    sys.stdout.write("\nWhy:\n" + "".join(f"  - {line}\n" for line in recommendation.rationale))
+    if recommendation.warnings:
+        sys.stdout.write("\nWarnings:\n" + "".join(f"  ! {line}\n" for line in recommendation.warnings))
+    if args.apply:
+        sys.stdout.write(f"\nApplied to engagement {engagement.name}.\n")
+    return 0
+
+
 # --- the window ------------------------------------------------------------------------------
 
 
@@ -331,6 +366,17 @@ def build_parser() -> argparse.ArgumentParser:
     remove = _command(engagement, "delete", "delete an engagement and all it holds", cmd_engagement_delete)
     remove.add_argument("engagement", metavar="ENG")
     remove.add_argument("--yes", action="store_true", help="confirm the deletion")
+
+    wizard = _command(
+        commands,
+        "wizard",
+        "recommend SOC 1/SOC 2, Type 1/Type 2 and categories",
+        cmd_wizard,
+        json_output=True,
+    )
+    wizard.add_argument("--answers", required=True, metavar="FILE.json", help="the scoping answers")
+    wizard.add_argument("--engagement", metavar="ENG", help="with --apply: the engagement to scope")
+    wizard.add_argument("--apply", action="store_true", help="store the answers and apply the scope")
 
     controls = _group(commands, "controls", "work on an engagement's control matrix")
     add = _command(controls, "add", "add a control", cmd_controls_add, json_output=True)

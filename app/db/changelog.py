@@ -1,5 +1,6 @@
 """Writing and reading the append-only change log."""
 
+import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
@@ -23,6 +24,8 @@ def as_text(value: Any) -> str | None:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
     return str(value)
 
 

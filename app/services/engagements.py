@@ -28,6 +28,9 @@ EDITABLE_FIELDS = frozenset(
         "period_end",
         "as_of_date",
         "auditor_firm",
+        "scoping_answers",
+        "scoping_recommendation",
+        "scoping_overrides",
     }
 )
 

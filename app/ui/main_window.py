@@ -35,8 +35,9 @@ def default_pages() -> list[type[Page]]:
     """The pages of the sidebar, in the order of the user's path."""
     from app.ui.pages.criteria import CriteriaPage
     from app.ui.pages.engagements import EngagementsPage
+    from app.ui.pages.scope import ScopePage
 
-    return [EngagementsPage, CriteriaPage]
+    return [EngagementsPage, ScopePage, CriteriaPage]
 
 
 class MainWindow(QMainWindow):

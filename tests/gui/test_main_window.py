@@ -24,6 +24,7 @@ def test_empty_workspace_explains_what_to_do(window: MainWindow) -> None:
     assert "Create or choose an engagement" in window.scope_label.text()
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
         "Engagements",
+        "Scope",
         "",
         "Criteria",
     ]
@@ -101,7 +102,8 @@ def test_window_remembers_geometry_page_and_engagement(
 
 
 def test_keyboard_shortcuts_reach_pages_and_search(qtbot: Any, window: MainWindow) -> None:
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    criteria_key = Qt.Key(Qt.Key.Key_1 + window.page_types.index(CriteriaPage))
+    qtbot.keyClick(window, criteria_key, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_page(), CriteriaPage)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.search.hasFocus()

@@ -1,0 +1,99 @@
+"""Running the scoping wizard's decision for an engagement and applying it."""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app.db.models import Engagement
+from app.domain.scoping import (
+    Answers,
+    AnswersError,
+    Recommendation,
+    Scope,
+    apply_overrides,
+    recommend,
+    suggested_period,
+)
+from app.services.engagements import update_engagement
+from app.services.errors import InvalidInputError, NotFoundError
+from app.services.workspace import Workspace
+
+
+def read_answers_file(path: Path) -> Answers:
+    """Answers from a JSON file; a missing file, bad JSON or a bad key is refused plainly."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFoundError(f"no answers file at {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInputError(f"cannot read {path}: {error}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInputError(f"{path} is not valid JSON: {error.msg} at line {error.lineno}") from None
+    try:
+        return Answers.from_mapping(data)
+    except AnswersError as error:
+        raise InvalidInputError(f"{path}: {error}") from None
+
+
+@dataclass(frozen=True)
+class SavedScoping:
+    """What the wizard stored on an engagement."""
+
+    answers: Answers
+    recommendation: Recommendation
+    overrides: dict[str, dict[str, Any]]
+
+
+def saved_scoping(engagement: Engagement) -> SavedScoping | None:
+    """The answers, recommendation and overrides stored on *engagement*, if the wizard ran."""
+    if engagement.scoping_answers is None:
+        return None
+    answers = Answers.from_mapping(engagement.scoping_answers)
+    stored = engagement.scoping_recommendation
+    recommendation = recommend(answers) if stored is None else Recommendation.from_dict(stored)
+    return SavedScoping(answers, recommendation, dict(engagement.scoping_overrides or {}))
+
+
+def apply_scoping(
+    workspace: Workspace,
+    engagement_id: int,
+    answers: Answers,
+    *,
+    overrides: dict[str, dict[str, Any]] | None = None,
+    today: date | None = None,
+) -> Engagement:
+    """Store answers, recommendation and overrides on the engagement and apply the scope.
+
+    Sets the report kinds, type and categories, and the suggested review
+    period (Type 2) or as-of date (Type 1); every change goes into the change log.
+    """
+    overrides = {key: dict(value) for key, value in (overrides or {}).items()}
+    recommendation = recommend(answers)
+    try:
+        scope: Scope = apply_overrides(recommendation, overrides)
+    except ValueError as error:
+        raise InvalidInputError(str(error)) from None
+    period = suggested_period(scope, today or date.today())
+    if isinstance(period, tuple):
+        dates: dict[str, date | None] = {
+            "period_start": period[0],
+            "period_end": period[1],
+            "as_of_date": None,
+        }
+    else:
+        dates = {"period_start": None, "period_end": None, "as_of_date": period}
+    return update_engagement(
+        workspace,
+        engagement_id,
+        scoping_answers=answers.as_dict(),
+        scoping_recommendation=recommendation.as_dict(),
+        scoping_overrides=overrides,
+        report_kinds=list(scope.reports),
+        report_type=scope.report_type,
+        categories=list(scope.categories),
+        **dates,
+    )

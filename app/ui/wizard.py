@@ -1,0 +1,387 @@
+"""The scoping wizard: about your service → categories (SOC 2 only) → timing → summary.
+
+Signals of :class:`ScopingWizard`:
+    applied(object): the engagement after the recommendation was applied to it.
+"""
+
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from app.db.models import Engagement
+from app.domain.catalog import load_catalog
+from app.domain.scoping import (
+    FIRST_TYPE2_MONTHS,
+    QUESTIONS_BY_KEY,
+    Answers,
+    Recommendation,
+    recommend,
+)
+from app.domain.vocab import CATEGORIES
+from app.services.scoping import apply_scoping
+from app.ui.context import AppContext
+
+PAGE_SERVICE, PAGE_CATEGORIES, PAGE_TIMING, PAGE_SUMMARY = range(4)
+CATEGORY_ANSWERS = {
+    "Availability": "availability_commitments",
+    "Confidentiality": "confidential_data",
+    "Processing Integrity": "processing_integrity",
+    "Privacy": "personal_information",
+}
+UNKNOWN = -1
+
+
+def _help(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    label.setContentsMargins(22, 0, 0, 8)
+    return label
+
+
+def _question_box(key: str, layout: QVBoxLayout) -> QCheckBox:
+    question = QUESTIONS_BY_KEY[key]
+    box = QCheckBox(question.text)
+    box.setToolTip(question.help)
+    layout.addWidget(box)
+    layout.addWidget(_help(question.help))
+    return box
+
+
+class ServicePage(QWizardPage):
+    """Which reports the service calls for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("About your service")
+        self.setSubTitle("Four questions decide whether you need a SOC 1, a SOC 2 or both.")
+        layout = QVBoxLayout(self)
+        self.boxes = {
+            key: _question_box(key, layout) for key in ("financial_reporting_impact", "customer_data")
+        }
+        requested = QUESTIONS_BY_KEY["customers_requested"]
+        layout.addWidget(QLabel(requested.text))
+        row = QHBoxLayout()
+        row.setContentsMargins(22, 0, 0, 0)
+        self.requested = {report: QCheckBox(report) for report in ("SOC 1", "SOC 2", "SOC 3")}
+        for box in self.requested.values():
+            row.addWidget(box)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(_help(requested.help))
+        self.boxes["ipo_planned"] = _question_box("ipo_planned", layout)
+        layout.addStretch(1)
+
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        wizard = self.wizard()
+        assert isinstance(wizard, ScopingWizard)
+        return PAGE_CATEGORIES if "SOC 2" in recommend(wizard.answers()).reports else PAGE_TIMING
+
+
+class CategoriesPage(QWizardPage):
+    """Which Trust Services Categories the SOC 2 covers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Trust Services Categories")
+        self.setSubTitle("Security is in every SOC 2. Add another category only when customers rely on it.")
+        catalog = load_catalog()
+        layout = QVBoxLayout(self)
+        security = QCheckBox("Security (required)")
+        security.setChecked(True)
+        security.setEnabled(False)
+        layout.addWidget(security)
+        layout.addWidget(_help(catalog.category("Security").summary))
+        self.boxes: dict[str, QCheckBox] = {}
+        for category, key in CATEGORY_ANSWERS.items():
+            question = QUESTIONS_BY_KEY[key]
+            box = QCheckBox(f"{category}: {question.text}")
+            box.setToolTip(question.help)
+            layout.addWidget(box)
+            examples = "; ".join(catalog.category(category).examples)
+            layout.addWidget(_help(f"{question.help} Examples: {examples}"))
+            self.boxes[key] = box
+        layout.addStretch(1)
+
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        return PAGE_TIMING
+
+
+class TimingPage(QWizardPage):
+    """How long controls have operated, the deadline, and whether a Type 2 is required."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Timing")
+        self.setSubTitle(
+            "These decide between a Type 1 (design at a date) and a Type 2 (operation over months)."
+        )
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.operating = QSpinBox()
+        self.operating.setRange(UNKNOWN, 240)
+        self.operating.setSpecialValueText("Don't know")
+        self.operating.setSuffix(" months")
+        self.deadline = QSpinBox()
+        self.deadline.setRange(UNKNOWN, 60)
+        self.deadline.setSpecialValueText("No deadline")
+        self.deadline.setSuffix(" months")
+        for key, spin in (
+            ("controls_operating_months", self.operating),
+            ("report_needed_within_months", self.deadline),
+        ):
+            question = QUESTIONS_BY_KEY[key]
+            spin.setToolTip(question.help)
+            spin.setAccessibleName(question.text)
+            label = QLabel(question.text)
+            label.setWordWrap(True)
+            label.setBuddy(spin)
+            form.addRow(label, spin)
+            form.addRow(_help(question.help))
+        layout.addLayout(form)
+        self.type2 = _question_box("customers_require_type2", layout)
+        layout.addStretch(1)
+
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        return PAGE_SUMMARY
+
+
+class SummaryPage(QWizardPage):
+    """The recommendation with its reasons, and the user's adjustments (with a reason)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Recommendation")
+        self.setSubTitle("Why this scope, in plain words. Adjust it if you know better, and say why.")
+        self.text = QTextBrowser()
+        self.text.setAccessibleName("Recommendation and reasons")
+        adjust = QGroupBox("Adjust the recommendation")
+        grid = QFormLayout(adjust)
+        self.report_boxes = {report: QCheckBox(report) for report in ("SOC 1", "SOC 2")}
+        reports = QWidget()
+        reports_row = QHBoxLayout(reports)
+        reports_row.setContentsMargins(0, 0, 0, 0)
+        for box in self.report_boxes.values():
+            reports_row.addWidget(box)
+        reports_row.addStretch(1)
+        grid.addRow("Reports", reports)
+        self.type_box = QComboBox()
+        self.type_box.addItems(["Type 1", "Type 2"])
+        grid.addRow("Type", self.type_box)
+        self.category_boxes = {category: QCheckBox(category) for category in CATEGORIES}
+        self.category_boxes["Security"].setEnabled(False)
+        categories = QWidget()
+        categories_row = QHBoxLayout(categories)
+        categories_row.setContentsMargins(0, 0, 0, 0)
+        for box in self.category_boxes.values():
+            categories_row.addWidget(box)
+        categories_row.addStretch(1)
+        grid.addRow("Categories", categories)
+        self.months = QSpinBox()
+        self.months.setRange(1, 24)
+        self.months.setSuffix(" months")
+        grid.addRow("Review period", self.months)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Needed when you change anything above; kept with the engagement")
+        grid.addRow("Reason for changes", self.reason)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.memo_button = QPushButton("Save scoping memo…")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(adjust)
+        layout.addWidget(self.problem)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.memo_button)
+        layout.addLayout(bottom)
+        self.report_boxes["SOC 2"].toggled.connect(self._sync_enabled)
+        self.type_box.currentTextChanged.connect(self._sync_enabled)
+        self.recommendation: Recommendation | None = None
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt override)
+        wizard = self.wizard()
+        assert isinstance(wizard, ScopingWizard)
+        self.recommendation = recommend(wizard.answers())
+        self.text.setHtml(recommendation_html(self.recommendation))
+        self.show_scope(self.recommendation, wizard.initial_overrides)
+        self.problem.clear()
+
+    def show_scope(self, recommendation: Recommendation, overrides: dict[str, dict[str, Any]]) -> None:
+        """Fill the adjustment controls: the recommendation, then any overrides on top."""
+
+        def value(key: str, default: Any) -> Any:
+            return overrides[key]["value"] if key in overrides else default
+
+        reports = value("reports", recommendation.reports)
+        for report, box in self.report_boxes.items():
+            box.setChecked(report in reports)
+        self.type_box.setCurrentText(value("report_type", recommendation.report_type))
+        categories = value("categories", recommendation.categories)
+        for category, box in self.category_boxes.items():
+            box.setChecked(category in categories or category == "Security")
+        self.months.setValue(
+            value("observation_months", recommendation.observation_months) or FIRST_TYPE2_MONTHS
+        )
+        reasons = {str(item.get("reason", "")) for item in overrides.values()}
+        self.reason.setText(next(iter(reasons)) if len(reasons) == 1 else "; ".join(sorted(reasons)))
+        self._sync_enabled()
+
+    def _sync_enabled(self) -> None:
+        soc2 = self.report_boxes["SOC 2"].isChecked()
+        for category, box in self.category_boxes.items():
+            box.setEnabled(soc2 and category != "Security")
+        self.category_boxes["Security"].setChecked(soc2)
+        self.months.setEnabled(self.type_box.currentText() == "Type 2")
+
+    def overrides(self) -> dict[str, dict[str, Any]]:
+        """Each adjusted part with the reason given (empty when nothing was adjusted)."""
+        assert self.recommendation is not None
+        recommendation = self.recommendation
+        reports = tuple(report for report, box in self.report_boxes.items() if box.isChecked())
+        categories = tuple(
+            category
+            for category, box in self.category_boxes.items()
+            if box.isChecked() and "SOC 2" in reports
+        )
+        chosen: dict[str, Any] = {
+            "reports": (reports, recommendation.reports),
+            "report_type": (self.type_box.currentText(), recommendation.report_type),
+            "categories": (categories, recommendation.categories),
+        }
+        if self.type_box.currentText() == "Type 2":
+            chosen["observation_months"] = (
+                self.months.value(),
+                recommendation.observation_months or FIRST_TYPE2_MONTHS,
+            )
+        reason = self.reason.text().strip()
+        return {
+            key: {"value": list(new) if isinstance(new, tuple) else new, "reason": reason}
+            for key, (new, old) in chosen.items()
+            if new != old
+        }
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt override)
+        wizard = self.wizard()
+        assert isinstance(wizard, ScopingWizard)
+        overrides = self.overrides()
+        if overrides and not self.reason.text().strip():
+            self.problem.setText(
+                "You changed the recommendation: please give a reason (it is kept with the engagement)."
+            )
+            self.reason.setFocus()
+            return False
+        return wizard.apply(overrides)
+
+
+def recommendation_html(recommendation: Recommendation) -> str:
+    """The summary shown on the last page: the scope, the reasons and the warnings."""
+    reports = " + ".join(recommendation.reports) or "No SOC report indicated"
+    kind = "Type 1 now, then a Type 2" if recommendation.then_type2 else recommendation.report_type
+    parts = [f"<h2>{escape(reports)} — {escape(kind)}</h2>"]
+    if recommendation.categories:
+        parts.append(f"<p><b>Categories:</b> {escape(', '.join(recommendation.categories))}</p>")
+    if recommendation.observation_months:
+        parts.append(f"<p><b>Review period:</b> {recommendation.observation_months} months</p>")
+    parts.append("<h3>Why</h3><ul>")
+    parts += [f"<li>{escape(line)}</li>" for line in recommendation.rationale]
+    parts.append("</ul>")
+    if recommendation.warnings:
+        parts.append("<h3>Warnings</h3><ul>")
+        parts += [f"<li><b>Warning:</b> {escape(line)}</li>" for line in recommendation.warnings]
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+class ScopingWizard(QWizard):
+    """Asks the scoping questions for one engagement and applies the result to it.
+
+    Signals:
+        applied(object): the updated engagement.
+    """
+
+    applied = Signal(object)
+
+    def __init__(
+        self,
+        context: AppContext,
+        engagement: Engagement,
+        initial: Answers | None = None,
+        overrides: dict[str, dict[str, Any]] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.engagement = engagement
+        self.initial_overrides = dict(overrides or {})
+        self.setWindowTitle(f"Scoping wizard — {engagement.name}")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Apply to engagement")
+        self.service = ServicePage()
+        self.categories = CategoriesPage()
+        self.timing = TimingPage()
+        self.summary = SummaryPage()
+        for page_id, page in enumerate((self.service, self.categories, self.timing, self.summary)):
+            self.setPage(page_id, page)
+        self.setStartId(PAGE_SERVICE)
+        self.resize(760, 640)
+        self.set_answers(initial or Answers())
+
+    def set_answers(self, answers: Answers) -> None:
+        """Start from these answers (the ones saved on the engagement when re-run)."""
+        for key, box in self.service.boxes.items():
+            box.setChecked(bool(getattr(answers, key)))
+        for report, box in self.service.requested.items():
+            box.setChecked(report in answers.customers_requested)
+        for key, box in self.categories.boxes.items():
+            box.setChecked(bool(getattr(answers, key)))
+        operating = answers.controls_operating_months
+        deadline = answers.report_needed_within_months
+        self.timing.operating.setValue(UNKNOWN if operating is None else operating)
+        self.timing.deadline.setValue(UNKNOWN if deadline is None else deadline)
+        self.timing.type2.setChecked(answers.customers_require_type2)
+
+    def answers(self) -> Answers:
+        """The answers as the pages show them now."""
+        values: dict[str, Any] = {key: box.isChecked() for key, box in self.service.boxes.items()}
+        values["customers_requested"] = [r for r, box in self.service.requested.items() if box.isChecked()]
+        values.update({key: box.isChecked() for key, box in self.categories.boxes.items()})
+        operating, deadline = self.timing.operating.value(), self.timing.deadline.value()
+        values["controls_operating_months"] = None if operating == UNKNOWN else operating
+        values["report_needed_within_months"] = None if deadline == UNKNOWN else deadline
+        values["customers_require_type2"] = self.timing.type2.isChecked()
+        return Answers.from_mapping(values)
+
+    def apply(self, overrides: dict[str, dict[str, Any]]) -> bool:
+        """Store answers, recommendation and overrides and apply the scope; False if refused."""
+        engagement_id = self.engagement.id
+        assert engagement_id is not None
+        answers = self.answers()
+        updated = self.context.run(
+            "Apply scoping",
+            lambda: apply_scoping(self.context.workspace, engagement_id, answers, overrides=overrides),
+        )
+        if updated is None:
+            return False
+        self.engagement = updated
+        self.applied.emit(updated)
+        return True
