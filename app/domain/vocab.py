@@ -120,3 +120,18 @@ def parse_choice(enum: type[E], text: str) -> E:
             return member
     accepted = ", ".join(member.value for member in enum)
     raise ValueError(f"unknown {enum.__name__.lower()} {text!r}; expected one of: {accepted}")
+
+
+def categories_in_scope(
+    report_kinds: list[str] | tuple[str, ...], categories: list[str] | tuple[str, ...]
+) -> tuple[str, ...]:
+    """The Trust Services Categories an engagement works on.
+
+    With a SOC 2: its categories (Security always among them). Not scoped yet
+    (no report chosen): Security, the part every SOC 2 has. SOC 1 only: none.
+    """
+    if "SOC 2" in report_kinds:
+        return tuple(c for c in CATEGORIES if c in categories or c == "Security")
+    if not report_kinds:
+        return ("Security",)
+    return ()
