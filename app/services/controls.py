@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,17 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from app.db.changelog import record_change
-from app.db.models import Control, ControlCriterion, Criterion, Engagement, utcnow
+from app.db.models import (
+    Control,
+    ControlCriterion,
+    ControlObjective,
+    Criterion,
+    Engagement,
+    Evidence,
+    EvidenceControl,
+    ObjectiveControl,
+    utcnow,
+)
 from app.domain.catalog import sort_key
 from app.domain.controls import CONTROL_FIELDS, ControlRow, coerce_value
 from app.domain.vocab import canonical_category
@@ -144,12 +155,13 @@ def insert_control(
     criteria: Sequence[str],
     known_criteria: dict[str, int],
     now: datetime,
+    control_id: int | None = None,
 ) -> Control:
     """Add one validated control with its criteria to *session* and log its creation."""
     assert engagement.id is not None
     criterion_rows = _resolve_criteria(known_criteria, criteria)
     _check_ref_free(session, engagement.id, values["ref"])
-    control = Control(engagement_id=engagement.id, created_at=now, updated_at=now, **values)
+    control = Control(id=control_id, engagement_id=engagement.id, created_at=now, updated_at=now, **values)
     session.add(control)
     session.flush()
     if criterion_rows:
@@ -284,3 +296,112 @@ def delete_controls(workspace: Workspace, control_ids: Sequence[int]) -> None:
             )
             session.delete(control)
         session.commit()
+
+
+@dataclass(frozen=True)
+class ControlSnapshot:
+    """Everything needed to put a deleted control back: its row and its links."""
+
+    row: ControlRow
+    evidence_ids: tuple[int, ...]
+    objective_ids: tuple[int, ...]
+
+
+def snapshot_controls(workspace: Workspace, control_ids: Sequence[int]) -> list[ControlSnapshot]:
+    """The controls as they are now, with their evidence and objective links."""
+    snapshots = []
+    with workspace.session() as session:
+        for control_id in control_ids:
+            control = session.get(Control, control_id)
+            if control is None:
+                raise NotFoundError(f"control {control_id} no longer exists")
+            assert control.engagement_id is not None
+            criteria = _criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
+            evidence = session.exec(
+                select(EvidenceControl.evidence_id).where(EvidenceControl.control_id == control_id)
+            ).all()
+            objectives = session.exec(
+                select(ObjectiveControl.objective_id).where(ObjectiveControl.control_id == control_id)
+            ).all()
+            snapshots.append(
+                ControlSnapshot(
+                    _row(control, criteria),
+                    tuple(e for e in evidence if e is not None),
+                    tuple(o for o in objectives if o is not None),
+                )
+            )
+    return snapshots
+
+
+def restore_controls(workspace: Workspace, snapshots: Sequence[ControlSnapshot]) -> list[ControlRow]:
+    """Put deleted controls back with their criteria and links (keeping their id when it is free)."""
+    now = utcnow()
+    rows = []
+    with workspace.session() as session:
+        for snapshot in snapshots:
+            row = snapshot.row
+            engagement = _engagement(session, row.engagement_id)
+            values = {name: getattr(row, name) for name in STORED_FIELDS}
+            control_id = row.id if session.get(Control, row.id) is None else None
+            control = insert_control(
+                session,
+                engagement=engagement,
+                values=values,
+                criteria=row.criteria,
+                known_criteria=criterion_ids(session, engagement.framework),
+                now=now,
+                control_id=control_id,
+            )
+            assert control.id is not None
+            evidence = [e for e in snapshot.evidence_ids if session.get(Evidence, e) is not None]
+            if evidence:
+                session.execute(
+                    insert(EvidenceControl), [{"evidence_id": e, "control_id": control.id} for e in evidence]
+                )
+            objectives = [o for o in snapshot.objective_ids if session.get(ControlObjective, o) is not None]
+            if objectives:
+                session.execute(
+                    insert(ObjectiveControl),
+                    [{"objective_id": o, "control_id": control.id} for o in objectives],
+                )
+            rows.append(_row(control, row.criteria))
+        session.commit()
+    return rows
+
+
+def free_ref(taken: set[str], ref: str) -> str:
+    """*ref* with a ``-copy`` (``-copy2``, ...) suffix that no control of *taken* uses."""
+    candidate = f"{ref}-copy"
+    number = 2
+    while candidate in taken:
+        candidate = f"{ref}-copy{number}"
+        number += 1
+    return candidate
+
+
+def duplicate_controls(workspace: Workspace, control_ids: Sequence[int]) -> list[ControlRow]:
+    """Copies of the controls (fields and criteria, not evidence) under new refs."""
+    now = utcnow()
+    copies = []
+    with workspace.session() as session:
+        for control_id in control_ids:
+            control = session.get(Control, control_id)
+            if control is None:
+                raise NotFoundError(f"control {control_id} no longer exists")
+            assert control.engagement_id is not None
+            engagement = _engagement(session, control.engagement_id)
+            taken = set(session.exec(select(Control.ref).where(Control.engagement_id == engagement.id)).all())
+            criteria = _criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
+            values = {name: getattr(control, name) for name in STORED_FIELDS}
+            values["ref"] = free_ref(taken, control.ref)
+            copy = insert_control(
+                session,
+                engagement=engagement,
+                values=values,
+                criteria=criteria,
+                known_criteria=criterion_ids(session, engagement.framework),
+                now=now,
+            )
+            copies.append(_row(copy, criteria))
+        session.commit()
+    return copies

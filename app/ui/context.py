@@ -4,7 +4,8 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QUndoStack
 
 from app.db.models import Engagement
 from app.services.engagements import get_engagement
@@ -24,16 +25,26 @@ class AppContext(QObject):
             or its scope or details changed.
         engagements_changed(): engagements were created, renamed or deleted.
         data_changed(): something was written to the workspace (the status bar says "saved").
+        controls_added(list): new ``ControlRow``s of the current engagement.
+        controls_updated(list): changed ``ControlRow``s.
+        controls_removed(list): ids of deleted controls.
     """
 
     engagement_changed = Signal(object)
     engagements_changed = Signal()
     data_changed = Signal()
+    controls_added = Signal(list)
+    controls_updated = Signal(list)
+    controls_removed = Signal(list)
 
-    def __init__(self, workspace: Workspace, interaction: Interaction) -> None:
+    def __init__(
+        self, workspace: Workspace, interaction: Interaction, settings: QSettings | None = None
+    ) -> None:
         super().__init__()
         self.workspace = workspace
         self.interaction = interaction
+        self.settings = settings
+        self.undo_stack = QUndoStack(self)
         self._engagement_id: int | None = None
 
     @property
@@ -53,6 +64,7 @@ class AppContext(QObject):
     def set_engagement(self, engagement_id: int | None) -> None:
         if engagement_id != self._engagement_id:
             self._engagement_id = engagement_id
+            self.undo_stack.clear()
             self.engagement_changed.emit(engagement_id)
 
     def run(self, title: str, action: Callable[[], T], *, writes: bool = True) -> T | None:

@@ -33,11 +33,12 @@ P = TypeVar("P", bound=Page)
 
 def default_pages() -> list[type[Page]]:
     """The pages of the sidebar, in the order of the user's path."""
+    from app.ui.pages.controls import ControlsPage
     from app.ui.pages.criteria import CriteriaPage
     from app.ui.pages.engagements import EngagementsPage
     from app.ui.pages.scope import ScopePage
 
-    return [EngagementsPage, ScopePage, CriteriaPage]
+    return [EngagementsPage, ScopePage, ControlsPage, CriteriaPage]
 
 
 class MainWindow(QMainWindow):
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = context
         self.settings = settings
+        context.settings = settings
         self.setWindowTitle(APP_NAME)
         self.page_types = pages or default_pages()
         self._built: dict[int, Page] = {}
@@ -153,6 +155,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
 
         edit_menu = self.menuBar().addMenu("&Edit")
+        undo = self.context.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.context.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        edit_menu.addSeparator()
         find = QAction("&Find on this page", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self.focus_search)
@@ -167,6 +176,23 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, i=index: self.show_page(i))
             go_menu.addAction(action)
             self.page_actions.append(action)
+
+        self.page_menu_actions: dict[int, list[QAction]] = {}
+        for index, page_type in enumerate(self.page_types):
+            if page_type.MENU is None:
+                continue
+            title, entries = page_type.MENU
+            menu = self.menuBar().addMenu(title)
+            actions = []
+            for text, shortcut, method in entries:
+                action = QAction(text, self)
+                action.setShortcut(QKeySequence(shortcut))
+                action.triggered.connect(
+                    lambda _checked=False, i=index, m=method: getattr(self.page_at(i), m)()
+                )
+                menu.addAction(action)
+                actions.append(action)
+            self.page_menu_actions[index] = actions
 
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction(f"&About {APP_NAME}", self)
@@ -215,6 +241,9 @@ class MainWindow(QMainWindow):
         self._current = index
         page = self.page_at(index)
         self.stack.setCurrentWidget(page)
+        for page_index, actions in self.page_menu_actions.items():
+            for action in actions:
+                action.setEnabled(page_index == index)
         self.search.blockSignals(True)
         self.search.setText(self._search_texts.get(index, ""))
         self.search.blockSignals(False)

@@ -68,7 +68,9 @@ def make_window(qtbot: Any, workspace: Workspace, interaction: ScriptedInteracti
         window = MainWindow(AppContext(workspace, interaction), settings_for(workspace.data_dir))
         qtbot.addWidget(window)
         window.show()
+        window.activateWindow()
         qtbot.waitExposed(window)
+        qtbot.waitUntil(window.isActiveWindow)
         windows.append(window)
         return window
 

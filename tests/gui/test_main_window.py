@@ -25,6 +25,7 @@ def test_empty_workspace_explains_what_to_do(window: MainWindow) -> None:
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
         "Engagements",
         "Scope",
+        "Controls",
         "",
         "Criteria",
     ]

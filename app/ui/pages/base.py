@@ -13,6 +13,8 @@ class Page(QWidget):
     title = ""
     needs_engagement = False
     searchable = False
+    MENU: tuple[str, tuple[tuple[str, str, str], ...]] | None = None
+    """A menu of the main window for this page: (title, ((text, shortcut, method name), ...))."""
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()

@@ -1,0 +1,566 @@
+"""Controls page: the control matrix per Trust Services Category, by criterion, and in detail."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
+from PySide6.QtGui import QBrush, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabBar,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.catalog import load_catalog
+from app.domain.controls import CONTROL_FIELDS, ControlRow
+from app.domain.vocab import Status, categories_in_scope, label
+from app.services.controls import (
+    add_control,
+    delete_controls,
+    duplicate_controls,
+    list_controls,
+    snapshot_controls,
+    update_controls,
+)
+from app.ui.commands import AddControls, DeleteControls, EditControls
+from app.ui.context import AppContext
+from app.ui.models.controls import CONTROL_ID_ROLE, ControlMatrixModel, natural_key
+from app.ui.pages.base import Page, page_heading
+from app.ui.widgets.bulk_edit import BulkEditDialog
+from app.ui.widgets.choice_delegate import ChoiceDelegate
+from app.ui.widgets.control_details import ControlDetails
+from app.ui.widgets.criteria_picker import CriteriaPicker
+
+DEFAULT_COLUMNS = ("ref", "title", "criteria", "owner", "frequency", "nature", "is_key", "status")
+ALL_TAB = "All controls"
+CRITERION_TAB = "By criterion"
+
+
+def next_ref(existing: Sequence[str], prefix: str = "CTL") -> str:
+    """The next free ``CTL-001``-style reference."""
+    numbers = [
+        int(ref[len(prefix) + 1 :])
+        for ref in existing
+        if ref.startswith(prefix + "-") and ref[len(prefix) + 1 :].isdigit()
+    ]
+    return f"{prefix}-{max(numbers, default=0) + 1:03d}"
+
+
+def build_criterion_tree(controls: Sequence[ControlRow], categories: Sequence[str]) -> QStandardItemModel:
+    """Category → criterion → its controls; a criterion without a control is marked as a gap."""
+    catalog = load_catalog()
+    by_criterion: dict[str, list[ControlRow]] = {}
+    for row in controls:
+        for criterion_id in row.criteria:
+            by_criterion.setdefault(criterion_id, []).append(row)
+    model = QStandardItemModel()
+    model.setHorizontalHeaderLabels(["Criterion / control", "Owner", "Status"])
+    gap_brush = QBrush(QPalette().color(QPalette.ColorRole.PlaceholderText))
+    for category in categories:
+        criteria = catalog.in_category(category)
+        gaps = sum(1 for c in criteria if c.id not in by_criterion)
+        category_item = QStandardItem(
+            f"{category} — {len(criteria) - gaps} of {len(criteria)} criteria covered"
+        )
+        category_item.setEditable(False)
+        for criterion in criteria:
+            mapped = sorted(by_criterion.get(criterion.id, []), key=lambda r: natural_key(r.ref))
+            text = f"{criterion.id}  {criterion.title}"
+            item = QStandardItem(text if mapped else f"{text}  — gap: no control yet")
+            item.setEditable(False)
+            item.setToolTip(criterion.about)
+            if not mapped:
+                item.setForeground(gap_brush)
+            row_items = [
+                item,
+                QStandardItem(""),
+                QStandardItem(f"{len(mapped)} controls" if mapped else "Gap"),
+            ]
+            for control in mapped:
+                child = [
+                    QStandardItem(f"{control.ref}  {control.title}"),
+                    QStandardItem(control.owner),
+                    QStandardItem(label(control.status)),
+                ]
+                for cell in child:
+                    cell.setEditable(False)
+                    cell.setData(control.id, CONTROL_ID_ROLE)
+                item.appendRow(child)
+            for cell in row_items[1:]:
+                cell.setEditable(False)
+            category_item.appendRow(row_items)
+        model.appendRow([category_item, QStandardItem(), QStandardItem()])
+    return model
+
+
+class ControlsPage(Page):
+    """The matrix: tabs per category in scope, filters, a detail panel, undoable edits."""
+
+    title = "Controls"
+    needs_engagement = True
+    searchable = True
+    MENU = (
+        "&Controls",
+        (
+            ("&Add control", "Ctrl+Shift+N", "add_control"),
+            ("D&uplicate", "Ctrl+D", "duplicate_selected"),
+            ("&Delete…", "Del", "delete_selected"),
+            ("&Map criteria…", "Ctrl+M", "map_criteria"),
+            ("&Bulk edit…", "Ctrl+B", "bulk_edit"),
+        ),
+    )
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self._loaded_for: int | None = None
+        self.picker: CriteriaPicker | None = None
+        self.bulk_dialog: BulkEditDialog | None = None
+        self.tab_names: list[str] = []
+
+        self.model = ControlMatrixModel(editor=self.edit)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Control matrix")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        vertical = self.table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        self.delegates = []
+        for column, spec in enumerate(CONTROL_FIELDS):
+            if spec.kind == "choice":
+                delegate = ChoiceDelegate(spec, self.table)
+                self.delegates.append(delegate)
+                self.table.setItemDelegateForColumn(column, delegate)
+            width = {"ref": 90, "title": 260, "criteria": 150, "owner": 130, "is_key": 44, "status": 130}
+            self.table.setColumnWidth(column, width.get(spec.name, 120))
+
+        self.criterion_view = QTreeView()
+        self.criterion_view.setAccessibleName("Controls by criterion")
+        self.criterion_view.setUniformRowHeights(True)
+        self.criterion_view.doubleClicked.connect(self._open_from_tree)
+        self.views = QStackedWidget()
+        self.views.addWidget(self.table)
+        self.views.addWidget(self.criterion_view)
+
+        self.tabs = QTabBar()
+        self.tabs.setExpanding(False)
+        self.tabs.setDocumentMode(True)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("All statuses", None)
+        for member in Status:
+            self.status_filter.addItem(label(member.value), member.value)
+        self.owner_filter = QComboBox()
+        self.owner_filter.setMinimumContentsLength(14)
+        self.key_filter = QCheckBox("Key controls only")
+        self.count = QLabel()
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Status"))
+        filters.addWidget(self.status_filter)
+        filters.addWidget(QLabel("Owner"))
+        filters.addWidget(self.owner_filter)
+        filters.addWidget(self.key_filter)
+        filters.addStretch(1)
+        filters.addWidget(self.count)
+
+        self.add_button = QPushButton("Add control")
+        self.duplicate_button = QPushButton("Duplicate")
+        self.delete_button = QPushButton("Delete…")
+        self.map_button = QPushButton("Map criteria…")
+        self.bulk_button = QPushButton("Bulk edit…")
+        toolbar = QHBoxLayout()
+        for button in (
+            self.add_button,
+            self.duplicate_button,
+            self.delete_button,
+            self.map_button,
+            self.bulk_button,
+        ):
+            toolbar.addWidget(button)
+        toolbar.addStretch(1)
+        self.toolbar = toolbar
+
+        matrix = QWidget()
+        matrix_layout = QVBoxLayout(matrix)
+        matrix_layout.setContentsMargins(0, 0, 0, 0)
+        matrix_layout.addLayout(toolbar)
+        matrix_layout.addWidget(self.tabs)
+        matrix_layout.addLayout(filters)
+        matrix_layout.addWidget(self.views, 1)
+        self.details = ControlDetails()
+        self.splitter = QSplitter()
+        self.splitter.addWidget(matrix)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_add = QPushButton("Add a control")
+        empty_box = QWidget()
+        empty_layout = QVBoxLayout(empty_box)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty)
+        self.empty_buttons = QHBoxLayout()
+        self.empty_buttons.addStretch(1)
+        self.empty_buttons.addWidget(self.empty_add)
+        self.empty_buttons.addStretch(1)
+        empty_layout.addLayout(self.empty_buttons)
+        empty_layout.addStretch(2)
+        self.body = QStackedWidget()
+        self.body.addWidget(self.splitter)
+        self.body.addWidget(empty_box)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            page_heading(
+                "Control matrix",
+                "What the company does to meet each criterion. Every change is saved at once; "
+                "Ctrl+Z undoes it.",
+            )
+        )
+        layout.addWidget(self.body, 1)
+
+        self.add_button.clicked.connect(self.add_control)
+        self.empty_add.clicked.connect(self.add_control)
+        self.duplicate_button.clicked.connect(self.duplicate_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.map_button.clicked.connect(self.map_criteria)
+        self.bulk_button.clicked.connect(self.bulk_edit)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.status_filter.currentIndexChanged.connect(self._filters_changed)
+        self.owner_filter.currentIndexChanged.connect(self._filters_changed)
+        self.key_filter.toggled.connect(self._filters_changed)
+        self.model.filtered.connect(self._show_count)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.details.edited.connect(self._detail_edited)
+        self.details.criteria_requested.connect(self.map_criteria)
+        context.controls_added.connect(self._added)
+        context.controls_updated.connect(self._updated)
+        context.controls_removed.connect(self._removed)
+        context.engagement_changed.connect(lambda _id: self._invalidate())
+        self._restore_columns()
+
+    # --- loading ------------------------------------------------------------------------
+
+    def _invalidate(self) -> None:
+        self._loaded_for = None
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        engagement = self.context.engagement()
+        if engagement is None:
+            self.empty.setText("Create or choose an engagement on the Engagements page first.")
+            self.empty_add.hide()
+            self.body.setCurrentIndex(1)
+            self.model.set_controls([])
+            self._loaded_for = None
+            return
+        self._set_tabs(categories_in_scope(engagement.report_kinds, engagement.categories))
+        if self._loaded_for != engagement.id:
+            rows = self.context.run(
+                "Load controls",
+                lambda: list_controls(self.context.workspace, engagement_id=engagement.id or 0),
+                writes=False,
+            )
+            self.model.set_controls(rows or [])
+            self._loaded_for = engagement.id
+            self._refill_owners()
+            if self.model.rowCount():
+                self.table.selectRow(0)
+        self._update_empty()
+
+    def _update_empty(self) -> None:
+        has_controls = bool(self.model.all_controls())
+        self.empty.setText(
+            "No controls yet. A control is something the company does, on a schedule, that meets one or "
+            "more criteria and leaves evidence. Add one to start your matrix."
+        )
+        self.empty_add.setVisible(True)
+        self.body.setCurrentIndex(0 if has_controls else 1)
+
+    def _set_tabs(self, categories: Sequence[str]) -> None:
+        names = [ALL_TAB, *categories, CRITERION_TAB]
+        if names == self.tab_names:
+            return
+        current = self.tabs.tabText(self.tabs.currentIndex()) if self.tabs.count() else ALL_TAB
+        self.tabs.blockSignals(True)
+        while self.tabs.count():
+            self.tabs.removeTab(0)
+        for name in names:
+            self.tabs.addTab(name)
+        self.tab_names = names
+        self.tabs.setCurrentIndex(names.index(current) if current in names else 0)
+        self.tabs.blockSignals(False)
+        self._tab_changed(self.tabs.currentIndex())
+
+    def categories(self) -> list[str]:
+        return [name for name in self.tab_names if name not in (ALL_TAB, CRITERION_TAB)]
+
+    def _tab_changed(self, index: int) -> None:
+        name = self.tabs.tabText(index)
+        if name == CRITERION_TAB:
+            self.criterion_view.setModel(build_criterion_tree(self.model.all_controls(), self.categories()))
+            self.criterion_view.expandToDepth(0)
+            self.criterion_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            self.views.setCurrentWidget(self.criterion_view)
+            return
+        self.views.setCurrentWidget(self.table)
+        criteria = None if name == ALL_TAB else frozenset(c.id for c in load_catalog().in_category(name))
+        self.model.set_filters(criteria=criteria)
+
+    def show_tab(self, name: str) -> None:
+        self.tabs.setCurrentIndex(self.tab_names.index(name))
+
+    def _refill_owners(self) -> None:
+        current = self.owner_filter.currentData()
+        self.owner_filter.blockSignals(True)
+        self.owner_filter.clear()
+        self.owner_filter.addItem("All owners", None)
+        for owner in self.model.owners():
+            self.owner_filter.addItem(owner, owner)
+        self.owner_filter.setCurrentIndex(max(self.owner_filter.findData(current), 0))
+        self.owner_filter.blockSignals(False)
+
+    def apply_search(self, text: str) -> None:
+        self.model.set_filters(text=text)
+
+    def _filters_changed(self) -> None:
+        status = self.status_filter.currentData()
+        self.model.set_filters(
+            statuses=[status] if status else [],
+            owner=self.owner_filter.currentData(),
+            key_only=self.key_filter.isChecked(),
+        )
+
+    def _show_count(self, visible: int) -> None:
+        total = len(self.model.all_controls())
+        self.count.setText(
+            f"{visible:,} of {total:,} controls" if visible != total else f"{total:,} controls"
+        )
+
+    # --- selection ----------------------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.control_at(row).id for row in rows]
+
+    def select_control(self, control_id: int) -> bool:
+        """Select a control in the table (switching to All controls if a tab hides it)."""
+        if self.views.currentWidget() is not self.table or self.model.row_of(control_id) < 0:
+            self.show_tab(ALL_TAB)
+        row = self.model.row_of(control_id)
+        if row < 0:
+            self.model.set_filters(text="", statuses=[], owner=None, key_only=False)
+            row = self.model.row_of(control_id)
+        if row < 0:
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _selection_changed(self) -> None:
+        ids = self.selected_ids()
+        self.details.show_control(self.model.control(ids[0]) if len(ids) == 1 else None)
+        for button in (self.duplicate_button, self.delete_button, self.bulk_button):
+            button.setEnabled(bool(ids))
+        self.map_button.setEnabled(len(ids) == 1)
+
+    def _open_from_tree(self, index: QModelIndex) -> None:
+        control_id = index.data(CONTROL_ID_ROLE)
+        if control_id is not None:
+            self.select_control(int(control_id))
+
+    # --- editing ------------------------------------------------------------------------
+
+    def edit(self, control_ids: Sequence[int], field: str, value: Any) -> bool:
+        """Write one change to the given controls and make it undoable; False if refused."""
+        before = [row for row in (self.model.control(i) for i in control_ids) if row is not None]
+        rows = self.context.run(
+            "Edit control",
+            lambda: update_controls(self.context.workspace, list(control_ids), **{field: value}),
+        )
+        if rows is None:
+            return False
+        self.context.undo_stack.push(EditControls(self.context, before, field, value))
+        self.context.controls_updated.emit(rows)
+        return True
+
+    def _detail_edited(self, field: str, value: Any) -> None:
+        row = self.details.row
+        if row is not None and not self.edit([row.id], field, value):
+            self.details.show_control(self.model.control(row.id))
+
+    def add_control(self) -> ControlRow | None:
+        engagement_id = self.context.engagement_id
+        if engagement_id is None:
+            return None
+        ref = next_ref([row.ref for row in self.model.all_controls()])
+        row = self.context.run(
+            "Add control",
+            lambda: add_control(
+                self.context.workspace, engagement_id=engagement_id, ref=ref, title="New control"
+            ),
+        )
+        if row is None:
+            return None
+        self.context.undo_stack.push(AddControls(self.context, [row], f"Add control {row.ref}"))
+        self.context.controls_added.emit([row])
+        self.select_control(row.id)
+        self.details.focus_field("title")
+        return row
+
+    def duplicate_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        rows = self.context.run("Duplicate controls", lambda: duplicate_controls(self.context.workspace, ids))
+        if not rows:
+            return
+        self.context.undo_stack.push(AddControls(self.context, rows, f"Duplicate {len(rows)} control(s)"))
+        self.context.controls_added.emit(rows)
+        self.select_control(rows[0].id)
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        refs = [row.ref for row in (self.model.control(i) for i in ids) if row]
+        shown = ", ".join(refs[:8]) + (f" and {len(refs) - 8} more" if len(refs) > 8 else "")
+        if not self.context.interaction.confirm(
+            "Delete controls",
+            f"Delete {len(ids)} control{'s' if len(ids) != 1 else ''}: {shown}?\n\n"
+            "Their criteria mappings go with them; their evidence stays in the workspace, unlinked. "
+            "Edit ▸ Undo brings them back.",
+            action="Delete",
+        ):
+            return
+
+        def remove() -> list[Any]:
+            snapshots = snapshot_controls(self.context.workspace, ids)
+            delete_controls(self.context.workspace, ids)
+            return snapshots
+
+        snapshots = self.context.run("Delete controls", remove)
+        if snapshots is None:
+            return
+        self.context.undo_stack.push(DeleteControls(self.context, snapshots))
+        self.context.controls_removed.emit(ids)
+
+    def map_criteria(self) -> CriteriaPicker | None:
+        ids = self.selected_ids()
+        row = self.model.control(ids[0]) if len(ids) == 1 else None
+        if row is None:
+            return None
+        self.picker = CriteriaPicker(row.criteria, f"Map criteria — {row.ref}", self)
+        self.picker.accepted.connect(
+            lambda: self.edit([row.id], "criteria", self.picker.selected() if self.picker else [])
+        )
+        self.picker.open()
+        return self.picker
+
+    def bulk_edit(self) -> BulkEditDialog | None:
+        ids = self.selected_ids()
+        if not ids:
+            return None
+        self.bulk_dialog = BulkEditDialog(len(ids), self.model.owners(), self)
+        self.bulk_dialog.accepted.connect(lambda: self._apply_bulk(ids))
+        self.bulk_dialog.open()
+        return self.bulk_dialog
+
+    def _apply_bulk(self, ids: list[int]) -> None:
+        assert self.bulk_dialog is not None
+        changes = self.bulk_dialog.changes()
+        if not changes:
+            return
+        self.context.undo_stack.beginMacro(f"Edit {len(ids)} controls")
+        for field, value in changes.items():
+            self.edit(ids, field, value)
+        self.context.undo_stack.endMacro()
+
+    # --- model updates from anywhere ----------------------------------------------------
+
+    def _added(self, rows: list[ControlRow]) -> None:
+        ours = [row for row in rows if row.engagement_id == self._loaded_for]
+        self.model.add_controls(ours)
+        self._refill_owners()
+        self._update_empty()
+
+    def _updated(self, rows: list[ControlRow]) -> None:
+        self.model.update_controls(rows)
+        selected = self.details.row
+        for row in rows:
+            if selected is not None and row.id == selected.id:
+                self.details.show_control(row)
+        self._refill_owners()
+        if self.views.currentWidget() is self.criterion_view:
+            self._tab_changed(self.tabs.currentIndex())
+
+    def _removed(self, ids: list[int]) -> None:
+        self.model.remove_controls(ids)
+        self._update_empty()
+
+    # --- columns ------------------------------------------------------------------------
+
+    def _column_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        header = self.table.horizontalHeader()
+        for column, spec in enumerate(CONTROL_FIELDS):
+            action = menu.addAction(spec.label)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(spec.name != "ref")
+            action.toggled.connect(lambda checked, c=column: self.set_column_visible(c, checked))
+        menu.popup(header.mapToGlobal(position))
+
+    def set_column_visible(self, column: int, visible: bool) -> None:
+        self.table.horizontalHeader().setSectionHidden(column, not visible)
+        self._save_columns()
+
+    def _save_columns(self) -> None:
+        if self.context.settings is not None:
+            self.context.settings.setValue("controls/header", self.table.horizontalHeader().saveState())
+
+    def _restore_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        state = self.context.settings.value("controls/header") if self.context.settings is not None else None
+        if state is not None and header.restoreState(state):
+            return
+        for column, spec in enumerate(CONTROL_FIELDS):
+            header.setSectionHidden(column, spec.name not in DEFAULT_COLUMNS)
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        self._save_columns()
+        super().hideEvent(event)
