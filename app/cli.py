@@ -259,6 +259,60 @@ def cmd_controls_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_controls_seed(args: argparse.Namespace) -> int:
+    from app.services.seeding import seed_engagement
+
+    workspace = _workspace(args)
+    result = seed_engagement(workspace, engagement_id=_engagement_id(workspace, args.engagement))
+    if args.json:
+        _emit(result.as_dict())
+        return 0
+    sys.stdout.write(
+        f"Added {len(result.added_controls)} controls and {len(result.added_objectives)} objectives from the "
+        f"starter library; {len(result.skipped_controls)} controls and {len(result.skipped_objectives)} "
+        "objectives were already there and were left as they are.\n"
+    )
+    return 0
+
+
+# --- readiness -------------------------------------------------------------------------------
+
+
+def cmd_readiness(args: argparse.Namespace) -> int:
+    from app.services.readiness import engagement_readiness
+
+    workspace = _workspace(args)
+    report = engagement_readiness(
+        workspace, engagement_id=_engagement_id(workspace, args.engagement), today=args.today
+    )
+    if args.json:
+        _emit(report.as_dict())
+        return 0
+    _table(
+        [
+            (
+                c.category,
+                str(c.criteria_in_scope),
+                str(c.criteria_covered),
+                str(c.criteria_ready),
+                f"{c.readiness:.0%}",
+            )
+            for c in report.categories
+        ],
+        ("Category", "Criteria", "Covered", "Ready", "Readiness"),
+    )
+    if report.objectives:
+        sys.stdout.write("\n")
+        _table(
+            [(o.ref, str(o.controls), str(o.ready), o.title) for o in report.objectives],
+            ("Objective", "Controls", "Ready", "Title"),
+        )
+    sys.stdout.write(
+        f"\nGaps ({len(report.gaps)}):\n" + "".join(f"  - {gap.message}\n" for gap in report.gaps)
+    )
+    return 0
+
+
 # --- scoping wizard --------------------------------------------------------------------------
 
 
@@ -394,6 +448,22 @@ def build_parser() -> argparse.ArgumentParser:
     listing = _command(controls, "list", "list controls", cmd_controls_list, json_output=True)
     listing.add_argument("--engagement", required=True, metavar="ENG")
     listing.add_argument("--category", metavar="NAME", help="only controls mapped to this category")
+    seed = _command(
+        controls,
+        "seed",
+        "copy the starter controls (and SOC 1 objectives) that fit the engagement's scope",
+        cmd_controls_seed,
+        json_output=True,
+    )
+    seed.add_argument("--engagement", required=True, metavar="ENG")
+
+    readiness = _command(
+        commands, "readiness", "readiness per category and the gap list", cmd_readiness, json_output=True
+    )
+    readiness.add_argument("--engagement", required=True, metavar="ENG")
+    readiness.add_argument(
+        "--today", type=_day, metavar="YYYY-MM-DD", help="the day overdue remediation is judged against"
+    )
     return parser
 
 

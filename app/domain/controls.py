@@ -5,7 +5,7 @@ read this table, so a field is added in one place.
 """
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -174,15 +174,12 @@ class ControlRow:
     management_response: str = ""
     dependency: str = ""
     notes: str = ""
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready values (dates as ``YYYY-MM-DD``)."""
         values = asdict(self)
-        for key in ("remediation_due", "created_at", "updated_at"):
-            if values[key] is not None:
-                values[key] = values[key].isoformat()
+        if self.remediation_due is not None:
+            values["remediation_due"] = self.remediation_due.isoformat()
         return values
 
     def text(self, name: str) -> str:

@@ -1,12 +1,12 @@
 """The control matrix: adding, listing, changing and removing controls."""
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import Table, delete, func, insert
 from sqlmodel import Session, col, select
 
 from app.db.changelog import record_change
@@ -21,7 +21,7 @@ from app.db.models import (
     ObjectiveControl,
     utcnow,
 )
-from app.domain.catalog import sort_key
+from app.domain.catalog import load_catalog, sort_key
 from app.domain.controls import CONTROL_FIELDS, ControlRow, coerce_value
 from app.domain.vocab import canonical_category
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
@@ -29,6 +29,14 @@ from app.services.workspace import Workspace
 
 ENTITY = "control"
 STORED_FIELDS = tuple(spec.name for spec in CONTROL_FIELDS if spec.kind != "criteria")
+ROW_FIELDS = tuple(f.name for f in fields(ControlRow))
+CRITERIA_POSITION = ROW_FIELDS.index("criteria")
+
+
+@cache
+def criterion_ranks() -> dict[str, int]:
+    """Criterion ref -> its position in report order."""
+    return {criterion.id: position for position, criterion in enumerate(load_catalog().criteria)}
 
 
 def criterion_ids(session: Session, framework: str) -> dict[str, int]:
@@ -64,20 +72,26 @@ def _resolve_criteria(known: dict[str, int], refs: Iterable[str]) -> list[int]:
 def _criteria_of(
     session: Session, control_ids: Sequence[int] | None, engagement_id: int
 ) -> dict[int, list[str]]:
+    """Control id -> its criterion refs in report order (one grouped query)."""
+    link: Table = ControlCriterion.__table__  # type: ignore[attr-defined]
+    criterion: Table = Criterion.__table__  # type: ignore[attr-defined]
+    control: Table = Control.__table__  # type: ignore[attr-defined]
     statement = (
-        select(ControlCriterion.control_id, Criterion.ref)
-        .join(Criterion, col(Criterion.id) == ControlCriterion.criterion_id)
-        .join(Control, col(Control.id) == ControlCriterion.control_id)
-        .where(Control.engagement_id == engagement_id)
+        select(link.c.control_id, func.group_concat(criterion.c.ref, ","))
+        .join(criterion, criterion.c.id == link.c.criterion_id)
+        .join(control, control.c.id == link.c.control_id)
+        .where(control.c.engagement_id == engagement_id)
+        .group_by(link.c.control_id)
     )
     if control_ids is not None:
-        statement = statement.where(col(ControlCriterion.control_id).in_(control_ids))
-    mapping: dict[int, list[str]] = defaultdict(list)
-    for control_id, ref in session.exec(statement):
-        if control_id is not None:
-            mapping[control_id].append(ref)
-    for refs in mapping.values():
-        refs.sort(key=sort_key)
+        statement = statement.where(link.c.control_id.in_(control_ids))
+    rank = criterion_ranks()
+    mapping: dict[int, list[str]] = {}
+    for control_id, joined in session.execute(statement):
+        refs = joined.split(",")
+        if len(refs) > 1:
+            refs.sort(key=rank.__getitem__)
+        mapping[control_id] = refs
     return mapping
 
 
@@ -88,8 +102,6 @@ def _row(control: Control, criteria: list[str]) -> ControlRow:
         id=control.id,
         engagement_id=control.engagement_id,
         criteria=list(criteria),
-        created_at=control.created_at,
-        updated_at=control.updated_at,
         **values,
     )
 
@@ -103,15 +115,21 @@ def list_controls(
             category = canonical_category(category)
         except ValueError as error:
             raise InvalidInputError(str(error)) from error
+    table: Table = Control.__table__  # type: ignore[attr-defined]
+    columns = [table.c[name] for name in ROW_FIELDS if name != "criteria"]
     with workspace.session() as session:
         _engagement(session, engagement_id)
-        controls = session.exec(
-            select(Control).where(Control.engagement_id == engagement_id).order_by(Control.ref)
+        records = session.execute(
+            select(*columns).where(table.c.engagement_id == engagement_id).order_by(table.c.ref)
         ).all()
         mapping = _criteria_of(session, None, engagement_id)
         if category is not None:
             in_category = set(session.exec(select(Criterion.ref).where(Criterion.category == category)).all())
-    rows = [_row(control, mapping.get(control.id or 0, [])) for control in controls]
+    # One positional call per row: the columns are read in ControlRow's field order.
+    rows = [
+        ControlRow(*r[:CRITERIA_POSITION], mapping.get(r[0], []), *r[CRITERIA_POSITION:])  # type: ignore[call-arg]
+        for r in records
+    ]
     if category is not None:
         rows = [row for row in rows if in_category.intersection(row.criteria)]
     return rows

@@ -110,7 +110,7 @@ class ControlMatrixModel(QAbstractTableModel):
     def set_controls(self, rows: Iterable[ControlRow]) -> None:
         self.beginResetModel()
         self._all = list(rows)
-        self._search = [search_text(row) for row in self._all]
+        self._search = []
         self._reindex()
         self._visible = self._filtered_indices()
         self._sort_visible()
@@ -127,7 +127,8 @@ class ControlMatrixModel(QAbstractTableModel):
             if position is None:
                 continue
             self._all[position] = row
-            self._search[position] = search_text(row)
+            if self._search:
+                self._search[position] = search_text(row)
             view_row = self.row_of(row.id)
             if view_row >= 0:
                 self.dataChanged.emit(self.index(view_row, 0), self.index(view_row, self.columnCount() - 1))
@@ -141,7 +142,8 @@ class ControlMatrixModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
         for row in new:
             self._all.append(row)
-            self._search.append(search_text(row))
+            if self._search:
+                self._search.append(search_text(row))
             self._visible.append(len(self._all) - 1)
         self._reindex()
         self.endInsertRows()
@@ -154,7 +156,7 @@ class ControlMatrixModel(QAbstractTableModel):
         self.beginResetModel()
         keep = [i for i, row in enumerate(self._all) if row.id not in gone]
         self._all = [self._all[i] for i in keep]
-        self._search = [self._search[i] for i in keep]
+        self._search = [self._search[i] for i in keep] if self._search else []
         self._reindex()
         self._visible = self._filtered_indices()
         self._sort_visible()
@@ -229,6 +231,8 @@ class ControlMatrixModel(QAbstractTableModel):
             self._key_only,
             self._criteria,
         )
+        if terms and len(self._search) != len(self._all):
+            self._search = [search_text(row) for row in self._all]
         result = []
         for position, row in enumerate(self._all):
             if terms:
@@ -252,6 +256,10 @@ class ControlMatrixModel(QAbstractTableModel):
     # --- sorting ------------------------------------------------------------------------
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the visible rows by a column (a negative column keeps the loading order)."""
+        if column < 0:
+            self._sort = None
+            return
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         positions = [self._visible[i.row()] for i in old]

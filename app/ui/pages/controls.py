@@ -140,7 +140,6 @@ class ControlsPage(Page):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
-        self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -149,6 +148,8 @@ class ControlsPage(Page):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         header.setSectionsMovable(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
@@ -266,15 +267,9 @@ class ControlsPage(Page):
         context.controls_added.connect(self._added)
         context.controls_updated.connect(self._updated)
         context.controls_removed.connect(self._removed)
-        context.engagement_changed.connect(lambda _id: self._invalidate())
         self._restore_columns()
 
     # --- loading ------------------------------------------------------------------------
-
-    def _invalidate(self) -> None:
-        self._loaded_for = None
-        if self.isVisible():
-            self.refresh()
 
     def refresh(self) -> None:
         engagement = self.context.engagement()

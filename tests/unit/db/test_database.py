@@ -168,7 +168,9 @@ def test_an_older_database_is_copied_aside_then_migrated_keeping_its_data(
         assert copy.execute("SELECT company FROM engagement").fetchone() == ("Kept Co",)
         copy.close()
         with workspace.engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+            assert (
+                connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+            )
             assert connection.execute(text("SELECT company FROM engagement")).scalar() == "Kept Co"
     finally:
         workspace.close()
