@@ -14,11 +14,14 @@ from app.domain.controls import ControlRow, field_spec
 from app.services.controls import (
     ControlSnapshot,
     delete_controls,
+    list_controls,
     restore_controls,
     snapshot_controls,
     update_control,
     update_controls,
 )
+from app.services.objectives import delete_objectives, list_objectives
+from app.services.seeding import seed_engagement
 from app.ui.context import AppContext
 
 
@@ -121,3 +124,45 @@ class DeleteControls(_Command):
                 for row, snapshot in zip(rows, self.snapshots, strict=True)
             ]
             self.context.controls_added.emit(rows)
+
+
+class SeedControls(_Command):
+    """Controls and objectives copied from the starter library; undo removes them again."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        engagement_id: int,
+        rows: Sequence[ControlRow],
+        objective_refs: Sequence[str],
+    ):
+        super().__init__(context, f"Seed {len(rows)} controls from the starter library")
+        self.engagement_id = engagement_id
+        self.ids = [row.id for row in rows]
+        self.objective_refs = list(objective_refs)
+
+    def do(self) -> None:
+        def seed() -> list[ControlRow]:
+            seed_engagement(self.context.workspace, engagement_id=self.engagement_id)
+            rows = list_controls(self.context.workspace, engagement_id=self.engagement_id)
+            return [row for row in rows if row.id not in self.known]
+
+        self.known = {
+            row.id for row in list_controls(self.context.workspace, engagement_id=self.engagement_id)
+        }
+        rows = self.context.run(self.text(), seed)
+        if rows:
+            self.ids = [row.id for row in rows]
+            self.context.controls_added.emit(rows)
+
+    def undo(self) -> None:
+        def remove() -> bool:
+            objectives = list_objectives(self.context.workspace, engagement_id=self.engagement_id)
+            delete_objectives(
+                self.context.workspace, [o.id for o in objectives if o.ref in self.objective_refs]
+            )
+            delete_controls(self.context.workspace, self.ids)
+            return True
+
+        if self.context.run(f"Undo: {self.text()}", remove):
+            self.context.controls_removed.emit(list(self.ids))

@@ -28,6 +28,7 @@ class AppContext(QObject):
         controls_added(list): new ``ControlRow``s of the current engagement.
         controls_updated(list): changed ``ControlRow``s.
         controls_removed(list): ids of deleted controls.
+        navigate(object): go to ``("control", id)``, ``("criterion", "CC6.1")`` or another target.
     """
 
     engagement_changed = Signal(object)
@@ -36,6 +37,7 @@ class AppContext(QObject):
     controls_added = Signal(list)
     controls_updated = Signal(list)
     controls_removed = Signal(list)
+    navigate = Signal(object)
 
     def __init__(
         self, workspace: Workspace, interaction: Interaction, settings: QSettings | None = None

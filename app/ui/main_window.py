@@ -36,9 +36,10 @@ def default_pages() -> list[type[Page]]:
     from app.ui.pages.controls import ControlsPage
     from app.ui.pages.criteria import CriteriaPage
     from app.ui.pages.engagements import EngagementsPage
+    from app.ui.pages.readiness import ReadinessPage
     from app.ui.pages.scope import ScopePage
 
-    return [EngagementsPage, ScopePage, ControlsPage, CriteriaPage]
+    return [EngagementsPage, ReadinessPage, ScopePage, ControlsPage, CriteriaPage]
 
 
 class MainWindow(QMainWindow):
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         context.engagement_changed.connect(self._engagement_changed)
         context.engagements_changed.connect(self.reload_engagements)
         context.data_changed.connect(self._saved)
+        context.navigate.connect(self.navigate)
 
         self._restore_state()
 
@@ -258,6 +260,17 @@ class MainWindow(QMainWindow):
         if self.search.isEnabled():
             self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
             self.search.selectAll()
+
+    def navigate(self, target: tuple[str, object]) -> None:
+        """Show what *target* names: ``("control", id)`` or ``("criterion", "CC6.1")``."""
+        from app.ui.pages.controls import ControlsPage
+        from app.ui.pages.criteria import CriteriaPage
+
+        kind, key = target
+        if kind == "control":
+            self.open_page(ControlsPage).select_control(int(str(key)))
+        elif kind == "criterion":
+            self.open_page(CriteriaPage).select_criterion(str(key))
 
     # --- engagements --------------------------------------------------------------------
 

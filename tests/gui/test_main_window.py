@@ -24,6 +24,7 @@ def test_empty_workspace_explains_what_to_do(window: MainWindow) -> None:
     assert "Create or choose an engagement" in window.scope_label.text()
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
         "Engagements",
+        "Readiness",
         "Scope",
         "Controls",
         "",

@@ -34,7 +34,8 @@ from app.services.controls import (
     snapshot_controls,
     update_controls,
 )
-from app.ui.commands import AddControls, DeleteControls, EditControls
+from app.services.seeding import seed_engagement
+from app.ui.commands import AddControls, DeleteControls, EditControls, SeedControls
 from app.ui.context import AppContext
 from app.ui.models.controls import CONTROL_ID_ROLE, ControlMatrixModel, natural_key
 from app.ui.pages.base import Page, page_heading
@@ -42,10 +43,13 @@ from app.ui.widgets.bulk_edit import BulkEditDialog
 from app.ui.widgets.choice_delegate import ChoiceDelegate
 from app.ui.widgets.control_details import ControlDetails
 from app.ui.widgets.criteria_picker import CriteriaPicker
+from app.ui.widgets.objectives import ObjectivesView
 
 DEFAULT_COLUMNS = ("ref", "title", "criteria", "owner", "frequency", "nature", "is_key", "status")
 ALL_TAB = "All controls"
 CRITERION_TAB = "By criterion"
+OBJECTIVES_TAB = "SOC 1 objectives"
+VIEW_TABS = (CRITERION_TAB, OBJECTIVES_TAB)
 
 
 def next_ref(existing: Sequence[str], prefix: str = "CTL") -> str:
@@ -119,12 +123,14 @@ class ControlsPage(Page):
             ("&Delete…", "Del", "delete_selected"),
             ("&Map criteria…", "Ctrl+M", "map_criteria"),
             ("&Bulk edit…", "Ctrl+B", "bulk_edit"),
+            ("&Seed from the starter library…", "", "seed_from_library"),
         ),
     )
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
         self._loaded_for: int | None = None
+        self.soc1 = False
         self.picker: CriteriaPicker | None = None
         self.bulk_dialog: BulkEditDialog | None = None
         self.tab_names: list[str] = []
@@ -166,9 +172,12 @@ class ControlsPage(Page):
         self.criterion_view.setAccessibleName("Controls by criterion")
         self.criterion_view.setUniformRowHeights(True)
         self.criterion_view.doubleClicked.connect(self._open_from_tree)
+        self.objectives_view = ObjectivesView(context)
+        self.objectives_view.control_activated.connect(self.select_control)
         self.views = QStackedWidget()
         self.views.addWidget(self.table)
         self.views.addWidget(self.criterion_view)
+        self.views.addWidget(self.objectives_view)
 
         self.tabs = QTabBar()
         self.tabs.setExpanding(False)
@@ -205,7 +214,8 @@ class ControlsPage(Page):
         ):
             toolbar.addWidget(button)
         toolbar.addStretch(1)
-        self.toolbar = toolbar
+        self.seed_button = QPushButton("Seed from starter library…")
+        toolbar.addWidget(self.seed_button)
 
         matrix = QWidget()
         matrix_layout = QVBoxLayout(matrix)
@@ -226,12 +236,14 @@ class ControlsPage(Page):
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_add = QPushButton("Add a control")
+        self.empty_seed = QPushButton("Seed from the starter library…")
         empty_box = QWidget()
         empty_layout = QVBoxLayout(empty_box)
         empty_layout.addStretch(1)
         empty_layout.addWidget(self.empty)
         self.empty_buttons = QHBoxLayout()
         self.empty_buttons.addStretch(1)
+        self.empty_buttons.addWidget(self.empty_seed)
         self.empty_buttons.addWidget(self.empty_add)
         self.empty_buttons.addStretch(1)
         empty_layout.addLayout(self.empty_buttons)
@@ -252,6 +264,8 @@ class ControlsPage(Page):
 
         self.add_button.clicked.connect(self.add_control)
         self.empty_add.clicked.connect(self.add_control)
+        self.empty_seed.clicked.connect(self.seed_from_library)
+        self.seed_button.clicked.connect(self.seed_from_library)
         self.duplicate_button.clicked.connect(self.duplicate_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.map_button.clicked.connect(self.map_criteria)
@@ -276,10 +290,12 @@ class ControlsPage(Page):
         if engagement is None:
             self.empty.setText("Create or choose an engagement on the Engagements page first.")
             self.empty_add.hide()
+            self.empty_seed.hide()
             self.body.setCurrentIndex(1)
             self.model.set_controls([])
             self._loaded_for = None
             return
+        self.soc1 = "SOC 1" in engagement.report_kinds
         self._set_tabs(categories_in_scope(engagement.report_kinds, engagement.categories))
         if self._loaded_for != engagement.id:
             rows = self.context.run(
@@ -298,13 +314,15 @@ class ControlsPage(Page):
         has_controls = bool(self.model.all_controls())
         self.empty.setText(
             "No controls yet. A control is something the company does, on a schedule, that meets one or "
-            "more criteria and leaves evidence. Add one to start your matrix."
+            "more criteria and leaves evidence. Seed the matrix from the starter library — controls written "
+            "for a small cloud or software company, which you then adapt — or add your own."
         )
         self.empty_add.setVisible(True)
+        self.empty_seed.setVisible(True)
         self.body.setCurrentIndex(0 if has_controls else 1)
 
     def _set_tabs(self, categories: Sequence[str]) -> None:
-        names = [ALL_TAB, *categories, CRITERION_TAB]
+        names = [ALL_TAB, *categories, CRITERION_TAB, *([OBJECTIVES_TAB] if self.soc1 else [])]
         if names == self.tab_names:
             return
         current = self.tabs.tabText(self.tabs.currentIndex()) if self.tabs.count() else ALL_TAB
@@ -319,7 +337,7 @@ class ControlsPage(Page):
         self._tab_changed(self.tabs.currentIndex())
 
     def categories(self) -> list[str]:
-        return [name for name in self.tab_names if name not in (ALL_TAB, CRITERION_TAB)]
+        return [name for name in self.tab_names if name != ALL_TAB and name not in VIEW_TABS]
 
     def _tab_changed(self, index: int) -> None:
         name = self.tabs.tabText(index)
@@ -328,6 +346,10 @@ class ControlsPage(Page):
             self.criterion_view.expandToDepth(0)
             self.criterion_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             self.views.setCurrentWidget(self.criterion_view)
+            return
+        if name == OBJECTIVES_TAB:
+            self.objectives_view.show_objectives(self.model.all_controls())
+            self.views.setCurrentWidget(self.objectives_view)
             return
         self.views.setCurrentWidget(self.table)
         criteria = None if name == ALL_TAB else frozenset(c.id for c in load_catalog().in_category(name))
@@ -512,6 +534,8 @@ class ControlsPage(Page):
         self.model.add_controls(ours)
         self._refill_owners()
         self._update_empty()
+        if self.views.currentWidget() is not self.table:
+            self._tab_changed(self.tabs.currentIndex())
 
     def _updated(self, rows: list[ControlRow]) -> None:
         self.model.update_controls(rows)
@@ -520,12 +544,51 @@ class ControlsPage(Page):
             if selected is not None and row.id == selected.id:
                 self.details.show_control(row)
         self._refill_owners()
-        if self.views.currentWidget() is self.criterion_view:
+        if self.views.currentWidget() is not self.table:
             self._tab_changed(self.tabs.currentIndex())
 
     def _removed(self, ids: list[int]) -> None:
         self.model.remove_controls(ids)
         self._update_empty()
+        if self.views.currentWidget() is not self.table:
+            self._tab_changed(self.tabs.currentIndex())
+
+    def seed_from_library(self) -> list[ControlRow] | None:
+        """Copy the starter controls (and SOC 1 objectives) that fit the scope; undoable."""
+        engagement = self.context.engagement()
+        if engagement is None or engagement.id is None:
+            return None
+        engagement_id = engagement.id
+        reports = " + ".join(engagement.report_kinds) or "not scoped yet (Security assumed)"
+        categories = ", ".join(categories_in_scope(engagement.report_kinds, engagement.categories)) or "none"
+        if not self.context.interaction.confirm(
+            "Seed from the starter library",
+            f"Copy the starter controls that fit this engagement's scope?\n\nReports: {reports}\n"
+            f"Categories: {categories}\n\nControls whose ref the matrix already has are left as they are. "
+            "The copies are yours to adapt; Edit ▸ Undo removes them again.",
+            action="Seed",
+        ):
+            return None
+        known = {row.id for row in self.model.all_controls()}
+
+        def seed() -> tuple[list[ControlRow], list[str]]:
+            result = seed_engagement(self.context.workspace, engagement_id=engagement_id)
+            rows = list_controls(self.context.workspace, engagement_id=engagement_id)
+            return [row for row in rows if row.id not in known], result.added_objectives
+
+        seeded = self.context.run("Seed from the starter library", seed)
+        if seeded is None:
+            return None
+        rows, objectives = seeded
+        if rows or objectives:
+            self.context.undo_stack.push(SeedControls(self.context, engagement_id, rows, objectives))
+            self.context.controls_added.emit(rows)
+        self.context.interaction.info(
+            "Seed from the starter library",
+            f"Added {len(rows)} controls and {len(objectives)} SOC 1 objectives. Review each control's "
+            "owner, frequency and description so that it says what your company really does.",
+        )
+        return rows
 
     # --- columns ------------------------------------------------------------------------
 

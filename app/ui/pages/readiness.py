@@ -1,0 +1,131 @@
+"""Readiness page: bars per category, SOC 1 objectives, and the gap list that jumps to the fix."""
+
+from datetime import date
+from html import escape
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QAbstractItemView, QGroupBox, QHeaderView, QLabel, QTableView, QVBoxLayout
+
+from app.domain.readiness import READINESS_DEFINITION, ReadinessReport
+from app.domain.vocab import label
+from app.services.readiness import engagement_readiness
+from app.ui.context import AppContext
+from app.ui.models.gaps import GapTableModel
+from app.ui.pages.base import Page, page_heading
+from app.ui.widgets.bars import ReadinessBars
+
+
+class ReadinessPage(Page):
+    """How close the engagement is to its audit, and what to do next."""
+
+    title = "Readiness"
+    needs_engagement = True
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        self.report: ReadinessReport | None = None
+        self.bars = ReadinessBars()
+        self.bars.setToolTip(READINESS_DEFINITION)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.objectives = QLabel()
+        self.objectives.setWordWrap(True)
+        self.gaps = GapTableModel()
+        self.gap_view = QTableView()
+        self.gap_view.setModel(self.gaps)
+        self.gap_view.setAccessibleName("Gaps")
+        self.gap_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.gap_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.gap_view.verticalHeader().hide()
+        self.gap_view.setAlternatingRowColors(True)
+        self.gap_view.setWordWrap(False)
+        header = self.gap_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        how = QLabel("<a href='#'>How is readiness computed?</a>")
+        how.setToolTip(READINESS_DEFINITION)
+        how.linkActivated.connect(
+            lambda _link: self.context.interaction.info("Readiness", READINESS_DEFINITION)
+        )
+        figures = QGroupBox("Readiness by category")
+        figures_layout = QVBoxLayout(figures)
+        figures_layout.addWidget(self.bars)
+        figures_layout.addWidget(self.summary)
+        figures_layout.addWidget(self.objectives)
+        figures_layout.addWidget(how)
+        gap_box = QGroupBox("Gaps — double-click or press Enter to go to the criterion or control")
+        gap_layout = QVBoxLayout(gap_box)
+        gap_layout.addWidget(self.gap_view)
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            page_heading(
+                "Readiness", "Where the engagement stands, and what stands between it and the audit."
+            )
+        )
+        layout.addWidget(self.empty)
+        layout.addWidget(figures)
+        layout.addWidget(gap_box, 1)
+        self.gap_view.activated.connect(self.open_gap)
+        for signal in (context.controls_added, context.controls_updated, context.controls_removed):
+            signal.connect(lambda _rows: self._refresh_if_visible())
+
+    def _refresh_if_visible(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        engagement_id = self.context.engagement_id
+        if engagement_id is None:
+            self.report = None
+            self.empty.setText("Create or choose an engagement on the Engagements page first.")
+            self.bars.set_rows([])
+            self.gaps.set_gaps([])
+            self.summary.clear()
+            self.objectives.clear()
+            return
+        report = self.context.run(
+            "Readiness",
+            lambda: engagement_readiness(
+                self.context.workspace, engagement_id=engagement_id, today=date.today()
+            ),
+            writes=False,
+        )
+        if report is None:
+            return
+        self.report = report
+        self.bars.set_rows(report.categories)
+        self.gaps.set_gaps(report.gaps)
+        self.empty.setText(
+            ""
+            if report.categories or report.objectives
+            else "Nothing in scope yet: run the scoping wizard on the Scope page to choose the reports."
+        )
+        self.empty.setVisible(bool(self.empty.text()))
+        self.summary.setText(
+            "<br>".join(
+                f"<b>{escape(c.category)}</b>: "
+                + ", ".join(
+                    f"{count} {label(status).lower()}"
+                    for status, count in c.controls_by_status.items()
+                    if count
+                )
+                for c in report.categories
+                if any(c.controls_by_status.values())
+            )
+        )
+        self.objectives.setText(
+            "SOC 1 objectives: "
+            + "; ".join(f"{o.ref} {o.ready}/{o.controls} controls ready" for o in report.objectives)
+            if report.objectives
+            else ""
+        )
+
+    def open_gap(self, index: QModelIndex) -> None:
+        """Go to what the gap points at: the control on the Controls page, or the criterion."""
+        gap = self.gaps.gaps[index.row()]
+        if gap.control_id is not None:
+            self.context.navigate.emit(("control", gap.control_id))
+        elif gap.criterion is not None:
+            self.context.navigate.emit(("criterion", gap.criterion))
