@@ -171,3 +171,39 @@ def test_security_is_always_shown_required(qtbot: Any, workspace: Workspace, mak
         click(qtbot, wizard, NEXT)
     assert not wizard.summary.category_boxes["Security"].isEnabled()
     assert wizard.summary.category_boxes["Security"].isChecked()
+
+
+def test_cuecs_subservice_orgs_and_business_type_on_the_scope_page(
+    workspace: Workspace, make_window: Any, interaction: Any
+) -> None:
+    from app.services.carveouts import list_cuecs, list_subservice_orgs
+
+    engagement = create_engagement(workspace, name="Carve Co")
+    window = make_window()
+    page = window.open_page(ScopePage)
+    page.cuecs.add_record()
+    model = page.cuecs.model
+    assert model.setData(model.index(0, 1), "Customers review the monthly access report we send")
+    assert not model.setData(model.index(0, 2), "ZZ9.9")
+    assert interaction.errors and "ZZ9.9" in interaction.errors[-1][1]
+    assert model.setData(model.index(0, 2), "cc6.2")
+    (cuec,) = list_cuecs(workspace, engagement_id=engagement.id or 0)
+    assert (cuec.ref, cuec.description, cuec.related_criteria) == (
+        "CUEC-01",
+        "Customers review the monthly access report we send",
+        "CC6.2",
+    )
+    page.subservice.add_record()
+    orgs = page.subservice.model
+    assert orgs.setData(orgs.index(0, 0), "Amazon Web Services")
+    assert orgs.setData(orgs.index(0, 4), "Annual review of the AWS SOC 2 report and bridge letter")
+    assert not orgs.setData(orgs.index(0, 2), "outsourced")
+    (org,) = list_subservice_orgs(workspace, engagement_id=engagement.id or 0)
+    assert (org.name, org.method) == ("Amazon Web Services", "carve-out")
+    page.subservice.table.selectRow(0)
+    interaction.confirmations.append(True)
+    page.subservice.delete_selected()
+    assert list_subservice_orgs(workspace, engagement_id=engagement.id or 0) == []
+    page.business_type.setCurrentIndex(page.business_type.findData("payroll"))
+    page.business_type.activated.emit(page.business_type.currentIndex())
+    assert get_engagement(workspace, engagement.id or 0).business_type == "payroll"

@@ -1,13 +1,41 @@
 """Scope page: the engagement's reports, type, categories and period, and why; runs the wizard."""
 
+from collections.abc import Callable, Sequence
 from html import escape
+from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.db.models import Engagement
 from app.domain.periods import describe_period
+from app.domain.starter import load_starter
+from app.services.carveouts import (
+    SubserviceMethod,
+    add_cuec,
+    add_subservice_org,
+    delete_cuecs,
+    delete_subservice_orgs,
+    list_cuecs,
+    list_subservice_orgs,
+    update_cuec,
+    update_subservice_org,
+)
+from app.services.engagements import update_engagement
 from app.services.scoping import saved_scoping
 from app.ui.context import AppContext
+from app.ui.models.records import RecordTableModel
 from app.ui.pages.base import Page, page_heading
 from app.ui.wizard import ScopingWizard, recommendation_html
 
@@ -45,6 +73,94 @@ def scope_html(engagement: Engagement) -> str:
     return "".join(parts)
 
 
+class RecordsPanel(QWidget):
+    """A table of simple records with Add and Delete, each edit saved at once."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        explanation: str,
+        columns: Sequence[tuple[str, str]],
+        load: Callable[[int], Sequence[Any]],
+        add: Callable[[int, int], Any],
+        save: Callable[[int, str, str], Any],
+        delete: Callable[[list[int]], None],
+        noun: str,
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.load, self.add, self.delete, self.noun = load, add, delete, noun
+        self.model = RecordTableModel(
+            columns,
+            lambda record, field, value: context.run(f"Change {noun}", lambda: save(record.id, field, value)),
+        )
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(noun.capitalize() + "s")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate([100] + [220] * (len(columns) - 1)):
+            self.table.setColumnWidth(column, width)
+        self.add_button = QPushButton(f"Add {noun}")
+        self.delete_button = QPushButton("Delete…")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        text = QLabel(explanation)
+        text.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        self.add_button.clicked.connect(self.add_record)
+        self.delete_button.clicked.connect(self.delete_selected)
+
+    def reload(self) -> None:
+        engagement_id = self.context.engagement_id
+        records = (
+            self.context.run(f"Load {self.noun}s", lambda: self.load(engagement_id), writes=False)
+            if engagement_id is not None
+            else []
+        )
+        self.model.set_records(records or [])
+        self.setEnabled(engagement_id is not None)
+
+    def add_record(self) -> None:
+        engagement_id = self.context.engagement_id
+        if engagement_id is None:
+            return
+        number = len(self.model.records) + 1
+        if self.context.run(f"Add {self.noun}", lambda: self.add(engagement_id, number)) is None:
+            return
+        self.reload()
+        self.table.setCurrentIndex(self.model.index(len(self.model.records) - 1, 1))
+        self.table.edit(self.table.currentIndex())
+
+    def delete_selected(self) -> None:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        if not rows:
+            return
+        records = [self.model.records[row] for row in rows]
+        if not self.context.interaction.confirm(
+            f"Delete {self.noun}s",
+            f"Delete {len(records)} {self.noun}(s)? This cannot be undone.",
+            action="Delete",
+        ):
+            return
+
+        def remove() -> bool:
+            self.delete([record.id for record in records])
+            return True
+
+        if self.context.run(f"Delete {self.noun}s", remove):
+            self.reload()
+
+
 class ScopePage(Page):
     """Shows the current scope and opens the scoping wizard."""
 
@@ -58,9 +174,74 @@ class ScopePage(Page):
         self.text.setAccessibleName("Scope of the engagement")
         self.wizard_button = QPushButton("Run the scoping wizard…")
         self.wizard_button.setDefault(True)
+        self.business_type = QComboBox()
+        self.business_type.setAccessibleName("SOC 1 business type")
+        self.business_type.addItem("All business types", "")
+        for business in load_starter().business_types:
+            self.business_type.addItem(business.name, business.id)
+        self.business_type.setToolTip(
+            "For a SOC 1: which kind of service you provide decides which business-process control "
+            "objectives the starter library offers."
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.wizard_button)
         buttons.addStretch(1)
+        buttons.addWidget(QLabel("SOC 1 business type"))
+        buttons.addWidget(self.business_type)
+        ws = context.workspace
+        self.cuecs = RecordsPanel(
+            context,
+            "Complementary user entity controls: what your customers must do themselves for your controls "
+            "to work (approve who may submit changes, review the reports you send, manage their own users). "
+            "They are listed in the system description and the exports.",
+            [
+                ("ref", "Ref"),
+                ("description", "What customers must do"),
+                ("related_criteria", "Criteria"),
+                ("notes", "Notes"),
+            ],
+            lambda engagement_id: list_cuecs(ws, engagement_id=engagement_id),
+            lambda engagement_id, n: add_cuec(
+                ws,
+                engagement_id=engagement_id,
+                ref=f"CUEC-{n:02d}",
+                description="Describe what customers must do",
+            ),
+            lambda record_id, field, value: update_cuec(ws, record_id, **{field: value}),
+            lambda ids: delete_cuecs(ws, ids),
+            "CUEC",
+        )
+        self.subservice = RecordsPanel(
+            context,
+            "Subservice organizations whose services your system relies on (typically the cloud provider). "
+            f"Method: “{SubserviceMethod.CARVE_OUT.value}” (their controls are excluded; list the controls "
+            "you expect of them, CSOCs, and how you monitor them, e.g. reviewing their SOC 2) or "
+            f"“{SubserviceMethod.INCLUSIVE.value}” (rare).",
+            [
+                ("name", "Organization"),
+                ("services", "Services"),
+                ("method", "Method"),
+                ("csocs", "Controls expected of them (CSOCs)"),
+                ("monitoring", "How you monitor them"),
+                ("notes", "Notes"),
+            ],
+            lambda engagement_id: list_subservice_orgs(ws, engagement_id=engagement_id),
+            lambda engagement_id, n: add_subservice_org(
+                ws, engagement_id=engagement_id, name=f"Subservice organization {n}"
+            ),
+            lambda record_id, field, value: update_subservice_org(ws, record_id, **{field: value}),
+            lambda ids: delete_subservice_orgs(ws, ids),
+            "subservice organization",
+        )
+        scope_tab = QWidget()
+        scope_layout = QVBoxLayout(scope_tab)
+        scope_layout.addLayout(buttons)
+        scope_layout.addWidget(self.text, 1)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(scope_tab, "Report scope")
+        self.tabs.addTab(self.cuecs, "CUECs")
+        self.tabs.addTab(self.subservice, "Subservice organizations")
         layout = QVBoxLayout(self)
         layout.addWidget(
             page_heading(
@@ -69,18 +250,32 @@ class ScopePage(Page):
                 "Categories, and for which period.",
             )
         )
-        layout.addLayout(buttons)
-        layout.addWidget(self.text, 1)
+        layout.addWidget(self.tabs, 1)
         self.wizard_button.clicked.connect(self.open_wizard)
+        self.business_type.activated.connect(self._business_type_chosen)
         context.engagement_changed.connect(lambda _id: self.refresh())
 
     def refresh(self) -> None:
         engagement = self.context.engagement()
         self.wizard_button.setEnabled(engagement is not None)
+        self.business_type.setEnabled(engagement is not None)
+        self.cuecs.reload()
+        self.subservice.reload()
         if engagement is None:
             self.text.setHtml("<p>Create or choose an engagement on the Engagements page first.</p>")
             return
+        self.business_type.setCurrentIndex(max(self.business_type.findData(engagement.business_type), 0))
         self.text.setHtml(scope_html(engagement))
+
+    def _business_type_chosen(self, _index: int) -> None:
+        engagement_id = self.context.engagement_id
+        if engagement_id is None:
+            return
+        value = str(self.business_type.currentData())
+        self.context.run(
+            "SOC 1 business type",
+            lambda: update_engagement(self.context.workspace, engagement_id, business_type=value),
+        )
 
     def open_wizard(self) -> ScopingWizard | None:
         """Open the wizard (window-modal) starting from the saved answers; returns it."""
