@@ -14,7 +14,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from app.services.controls import list_controls, update_control  # noqa: E402
 from app.services.engagements import create_engagement, update_engagement  # noqa: E402
+from app.services.seeding import seed_engagement  # noqa: E402
 from app.services.workspace import Workspace, open_workspace  # noqa: E402
 
 
@@ -39,6 +41,11 @@ def demo_workspace(folder: Path) -> Workspace:
         report_type="Type 2",
         categories=["Security", "Availability", "Confidentiality"],
     )
+    seed_engagement(workspace, engagement_id=engagement.id)
+    rows = list_controls(workspace, engagement_id=engagement.id)
+    statuses = ["implemented", "ready-for-audit", "in-progress", "implemented", "not-started", "implemented"]
+    for number, row in enumerate(rows):
+        update_control(workspace, row.id, status=statuses[number % len(statuses)])
     create_engagement(workspace, name="Larkspur Payroll 2026", company="Larkspur Payroll")
     return workspace
 
@@ -65,6 +72,7 @@ def main() -> int:
         window = MainWindow(AppContext(workspace, Interaction()), settings_for(workspace.data_dir))
         window.resize(width, height)
         window.show()
+        window.context.set_engagement(1)
         for index in range(len(window.page_types)):
             window.show_page(index)
             page = window.current_page()

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName("Pages")
         self.sidebar.setFrameShape(QListWidget.Shape.NoFrame)
+        self.sidebar.setViewportMargins(6, 8, 0, 0)
         self.sidebar.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
         self.stack = QStackedWidget()
         self._fill_sidebar()
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
                 separator.setSizeHint(QSize(0, self.fontMetrics().height() // 2))
                 self.sidebar.addItem(separator)
             item = QListWidgetItem(page.title)
+            item.setSizeHint(QSize(0, int(self.fontMetrics().height() * 1.9)))
             item.setData(Qt.ItemDataRole.UserRole, index)
             item.setToolTip(f"{page.title} (Ctrl+{index + 1})")
             self.sidebar.addItem(item)
@@ -364,6 +366,8 @@ class MainWindow(QMainWindow):
             self.context.set_engagement(self.engagement_box.itemData(0))
         titles = [page.title for page in self.page_types]
         last_page = str(self.settings.value("page", ""))
+        if last_page not in titles:
+            last_page = "Readiness" if self.context.engagement_id is not None else titles[0]
         self.show_page(titles.index(last_page) if last_page in titles else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)

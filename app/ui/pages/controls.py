@@ -231,6 +231,7 @@ class ControlsPage(Page):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([720, 380])
 
         self.empty = QLabel()
         self.empty.setWordWrap(True)

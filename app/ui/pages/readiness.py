@@ -37,6 +37,8 @@ class ReadinessPage(Page):
         self.gap_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.gap_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.gap_view.verticalHeader().hide()
+        self.gap_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.gap_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.gap_view.setAlternatingRowColors(True)
         self.gap_view.setWordWrap(False)
         header = self.gap_view.horizontalHeader()

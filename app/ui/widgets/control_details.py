@@ -47,7 +47,7 @@ class ControlDetails(QScrollArea):
         self.heading.setWordWrap(True)
         outer.addWidget(self.heading)
         form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         outer.addLayout(form)
         self.extra = QVBoxLayout()
         outer.addLayout(self.extra)
