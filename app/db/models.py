@@ -225,3 +225,17 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: Any = Field(default=None, sa_column=Column(JSON))
+
+
+class ExportRecord(SQLModel, table=True):
+    """An export made for an engagement: when, what, where, and a snapshot to compare the next one with."""
+
+    __tablename__ = "export_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    at: datetime = Field(default_factory=utcnow)
+    kind: str
+    path: str
+    manifest_sha256: str = ""
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
