@@ -1,0 +1,448 @@
+"""Type 2 testing arithmetic: occurrences in a period, sample sizes, coverage and what is due.
+
+No AICPA rule fixes sample sizes; the conventions below are the ones widely
+used (see the domain reference) and the user may change the samples. Periods
+are inclusive at both ends.
+
+How the calendar is cut for each frequency:
+
+- annual and semiannual: years and half-years *of the period*, counted from
+  its first day (a 1 Jul–30 Jun period holds one annual occurrence, not two
+  calendar-year pieces);
+- quarterly and monthly: calendar quarters and months;
+- weekly: ISO weeks, Monday to Sunday;
+- daily and multiple-daily: calendar months, because a timeline of 250 days
+  is unreadable and daily evidence is gathered and sampled month by month;
+- per-event and continuous: no slices; such a control is not recurring, its
+  population is whatever the system lists.
+
+A slice cut by the period's first or last day is kept, shortened: the control
+is expected to leave evidence in it like in any other slice.
+"""
+
+import calendar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Any, Literal
+
+from app.domain.vocab import Frequency, Nature
+
+AUTOMATED = "automated"
+"""Conventions key: an automated control with effective IT general controls is a test of one."""
+TYPE_1 = "type-1"
+"""Conventions key: a Type 1 tests design only, with a walkthrough of one occurrence."""
+TYPE_1_REPORT = "Type 1"
+TYPE_2_REPORT = "Type 2"
+DEFAULT_TYPE1_MAX_AGE_DAYS = 90
+DUE_SOON_DAYS = 7
+
+DueStatus = Literal["overdue", "due-soon", "scheduled"]
+
+
+@dataclass(frozen=True, slots=True)
+class Convention:
+    """A row of the conventions table.
+
+    ``occurrences_per_year`` is ``None`` where the calendar cannot count them
+    ("many": several times a day, per event, continuous, or not a frequency).
+    """
+
+    occurrences_per_year: int | None
+    sample: int
+
+
+DEFAULT_CONVENTIONS: Mapping[str, Convention] = MappingProxyType(
+    {
+        Frequency.ANNUAL.value: Convention(1, 1),
+        Frequency.SEMIANNUAL.value: Convention(2, 2),
+        Frequency.QUARTERLY.value: Convention(4, 2),
+        Frequency.MONTHLY.value: Convention(12, 2),
+        Frequency.WEEKLY.value: Convention(52, 5),
+        Frequency.DAILY.value: Convention(250, 25),
+        Frequency.MULTIPLE_DAILY.value: Convention(None, 25),
+        Frequency.PER_EVENT.value: Convention(None, 25),
+        Frequency.CONTINUOUS.value: Convention(None, 1),
+        AUTOMATED: Convention(None, 1),
+        TYPE_1: Convention(None, 1),
+    }
+)
+"""Frequency (or ``automated`` / ``type-1``) -> convention. Semiannual tests both occurrences (a
+population of 2–4 is sampled at 2); a continuous control is a configuration inspected once."""
+
+MAX_SAMPLE = 1000
+
+
+def conventions_with(samples: Mapping[str, int]) -> Mapping[str, Convention]:
+    """The default table with the samples of *samples* (key -> sample size) put in.
+
+    Raises ``ValueError`` for an unknown key or a sample that is not a whole number from 1 to 1000.
+    """
+    table = dict(DEFAULT_CONVENTIONS)
+    for key, sample in samples.items():
+        if key not in table:
+            raise ValueError(f"no sampling convention {key!r}; expected one of: {', '.join(table)}")
+        if isinstance(sample, bool) or not isinstance(sample, int) or not 1 <= sample <= MAX_SAMPLE:
+            raise ValueError(f"the sample for {key} must be a whole number from 1 to {MAX_SAMPLE}")
+        table[key] = replace(table[key], sample=sample)
+    return MappingProxyType(table)
+
+
+# --- calendar ------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """*day* moved by whole months, clamped to the month's end (31 Jan + 1 -> 28 or 29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def business_days(start: date, end: date) -> int:
+    """Mondays to Fridays from *start* to *end* inclusive (no holiday calendar)."""
+    if end < start:
+        return 0
+    days = (end - start).days + 1
+    weeks, rest = divmod(days, 7)
+    return weeks * 5 + sum(1 for offset in range(rest) if (start.weekday() + offset) % 7 < 5)
+
+
+def _next_business_day(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """A stretch of the period in which a recurring control should leave evidence."""
+
+    label: str
+    start: date
+    end: date
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _anniversary(start: date, months: int) -> date:
+    """*start* moved by whole months, a missing day rolling on (29 Feb + 12 -> 1 Mar)."""
+    moved = add_months(start, months)
+    return moved if moved.day == start.day else moved + timedelta(days=1)
+
+
+def _period_parts(start: date, end: date, months: int, word: str) -> list[Slice]:
+    parts = []
+    index = 0
+    while (part_start := _anniversary(start, months * index)) <= end:
+        part_end = min(_anniversary(start, months * (index + 1)) - timedelta(days=1), end)
+        parts.append(Slice(f"{word} {index + 1}", part_start, part_end))
+        index += 1
+    return parts
+
+
+def _calendar_parts(start: date, end: date, months: int) -> list[Slice]:
+    parts = []
+    first = date(start.year, (start.month - 1) // months * months + 1, 1)
+    while first <= end:
+        following = add_months(first, months)
+        label = f"{first.year}-Q{(first.month - 1) // 3 + 1}" if months == 3 else f"{first:%Y-%m}"
+        parts.append(Slice(label, max(first, start), min(following - timedelta(days=1), end)))
+        first = following
+    return parts
+
+
+def _iso_weeks(start: date, end: date) -> list[Slice]:
+    parts = []
+    monday = start - timedelta(days=start.weekday())
+    while monday <= end:
+        year, week, _ = monday.isocalendar()
+        sunday = monday + timedelta(days=6)
+        parts.append(Slice(f"{year}-W{week:02d}", max(monday, start), min(sunday, end)))
+        monday += timedelta(days=7)
+    return parts
+
+
+def slices(frequency: str, start: date, end: date) -> list[Slice]:
+    """The slices of the period for a control of this frequency (none if it is not recurring)."""
+    if end < start:
+        raise ValueError(f"the period starts ({start}) after it ends ({end})")
+    match Frequency(frequency):
+        case Frequency.ANNUAL:
+            return _period_parts(start, end, 12, "Year")
+        case Frequency.SEMIANNUAL:
+            return _period_parts(start, end, 6, "Half")
+        case Frequency.QUARTERLY:
+            return _calendar_parts(start, end, 3)
+        case Frequency.MONTHLY | Frequency.DAILY | Frequency.MULTIPLE_DAILY:
+            return _calendar_parts(start, end, 1)
+        case Frequency.WEEKLY:
+            return _iso_weeks(start, end)
+        case _:
+            return []
+
+
+def is_recurring(frequency: str) -> bool:
+    """Whether the control runs on a calendar (so it has slices and a next due date)."""
+    return Frequency(frequency) not in (Frequency.PER_EVENT, Frequency.CONTINUOUS)
+
+
+def expected_occurrences(frequency: str, start: date, end: date) -> int | None:
+    """How many times the control should operate in the period.
+
+    Counted on the calendar: slices for annual to weekly controls, business
+    days (Monday–Friday) for daily ones. ``None`` where the calendar cannot
+    tell ("many": several times a day, per event, continuous).
+    """
+    match Frequency(frequency):
+        case Frequency.DAILY:
+            return business_days(start, end)
+        case Frequency.MULTIPLE_DAILY | Frequency.PER_EVENT | Frequency.CONTINUOUS:
+            return None
+        case _:
+            return len(slices(frequency, start, end))
+
+
+# --- samples -------------------------------------------------------------------------------
+
+
+def suggested_sample(
+    frequency: str | None,
+    nature: str | None,
+    report_type: str | None,
+    start: date | None,
+    end: date | None,
+    conventions: Mapping[str, Convention] = DEFAULT_CONVENTIONS,
+) -> int | None:
+    """How many occurrences the auditor is likely to test (``None`` without a frequency).
+
+    A Type 1 is a walkthrough and an automated control a test of one. Otherwise
+    the sample follows the number of occurrences in the period, as auditors'
+    population tables do: it is the sample of the smallest frequency whose
+    yearly count covers that number, never above the control's own row — so a
+    daily control over six weeks (about 30 occurrences) is sampled like a
+    weekly one. It is at least 1 and never more than the occurrences.
+    """
+    if report_type == TYPE_1_REPORT:
+        return conventions[TYPE_1].sample
+    if nature == Nature.AUTOMATED.value:
+        return conventions[AUTOMATED].sample
+    if frequency is None:
+        return None
+    own = conventions[frequency]
+    count = expected_occurrences(frequency, start, end) if start and end else None
+    if count is None or own.occurrences_per_year is None:
+        return own.sample
+    ceiling = own.occurrences_per_year
+    rows = sorted(
+        (row for row in conventions.values() if row.occurrences_per_year is not None),
+        key=lambda row: row.occurrences_per_year or 0,
+    )
+    bracket = next(
+        (row for row in rows if count <= (row.occurrences_per_year or 0) <= ceiling),
+        own,
+    )
+    return max(1, min(bracket.sample, count))
+
+
+# --- coverage, due dates, staleness ------------------------------------------------------
+
+
+def coverage(
+    frequency: str, start: date, end: date, collected_dates: Iterable[date]
+) -> list[tuple[Slice, bool]]:
+    """Each slice of the period with whether evidence was collected inside it."""
+    days = sorted(set(collected_dates))
+    return [(part, any(part.contains(day) for day in days)) for part in slices(frequency, start, end)]
+
+
+def next_due(frequency: str | None, latest_collected: date | None, today: date) -> date | None:
+    """When the next evidence is due: one interval after the latest, or *today* if there is none.
+
+    ``None`` for a control that is not recurring. Daily and multiple-daily
+    evidence is due the next business day.
+    """
+    if frequency is None or not is_recurring(frequency):
+        return None
+    if latest_collected is None:
+        return today
+    match Frequency(frequency):
+        case Frequency.ANNUAL:
+            return add_months(latest_collected, 12)
+        case Frequency.SEMIANNUAL:
+            return add_months(latest_collected, 6)
+        case Frequency.QUARTERLY:
+            return add_months(latest_collected, 3)
+        case Frequency.MONTHLY:
+            return add_months(latest_collected, 1)
+        case Frequency.WEEKLY:
+            return latest_collected + timedelta(days=7)
+        case _:
+            return _next_business_day(latest_collected)
+
+
+def due_status(due: date, today: date, *, within_days: int = DUE_SOON_DAYS) -> DueStatus:
+    """``overdue`` before today, ``due-soon`` from today to *within_days* ahead, else ``scheduled``."""
+    if due < today:
+        return "overdue"
+    if due <= today + timedelta(days=within_days):
+        return "due-soon"
+    return "scheduled"
+
+
+def report_type_for(
+    report_type: str | None, period_start: date | None, period_end: date | None, as_of: date | None
+) -> str | None:
+    """The engagement's report type, or when unset the one its dates imply (a period -> Type 2)."""
+    if report_type is not None:
+        return report_type
+    if period_start is not None and period_end is not None:
+        return TYPE_2_REPORT
+    if as_of is not None:
+        return TYPE_1_REPORT
+    return None
+
+
+def is_stale(
+    collected: date | None,
+    report_type: str | None,
+    period_start: date | None,
+    as_of: date | None,
+    max_age_days: int = DEFAULT_TYPE1_MAX_AGE_DAYS,
+) -> bool:
+    """Whether evidence is too old for the report.
+
+    Type 2: collected before the period starts. Type 1: collected more than
+    *max_age_days* before the as-of date. Without the dates to judge, not stale.
+    """
+    if collected is None:
+        return False
+    if report_type == TYPE_2_REPORT and period_start is not None:
+        return collected < period_start
+    if report_type == TYPE_1_REPORT and as_of is not None:
+        return collected < as_of - timedelta(days=max_age_days)
+    return False
+
+
+# --- one control ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SliceCoverage:
+    """A slice with its evidence: ``missing`` only once the slice is over without evidence."""
+
+    label: str
+    start: date
+    end: date
+    covered: bool
+    ended: bool
+
+    @property
+    def missing(self) -> bool:
+        return self.ended and not self.covered
+
+
+@dataclass(frozen=True, slots=True)
+class ControlSampling:
+    """Sampling, coverage and due date of one control, as the sampling report lists them."""
+
+    control_id: int
+    ref: str
+    title: str
+    frequency: str | None
+    nature: str | None
+    expected_occurrences: int | None
+    suggested_sample: int | None
+    slices: list[SliceCoverage] = field(default_factory=list)
+    latest_evidence: date | None = None
+    next_due: date | None = None
+    due_status: DueStatus | None = None
+    stale_evidence: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready values, with the labels of covered, missing and not yet ended slices."""
+
+        def iso(value: date | None) -> str | None:
+            return value.isoformat() if value is not None else None
+
+        return {
+            "control_id": self.control_id,
+            "ref": self.ref,
+            "title": self.title,
+            "frequency": self.frequency,
+            "nature": self.nature,
+            "expected_occurrences": self.expected_occurrences,
+            "suggested_sample": self.suggested_sample,
+            "slices": [
+                {"label": s.label, "start": iso(s.start), "end": iso(s.end), "covered": s.covered}
+                for s in self.slices
+            ],
+            "covered": [s.label for s in self.slices if s.covered],
+            "missing": [s.label for s in self.slices if s.missing],
+            "upcoming": [s.label for s in self.slices if not s.covered and not s.ended],
+            "latest_evidence": iso(self.latest_evidence),
+            "next_due": iso(self.next_due),
+            "due_status": self.due_status,
+            "stale_evidence": self.stale_evidence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReportScope:
+    """What of an engagement the sampling arithmetic needs: its report type and dates."""
+
+    report_type: str | None
+    period_start: date | None
+    period_end: date | None
+    as_of: date | None
+
+
+def assess_control(
+    *,
+    control_id: int,
+    ref: str,
+    title: str,
+    frequency: str | None,
+    nature: str | None,
+    scope: ReportScope,
+    collected_dates: Iterable[date],
+    today: date,
+    conventions: Mapping[str, Convention] = DEFAULT_CONVENTIONS,
+    type1_max_age_days: int = DEFAULT_TYPE1_MAX_AGE_DAYS,
+) -> ControlSampling:
+    """Everything the sampling report says about one control, from its linked evidence dates."""
+    days = sorted(collected_dates)
+    report_type = report_type_for(scope.report_type, scope.period_start, scope.period_end, scope.as_of)
+    start, end = scope.period_start, scope.period_end
+    if report_type != TYPE_2_REPORT:
+        start = end = None
+    parts: list[SliceCoverage] = []
+    expected = None
+    if frequency is not None and start is not None and end is not None:
+        expected = expected_occurrences(frequency, start, end)
+        parts = [
+            SliceCoverage(part.label, part.start, part.end, covered, part.end < today)
+            for part, covered in coverage(frequency, start, end, days)
+        ]
+    latest = days[-1] if days else None
+    due = next_due(frequency, latest, today)
+    stale = sum(
+        is_stale(day, report_type, scope.period_start, scope.as_of, type1_max_age_days) for day in days
+    )
+    return ControlSampling(
+        control_id=control_id,
+        ref=ref,
+        title=title,
+        frequency=frequency,
+        nature=nature,
+        expected_occurrences=expected,
+        suggested_sample=suggested_sample(frequency, nature, report_type, start, end, conventions),
+        slices=parts,
+        latest_evidence=latest,
+        next_due=due,
+        due_status=due_status(due, today) if due is not None else None,
+        stale_evidence=stale,
+    )

@@ -1,0 +1,685 @@
+"""Evidence: adding files, describing and linking them, verifying the store, sampling and due dates.
+
+Files go into the workspace's content-addressed store (:mod:`app.evidence.store`);
+records, links and the change log go into the database. A stored file is
+shared by every record with the same SHA-256 and removed only when no record
+anywhere refers to it.
+"""
+
+import logging
+import os
+import stat
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
+
+from app.db.changelog import record_change
+from app.db.models import Control, Engagement, Evidence, EvidenceControl, utcnow
+from app.domain.evidence import EvidenceRow
+from app.domain.periods import parse_day
+from app.domain.sampling import ControlSampling, ReportScope, assess_control, is_stale, report_type_for
+from app.evidence.store import CancelledError as StoreCancelledError
+from app.evidence.store import ContentStatus, EvidenceStore, StoredFile, StoreError
+from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
+from app.services.settings import read_sampling_conventions, read_type1_max_age_days
+from app.services.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+ENTITY = "evidence"
+EDITABLE_FIELDS = ("title", "collected_on", "covers_from", "covers_to", "as_of", "source_system", "notes")
+DATE_FIELDS = frozenset({"collected_on", "covers_from", "covers_to", "as_of"})
+PURGE_GRACE_SECONDS = 3600.0
+"""Stored content this recent is spared by a purge: another process may be about to record it."""
+
+Progress = Callable[[int, int], None]
+"""Called with bytes done and bytes in all (for adding: every file; for verifying: every stored file)."""
+Cancel = Callable[[], bool]
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def _store_errors(cancelled: str = "the operation was cancelled") -> Iterator[None]:
+    """Store errors as workbench errors; a cancel as :class:`CancelledError` saying *cancelled*."""
+    try:
+        yield
+    except StoreCancelledError as error:
+        raise CancelledError(cancelled) from error
+    except StoreError as error:
+        raise WorkbenchError(str(error)) from error
+
+
+def _open_store(workspace: Workspace) -> EvidenceStore:
+    with _store_errors():
+        return EvidenceStore(workspace.evidence_dir)
+
+
+def _engagement(session: Session, engagement_id: int) -> Engagement:
+    engagement = session.get(Engagement, engagement_id)
+    if engagement is None:
+        raise NotFoundError(f"engagement {engagement_id} no longer exists")
+    return engagement
+
+
+def _evidence(session: Session, evidence_id: int) -> Evidence:
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFoundError(f"evidence {evidence_id} no longer exists")
+    return evidence
+
+
+def _controls(session: Session, engagement_id: int, control_ids: Iterable[int]) -> dict[int, str]:
+    """Control id -> ref for controls that must exist and belong to the engagement."""
+    wanted = list(dict.fromkeys(control_ids))
+    found = {
+        control.id: control
+        for control in session.exec(select(Control).where(col(Control.id).in_(wanted))).all()
+        if control.id is not None
+    }
+    refs: dict[int, str] = {}
+    for control_id in wanted:
+        control = found.get(control_id)
+        if control is None:
+            raise NotFoundError(f"control {control_id} no longer exists")
+        if control.engagement_id != engagement_id:
+            raise InvalidInputError(f"control {control.ref} belongs to another engagement")
+        refs[control_id] = control.ref
+    return refs
+
+
+def _links(session: Session, evidence_ids: Sequence[int] | None, engagement_id: int) -> dict[int, list[str]]:
+    """Evidence id -> refs of its linked controls, in ref order."""
+    statement = (
+        select(EvidenceControl.evidence_id, Control.ref)
+        .join(Control, col(Control.id) == EvidenceControl.control_id)
+        .where(Control.engagement_id == engagement_id)
+        .order_by(Control.ref)
+    )
+    if evidence_ids is not None:
+        statement = statement.where(col(EvidenceControl.evidence_id).in_(evidence_ids))
+    mapping: dict[int, list[str]] = defaultdict(list)
+    for evidence_id, ref in session.exec(statement):
+        if evidence_id is not None:
+            mapping[evidence_id].append(ref)
+    return mapping
+
+
+def _row(evidence: Evidence, refs: Iterable[str]) -> EvidenceRow:
+    assert evidence.id is not None and evidence.engagement_id is not None
+    return EvidenceRow(
+        id=evidence.id,
+        engagement_id=evidence.engagement_id,
+        title=evidence.title,
+        file_name=evidence.file_name,
+        size=evidence.size,
+        sha256=evidence.sha256,
+        media_type=evidence.media_type,
+        collected_on=evidence.collected_on,
+        covers_from=evidence.covers_from,
+        covers_to=evidence.covers_to,
+        as_of=evidence.as_of,
+        source_system=evidence.source_system,
+        notes=evidence.notes,
+        added_at=evidence.added_at,
+        controls=sorted(refs),
+    )
+
+
+def _log(session: Session, evidence: Evidence, field_name: str, *, old: Any = None, new: Any = None) -> None:
+    record_change(
+        session,
+        engagement_id=evidence.engagement_id,
+        entity=ENTITY,
+        entity_id=evidence.id,
+        entity_ref=evidence.title,
+        field=field_name,
+        old=old,
+        new=new,
+    )
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """A field's value from user input; ``InvalidInputError`` when it does not fit."""
+    if name in DATE_FIELDS:
+        if value is None or isinstance(value, date):
+            return value
+        text = str(value).strip()
+        try:
+            return parse_day(text) if text else None
+        except ValueError as error:
+            raise InvalidInputError(f"{name.replace('_', ' ')}: {error}") from None
+    text = "" if value is None else str(value)
+    if name == "title":
+        text = " ".join(text.split())
+        if not text:
+            raise InvalidInputError("evidence needs a title")
+        return text
+    return text.strip()
+
+
+def _check_covers(covers_from: date | None, covers_to: date | None) -> None:
+    if covers_from and covers_to and covers_from > covers_to:
+        raise InvalidInputError(f"the evidence covers from {covers_from}, after its end {covers_to}")
+
+
+def _referenced(session: Session, hashes: Iterable[str]) -> set[str]:
+    wanted = list(set(hashes))
+    rows = session.exec(select(Evidence.sha256).where(col(Evidence.sha256).in_(wanted)).distinct())
+    return set(rows.all())
+
+
+# --- choosing files --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file about to be added: where it is, its size and the day it was last written."""
+
+    path: Path
+    size: int
+    modified_on: date
+
+
+def _is_hidden(path: Path, stat_result: os.stat_result) -> bool:
+    attributes = getattr(stat_result, "st_file_attributes", 0)
+    return path.name.startswith(".") or bool(attributes & stat.FILE_ATTRIBUTE_HIDDEN)
+
+
+def _files_in(folder: Path) -> Iterator[Path]:
+    for directory, subfolders, names in os.walk(folder):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            yield Path(directory, name)
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[SourceFile]:
+    """The files to add: given files, and the files of given folders (recursively, hidden ones skipped).
+
+    Every file is opened once to prove it can be read; a missing or
+    unreadable one is refused here, before anything is copied. A file given
+    twice is added once.
+    """
+    chosen: dict[Path, SourceFile] = {}
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = [(item, item.stat()) for item in _files_in(path) if item.is_file()]
+            found = [(item, info) for item, info in found if not _is_hidden(item, info)]
+            if not found:
+                raise InvalidInputError(f"the folder {path} holds no files to add")
+        elif path.is_file():
+            found = [(path, path.stat())]
+        elif path.exists():
+            raise InvalidInputError(f"{path} is not a regular file")
+        else:
+            raise NotFoundError(f"{path}: no such file or folder")
+        for item, info in found:
+            key = item.resolve()
+            if key in chosen:
+                continue
+            try:
+                open(item, "rb").close()
+            except OSError as error:
+                raise InvalidInputError(f"cannot read {item}: {error.strerror or error}") from error
+            modified = datetime.fromtimestamp(info.st_mtime).date()
+            chosen[key] = SourceFile(item, info.st_size, modified)
+    if not chosen:
+        raise InvalidInputError("no files to add")
+    return list(chosen.values())
+
+
+# --- adding ----------------------------------------------------------------------------------
+
+
+def add_evidence(
+    workspace: Workspace,
+    *,
+    engagement_id: int,
+    files: Iterable[str | Path],
+    control_ids: Iterable[int] = (),
+    collected_on: date | None = None,
+    title: str | None = None,
+    covers_from: date | None = None,
+    covers_to: date | None = None,
+    as_of: date | None = None,
+    source_system: str = "",
+    notes: str = "",
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> list[EvidenceRow]:
+    """Store files and create one evidence record per file, linked to the given controls.
+
+    Folders expand to their files. The title defaults to the file name
+    without its extension; the collected date to the day the file was last
+    written (the closest the file itself comes to when the evidence was
+    produced). Content already in the store is linked, not copied again.
+    Everything is checked before the first copy; after a cancel or an error
+    no record and no newly stored content remains.
+    """
+    _check_covers(covers_from, covers_to)
+    clean_title = None if title is None else _coerce("title", title)
+    sources = collect_files(files)
+    control_ids = list(control_ids)
+    with workspace.session() as session:
+        _engagement(session, engagement_id)
+        _controls(session, engagement_id, control_ids)
+    store = _open_store(workspace)
+    stored: list[StoredFile] = []
+    try:
+        with _store_errors("adding evidence was cancelled; nothing was added"):
+            total = sum(source.size for source in sources)
+            done = 0
+            for source in sources:
+                report = _offset(progress, done, total)
+                stored.append(store.add_file(source.path, progress=report, cancel=cancel))
+                done += source.size
+        with workspace.session() as session:
+            _engagement(session, engagement_id)
+            refs = _controls(session, engagement_id, control_ids)
+            now = utcnow()
+            created = []
+            for source, item in zip(sources, stored, strict=True):
+                evidence = Evidence(
+                    engagement_id=engagement_id,
+                    title=clean_title or " ".join(source.path.stem.split()) or source.path.name,
+                    file_name=source.path.name,
+                    size=item.size,
+                    sha256=item.sha256,
+                    media_type=item.media_type,
+                    collected_on=collected_on or source.modified_on,
+                    covers_from=covers_from,
+                    covers_to=covers_to,
+                    as_of=as_of,
+                    source_system=source_system.strip(),
+                    notes=notes.strip(),
+                    added_at=now,
+                    updated_at=now,
+                )
+                session.add(evidence)
+                session.flush()
+                _log(session, evidence, "created", new=evidence.file_name)
+                _link(session, evidence, refs)
+                created.append(_row(evidence, refs.values()))
+            session.commit()
+    except BaseException:
+        _forget_new_content(workspace, store, [item.sha256 for item in stored if not item.already_stored])
+        raise
+    log.info("added %d evidence files to engagement %s", len(created), engagement_id)
+    return created
+
+
+def _offset(progress: Progress | None, done: int, total: int) -> Callable[[int], None] | None:
+    """The store's per-file progress as progress over all files."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda count: report(done + count, total)
+
+
+def _forget_new_content(workspace: Workspace, store: EvidenceStore, hashes: Sequence[str]) -> None:
+    """Remove content an interrupted add stored, unless a record (of another process) uses it."""
+    if not hashes:
+        return
+    try:
+        with workspace.session() as session:
+            in_use = _referenced(session, hashes)
+        for sha256 in set(hashes) - in_use:
+            store.remove(sha256)
+    except Exception:  # the interruption's own error matters more; a purge clears the rest later
+        log.exception("could not remove content of an interrupted add")
+
+
+def _link(session: Session, evidence: Evidence, refs: dict[int, str]) -> None:
+    if not refs:
+        return
+    session.execute(
+        insert(EvidenceControl), [{"evidence_id": evidence.id, "control_id": cid} for cid in refs]
+    )
+    for ref in refs.values():
+        _log(session, evidence, "linked", new=ref)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def list_evidence(
+    workspace: Workspace, *, engagement_id: int, control_id: int | None = None
+) -> list[EvidenceRow]:
+    """The engagement's evidence in the order it was added; with *control_id*, that control's."""
+    with workspace.session() as session:
+        _engagement(session, engagement_id)
+        statement = select(Evidence).where(Evidence.engagement_id == engagement_id).order_by(col(Evidence.id))
+        if control_id is not None:
+            linked = select(EvidenceControl.evidence_id).where(EvidenceControl.control_id == control_id)
+            statement = statement.where(col(Evidence.id).in_(linked))
+        records = session.exec(statement).all()
+        links = _links(session, None, engagement_id)
+    return [_row(evidence, links.get(evidence.id or 0, [])) for evidence in records]
+
+
+def get_evidence(workspace: Workspace, evidence_id: int) -> EvidenceRow:
+    with workspace.session() as session:
+        evidence = _evidence(session, evidence_id)
+        assert evidence.engagement_id is not None
+        links = _links(session, [evidence_id], evidence.engagement_id)
+    return _row(evidence, links.get(evidence_id, []))
+
+
+def stored_path(workspace: Workspace, evidence_id: int) -> Path:
+    """Where the evidence's content lies in the store (read-only; open it, never write to it)."""
+    evidence = get_evidence(workspace, evidence_id)
+    return _open_store(workspace).path_for(evidence.sha256)
+
+
+def stale_evidence_ids(workspace: Workspace, *, engagement_id: int) -> set[int]:
+    """Evidence too old for the report: before a Type 2's period, or too long before a Type 1's date."""
+    with workspace.session() as session:
+        engagement = _engagement(session, engagement_id)
+        max_age = read_type1_max_age_days(session)
+        records = session.exec(
+            select(col(Evidence.id), col(Evidence.collected_on)).where(
+                Evidence.engagement_id == engagement_id
+            )
+        ).all()
+    report_type = report_type_for(
+        engagement.report_type, engagement.period_start, engagement.period_end, engagement.as_of_date
+    )
+    return {
+        evidence_id
+        for evidence_id, collected in records
+        if evidence_id is not None
+        and is_stale(collected, report_type, engagement.period_start, engagement.as_of_date, max_age)
+    }
+
+
+def control_ids_for_refs(workspace: Workspace, engagement_id: int, refs: Iterable[str]) -> list[int]:
+    """The ids of the engagement's controls with these refs (exact, after trimming), in order."""
+    wanted = [ref.strip() for ref in refs]
+    with workspace.session() as session:
+        _engagement(session, engagement_id)
+        rows = session.exec(
+            select(Control.ref, Control.id).where(
+                Control.engagement_id == engagement_id, col(Control.ref).in_(wanted)
+            )
+        ).all()
+    known = {ref: control_id for ref, control_id in rows if control_id is not None}
+    unknown = [ref for ref in wanted if ref not in known]
+    if unknown:
+        names = ", ".join(repr(ref) for ref in unknown)
+        raise NotFoundError(f"no control with ref {names} in this engagement")
+    return [known[ref] for ref in wanted]
+
+
+# --- changing --------------------------------------------------------------------------------
+
+
+def update_evidence(workspace: Workspace, evidence_id: int, **fields: Any) -> EvidenceRow:
+    """Change what a record says (title, dates, source system, notes), logging each change."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInputError(f"cannot change {', '.join(sorted(unknown))} of evidence")
+    clean = {name: _coerce(name, value) for name, value in fields.items()}
+    with workspace.session() as session:
+        evidence = _evidence(session, evidence_id)
+        _check_covers(
+            clean.get("covers_from", evidence.covers_from), clean.get("covers_to", evidence.covers_to)
+        )
+        now = utcnow()
+        for name, value in clean.items():
+            old = getattr(evidence, name)
+            if old == value:
+                continue
+            setattr(evidence, name, value)
+            evidence.updated_at = now
+            _log(session, evidence, name, old=old, new=value)
+        session.add(evidence)
+        session.commit()
+        assert evidence.engagement_id is not None
+        links = _links(session, [evidence_id], evidence.engagement_id)
+    return _row(evidence, links.get(evidence_id, []))
+
+
+def link_evidence(workspace: Workspace, evidence_id: int, control_ids: Iterable[int]) -> EvidenceRow:
+    """Link evidence to more controls of its engagement (links already there are kept)."""
+    with workspace.session() as session:
+        evidence = _evidence(session, evidence_id)
+        assert evidence.engagement_id is not None
+        refs = _controls(session, evidence.engagement_id, control_ids)
+        present = set(
+            session.exec(
+                select(EvidenceControl.control_id).where(EvidenceControl.evidence_id == evidence_id)
+            ).all()
+        )
+        _link(session, evidence, {cid: ref for cid, ref in refs.items() if cid not in present})
+        session.commit()
+        links = _links(session, [evidence_id], evidence.engagement_id)
+    return _row(evidence, links.get(evidence_id, []))
+
+
+def unlink_evidence(workspace: Workspace, evidence_id: int, control_ids: Iterable[int]) -> EvidenceRow:
+    """Unlink evidence from controls; the evidence itself stays."""
+    with workspace.session() as session:
+        evidence = _evidence(session, evidence_id)
+        assert evidence.engagement_id is not None
+        refs = _controls(session, evidence.engagement_id, control_ids)
+        present = set(
+            session.exec(
+                select(EvidenceControl.control_id).where(EvidenceControl.evidence_id == evidence_id)
+            ).all()
+        )
+        for control_id, ref in refs.items():
+            if control_id not in present:
+                continue
+            session.execute(
+                delete(EvidenceControl).where(
+                    col(EvidenceControl.evidence_id) == evidence_id,
+                    col(EvidenceControl.control_id) == control_id,
+                )
+            )
+            _log(session, evidence, "unlinked", old=ref)
+        session.commit()
+        links = _links(session, [evidence_id], evidence.engagement_id)
+    return _row(evidence, links.get(evidence_id, []))
+
+
+def delete_evidence(workspace: Workspace, evidence_ids: Sequence[int]) -> None:
+    """Delete evidence records (the caller has asked first) and content no record uses any more."""
+    with workspace.session() as session:
+        hashes = []
+        for evidence_id in dict.fromkeys(evidence_ids):
+            evidence = _evidence(session, evidence_id)
+            _log(session, evidence, "deleted", old=evidence.file_name)
+            hashes.append(evidence.sha256)
+            session.delete(evidence)
+        session.commit()
+        unused = set(hashes) - _referenced(session, hashes)
+    store = _open_store(workspace)
+    for sha256 in unused:
+        try:
+            store.remove(sha256)
+        except StoreError as error:  # the records are gone; a later purge retries the file
+            log.warning("%s", error)
+
+
+def purge_unreferenced_content(workspace: Workspace, *, grace_seconds: float = PURGE_GRACE_SECONDS) -> int:
+    """Remove stored content no evidence record refers to (after deleting an engagement).
+
+    Content stored or re-added within *grace_seconds* is spared, since another
+    window or command may be adding it right now. Returns how many files went.
+    """
+    with workspace.session() as session:
+        referenced = set(session.exec(select(Evidence.sha256).distinct()).all())
+    store = _open_store(workspace)
+    with _store_errors():
+        removed = store.remove_unreferenced(referenced, grace_seconds=grace_seconds)
+    if removed:
+        log.info("purged %d unreferenced evidence files", len(removed))
+    return len(removed)
+
+
+# --- verifying -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedEvidence:
+    """One record's stored content: ``ok``, ``missing`` or ``altered``."""
+
+    evidence_id: int
+    engagement_id: int
+    title: str
+    file_name: str
+    sha256: str
+    status: ContentStatus
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """The outcome of :func:`verify_evidence`; permission warnings do not make it fail."""
+
+    results: list[VerifiedEvidence] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[VerifiedEvidence]:
+        return [result for result in self.results if result.status != "ok"]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "intact": self.intact,
+            "checked": len(self.results),
+            "problems": [
+                {
+                    "id": r.evidence_id,
+                    "engagement_id": r.engagement_id,
+                    "title": r.title,
+                    "file_name": r.file_name,
+                    "sha256": r.sha256,
+                    "status": r.status,
+                }
+                for r in self.problems
+            ],
+            "warnings": list(self.warnings),
+        }
+
+
+def verify_evidence(
+    workspace: Workspace,
+    *,
+    engagement_id: int | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> VerifyReport:
+    """Re-hash the stored content of every record (of one engagement, or all) and report its state.
+
+    Content shared by several records is read once. A stored file that has
+    become writable is only a warning.
+    """
+    with workspace.session() as session:
+        statement = select(Evidence).order_by(col(Evidence.id))
+        if engagement_id is not None:
+            _engagement(session, engagement_id)
+            statement = statement.where(Evidence.engagement_id == engagement_id)
+        records = session.exec(statement).all()
+    store = _open_store(workspace)
+    sizes = {record.sha256: record.size for record in records}
+    total = sum(sizes.values())
+    status: dict[str, ContentStatus] = {}
+    warnings: list[str] = []
+    done = 0
+    with _store_errors("verifying evidence was cancelled"):
+        for sha256, size in sizes.items():
+            status[sha256] = store.check(sha256, size, progress=_offset(progress, done, total), cancel=cancel)
+            done += size
+            warning = store.permission_warning(sha256)
+            if warning is not None:
+                names = ", ".join(sorted({r.file_name for r in records if r.sha256 == sha256}))
+                warnings.append(f"{names}: {warning}")
+    results = [
+        VerifiedEvidence(
+            evidence_id=record.id or 0,
+            engagement_id=record.engagement_id or 0,
+            title=record.title,
+            file_name=record.file_name,
+            sha256=record.sha256,
+            status=status[record.sha256],
+        )
+        for record in records
+    ]
+    return VerifyReport(results, warnings)
+
+
+# --- sampling and due dates ------------------------------------------------------------------
+
+
+def sampling_report(
+    workspace: Workspace, *, engagement_id: int, today: date | None = None
+) -> list[ControlSampling]:
+    """Per control, in ref order: expected occurrences, suggested sample, coverage and due date."""
+    today = today or date.today()
+    with workspace.session() as session:
+        engagement = _engagement(session, engagement_id)
+        conventions = read_sampling_conventions(session)
+        max_age = read_type1_max_age_days(session)
+        controls = session.exec(
+            select(Control).where(Control.engagement_id == engagement_id).order_by(Control.ref)
+        ).all()
+        dated = session.exec(
+            select(col(EvidenceControl.control_id), col(Evidence.collected_on))
+            .join(Evidence, col(Evidence.id) == EvidenceControl.evidence_id)
+            .where(Evidence.engagement_id == engagement_id, col(Evidence.collected_on).is_not(None))
+        ).all()
+    collected: dict[int, list[date]] = defaultdict(list)
+    for control_id, day in dated:
+        if control_id is not None and day is not None:
+            collected[control_id].append(day)
+    scope = ReportScope(
+        engagement.report_type, engagement.period_start, engagement.period_end, engagement.as_of_date
+    )
+    return [
+        assess_control(
+            control_id=control.id or 0,
+            ref=control.ref,
+            title=control.title,
+            frequency=control.frequency,
+            nature=control.nature,
+            scope=scope,
+            collected_dates=collected.get(control.id or 0, []),
+            today=today,
+            conventions=conventions,
+            type1_max_age_days=max_age,
+        )
+        for control in controls
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class DueLists:
+    """Recurring controls whose evidence is overdue, and those due within seven days, soonest first."""
+
+    overdue: list[ControlSampling]
+    due_soon: list[ControlSampling]
+
+
+def due_lists(workspace: Workspace, *, engagement_id: int, today: date | None = None) -> DueLists:
+    """What is due: the overdue and the due-this-week lists of the engagement's controls."""
+    report = sorted(
+        (row for row in sampling_report(workspace, engagement_id=engagement_id, today=today) if row.next_due),
+        key=lambda row: (row.next_due, row.ref),
+    )
+    return DueLists(
+        overdue=[row for row in report if row.due_status == "overdue"],
+        due_soon=[row for row in report if row.due_status == "due-soon"],
+    )
