@@ -313,6 +313,140 @@ def cmd_readiness(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- evidence --------------------------------------------------------------------------------
+
+
+class _Progress:
+    """Reports bytes copied on stderr when it is a terminal, at most a few times a second."""
+
+    def __init__(self, verb: str) -> None:
+        self.verb = verb
+        self.shown = 0.0
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if self.enabled and (now - self.shown > 0.25 or done == total):
+            self.shown = now
+            percent = 100 * done // total if total else 100
+            sys.stderr.write(f"\r{self.verb} {done / 2**20:,.0f} of {total / 2**20:,.0f} MiB ({percent}%)")
+            if done == total:
+                sys.stderr.write("\n")
+
+
+def cmd_evidence_add(args: argparse.Namespace) -> int:
+    from app.services.evidence import add_evidence, control_ids_for_refs
+
+    workspace = _workspace(args)
+    engagement_id = _engagement_id(workspace, args.engagement)
+    control_ids = control_ids_for_refs(workspace, engagement_id, args.control or [])
+    rows = add_evidence(
+        workspace,
+        engagement_id=engagement_id,
+        files=args.files,
+        control_ids=control_ids,
+        collected_on=args.collected,
+        title=args.title,
+        covers_from=args.covers_from,
+        covers_to=args.covers_to,
+        as_of=args.as_of,
+        source_system=args.source or "",
+        notes=args.notes or "",
+        progress=_Progress("Copying"),
+    )
+    if args.json:
+        _emit([row.as_dict() for row in rows])
+    else:
+        for row in rows:
+            sys.stdout.write(
+                f"Added {row.file_name} ({row.sha256[:12]}…) as evidence {row.id}: {row.title}\n"
+            )
+    return 0
+
+
+def cmd_evidence_list(args: argparse.Namespace) -> int:
+    from app.services.controls import find_control
+    from app.services.evidence import list_evidence
+
+    workspace = _workspace(args)
+    engagement_id = _engagement_id(workspace, args.engagement)
+    control_id = (
+        find_control(workspace, engagement_id=engagement_id, ref=args.control).id if args.control else None
+    )
+    rows = list_evidence(workspace, engagement_id=engagement_id, control_id=control_id)
+    if args.json:
+        _emit([row.as_dict() for row in rows])
+    elif not rows:
+        sys.stdout.write("No evidence.\n")
+    else:
+        _table(
+            [
+                (
+                    str(r.id),
+                    r.collected_on.isoformat() if r.collected_on else "",
+                    r.sha256[:12],
+                    ", ".join(r.controls),
+                    r.title,
+                )
+                for r in rows
+            ],
+            ("ID", "Collected", "SHA-256", "Controls", "Title"),
+        )
+    return 0
+
+
+def cmd_evidence_verify(args: argparse.Namespace) -> int:
+    from app.services.evidence import verify_evidence
+
+    workspace = _workspace(args)
+    engagement_id = _engagement_id(workspace, args.engagement) if args.engagement else None
+    report = verify_evidence(workspace, engagement_id=engagement_id, progress=_Progress("Checking"))
+    for warning in report.warnings:
+        sys.stderr.write(f"{PROG}: warning: {warning}\n")
+    if args.json:
+        _emit(report.as_dict())
+    for problem in report.problems:
+        if not args.json:
+            sys.stdout.write(f"{problem.status}\t{problem.sha256}\t{problem.file_name}\t{problem.title}\n")
+    checked = len(report.results)
+    if report.intact:
+        if not args.json:
+            sys.stdout.write(f"All {checked} evidence files are intact.\n")
+        return 0
+    sys.stderr.write(f"{PROG}: {len(report.problems)} of {checked} evidence files are missing or altered\n")
+    return 1
+
+
+def cmd_sampling(args: argparse.Namespace) -> int:
+    from app.domain.vocab import label
+    from app.services.evidence import sampling_report
+
+    workspace = _workspace(args)
+    rows = sampling_report(
+        workspace, engagement_id=_engagement_id(workspace, args.engagement), today=args.today
+    )
+    if args.json:
+        _emit([row.as_dict() for row in rows])
+        return 0
+    _table(
+        [
+            (
+                r.ref,
+                label(r.frequency) if r.frequency else "",
+                "" if r.expected_occurrences is None else str(r.expected_occurrences),
+                "" if r.suggested_sample is None else str(r.suggested_sample),
+                ", ".join(s.label for s in r.slices if s.covered) or "—",
+                ", ".join(s.label for s in r.slices if s.missing) or "—",
+            )
+            for r in rows
+        ],
+        ("Ref", "Frequency", "Expected", "Sample", "Covered", "Missing"),
+    )
+    return 0
+
+
 # --- scoping wizard --------------------------------------------------------------------------
 
 
@@ -456,6 +590,49 @@ def build_parser() -> argparse.ArgumentParser:
         json_output=True,
     )
     seed.add_argument("--engagement", required=True, metavar="ENG")
+
+    evidence = _group(commands, "evidence", "attach, list and verify evidence files")
+    add_files = _command(
+        evidence,
+        "add",
+        "copy files into the evidence store and link them",
+        cmd_evidence_add,
+        json_output=True,
+    )
+    add_files.add_argument("--engagement", required=True, metavar="ENG")
+    add_files.add_argument("--control", action="append", metavar="REF", help="control to link (repeatable)")
+    add_files.add_argument(
+        "--collected",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="when the evidence was produced (default: the file's modification date)",
+    )
+    add_files.add_argument("--title", help="title (default: the file name)")
+    add_files.add_argument(
+        "--covers-from", type=_day, metavar="YYYY-MM-DD", help="start of the period it covers"
+    )
+    add_files.add_argument("--covers-to", type=_day, metavar="YYYY-MM-DD", help="end of the period it covers")
+    add_files.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="the date it shows a state as of")
+    add_files.add_argument("--source", metavar="SYSTEM", help="the system it came from")
+    add_files.add_argument("--notes")
+    add_files.add_argument("files", nargs="+", metavar="FILE", help="files or folders")
+    list_files = _command(evidence, "list", "list evidence", cmd_evidence_list, json_output=True)
+    list_files.add_argument("--engagement", required=True, metavar="ENG")
+    list_files.add_argument("--control", metavar="REF", help="only evidence linked to this control")
+    verify = _command(
+        evidence,
+        "verify",
+        "re-hash every stored file and report missing or altered ones",
+        cmd_evidence_verify,
+        json_output=True,
+    )
+    verify.add_argument("--engagement", metavar="ENG", help="only this engagement's evidence")
+
+    sampling = _command(
+        commands, "sampling", "Type 2 samples and period coverage per control", cmd_sampling, json_output=True
+    )
+    sampling.add_argument("--engagement", required=True, metavar="ENG")
+    sampling.add_argument("--today", type=_day, metavar="YYYY-MM-DD", help="the day coverage is judged on")
 
     readiness = _command(
         commands, "readiness", "readiness per category and the gap list", cmd_readiness, json_output=True

@@ -7,10 +7,9 @@ and the disk is synced between runs. Prints each median, the throughput
 ratio (target >= 0.7) and the peak resident memory of the adding process
 (target < 100 MB).
 
-    python bench/evidence.py [--runs 5] [--size-mib 1024] [--file PATH] [--entry cli|python]
+    python bench/evidence.py [--runs 5] [--size-mib 1024] [--file PATH]
 
-``--entry python`` runs the evidence service through ``python -c``;
-``--entry cli`` runs ``soc-workbench evidence add``.
+The measured command is ``soc-workbench evidence add``.
 """
 
 import argparse
@@ -25,37 +24,23 @@ from pathlib import Path
 
 ENGAGEMENT = "Bench Co 2026"
 CONTROL = "BEN-01"
-PYTHON_ENTRY = """
-import sys
-from app.services.engagements import find_engagement
-from app.services.evidence import add_evidence, control_ids_for_refs
-from app.services.workspace import open_workspace
-
-data_dir, engagement, ref, *files = sys.argv[1:]
-workspace = open_workspace(data_dir)
-engagement_id = find_engagement(workspace, engagement).id
-controls = control_ids_for_refs(workspace, engagement_id, [ref])
-add_evidence(workspace, engagement_id=engagement_id, files=files, control_ids=controls)
-"""
 
 
-def add_command(entry: str, data_dir: Path, source: Path) -> list[str]:
+def add_command(data_dir: Path, source: Path) -> list[str]:
     """The measured command: one evidence add of *source* into the workspace at *data_dir*."""
-    if entry == "cli":
-        script = shutil.which("soc-workbench") or str(Path(sys.executable).with_name("soc-workbench"))
-        return [
-            script,
-            "--data-dir",
-            str(data_dir),
-            "evidence",
-            "add",
-            "--engagement",
-            ENGAGEMENT,
-            "--control",
-            CONTROL,
-            str(source),
-        ]
-    return [sys.executable, "-c", PYTHON_ENTRY, str(data_dir), ENGAGEMENT, CONTROL, str(source)]
+    script = shutil.which("soc-workbench") or str(Path(sys.executable).with_name("soc-workbench"))
+    return [
+        script,
+        "--data-dir",
+        str(data_dir),
+        "evidence",
+        "add",
+        "--engagement",
+        ENGAGEMENT,
+        "--control",
+        CONTROL,
+        str(source),
+    ]
 
 
 def run_measured(command: list[str]) -> tuple[float, int]:
@@ -114,7 +99,6 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--file", type=Path, help="use this file instead of generating one")
-    parser.add_argument("--entry", choices=("python", "cli"), default="python")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir="/tmp") as folder:
         work = Path(folder)
@@ -132,7 +116,7 @@ def main() -> int:
             data_dir = work / f"run-{run}"
             shutil.copytree(template, data_dir)
             subprocess.run(["sync"], check=True)
-            elapsed, peak = run_measured(add_command(args.entry, data_dir, source))
+            elapsed, peak = run_measured(add_command(data_dir, source))
             add_times.append(elapsed)
             add_peaks.append(peak)
             shutil.rmtree(data_dir)
@@ -143,7 +127,7 @@ def main() -> int:
     add_median = statistics.median(add_times)
     base_median = statistics.median(base_times)
     mib = size / (1024 * 1024)
-    print(f"file: {mib:.0f} MiB, {args.runs} alternating runs, entry: {args.entry}")
+    print(f"file: {mib:.0f} MiB, {args.runs} alternating runs")
     for name, times in (("evidence add", add_times), ("cp + sync + sha256sum", base_times)):
         median = statistics.median(times)
         runs = " ".join(f"{t:.2f}" for t in times)

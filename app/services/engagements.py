@@ -11,6 +11,7 @@ from app.db.changelog import record_change
 from app.db.models import Control, Engagement, Evidence, utcnow
 from app.domain.periods import check_period
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
+from app.services.evidence import purge_unreferenced_content
 from app.services.workspace import Workspace
 
 ENTITY = "engagement"
@@ -188,7 +189,8 @@ def engagement_counts(workspace: Workspace, engagement_id: int) -> dict[str, int
 def delete_engagement(workspace: Workspace, engagement_id: int) -> str:
     """Remove an engagement and everything below it (the change log keeps its history).
 
-    Returns the deleted engagement's name.
+    Stored evidence files no other engagement refers to are removed from the
+    store too. Returns the deleted engagement's name.
     """
     with workspace.session() as session:
         engagement = session.get(Engagement, engagement_id)
@@ -205,7 +207,8 @@ def delete_engagement(workspace: Workspace, engagement_id: int) -> str:
         )
         session.delete(engagement)
         session.commit()
-        return engagement.name
+    purge_unreferenced_content(workspace)
+    return engagement.name
 
 
 def engagement_as_dict(engagement: Engagement) -> dict[str, Any]:
