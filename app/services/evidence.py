@@ -8,6 +8,7 @@ anywhere refers to it.
 
 import logging
 import os
+import shutil
 import stat
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -380,6 +381,26 @@ def stored_path(workspace: Workspace, evidence_id: int) -> Path:
     return _open_store(workspace).path_for(evidence.sha256)
 
 
+def viewing_copy(workspace: Workspace, evidence_id: int) -> Path:
+    """A read-only copy of the evidence under its original file name, for the system viewer.
+
+    Kept in the workspace's ``view`` folder (made again when missing), so the
+    stored content itself is never handed to another program.
+    """
+    evidence = get_evidence(workspace, evidence_id)
+    source = _open_store(workspace).path_for(evidence.sha256)
+    if not source.exists():
+        raise NotFoundError(f"the stored file of {evidence.file_name!r} is missing; run Verify evidence")
+    target = workspace.data_dir / "view" / str(evidence_id) / evidence.file_name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.part")
+        shutil.copyfile(source, temporary)
+        temporary.chmod(0o444)
+        os.replace(temporary, target)
+    return target
+
+
 def stale_evidence_ids(workspace: Workspace, *, engagement_id: int) -> set[int]:
     """Evidence too old for the report: before a Type 2's period, or too long before a Type 1's date."""
     with workspace.session() as session:
@@ -625,22 +646,32 @@ def verify_evidence(
 
 
 def sampling_report(
-    workspace: Workspace, *, engagement_id: int, today: date | None = None
+    workspace: Workspace,
+    *,
+    engagement_id: int,
+    today: date | None = None,
+    control_ids: Sequence[int] | None = None,
 ) -> list[ControlSampling]:
-    """Per control, in ref order: expected occurrences, suggested sample, coverage and due date."""
+    """Per control, in ref order: expected occurrences, suggested sample, coverage and due date.
+
+    With *control_ids*, only those controls.
+    """
     today = today or date.today()
     with workspace.session() as session:
         engagement = _engagement(session, engagement_id)
         conventions = read_sampling_conventions(session)
         max_age = read_type1_max_age_days(session)
-        controls = session.exec(
-            select(Control).where(Control.engagement_id == engagement_id).order_by(Control.ref)
-        ).all()
-        dated = session.exec(
+        controls_query = select(Control).where(Control.engagement_id == engagement_id).order_by(Control.ref)
+        dated_query = (
             select(col(EvidenceControl.control_id), col(Evidence.collected_on))
             .join(Evidence, col(Evidence.id) == EvidenceControl.evidence_id)
             .where(Evidence.engagement_id == engagement_id, col(Evidence.collected_on).is_not(None))
-        ).all()
+        )
+        if control_ids is not None:
+            controls_query = controls_query.where(col(Control.id).in_(control_ids))
+            dated_query = dated_query.where(col(EvidenceControl.control_id).in_(control_ids))
+        controls = session.exec(controls_query).all()
+        dated = session.exec(dated_query).all()
     collected: dict[int, list[date]] = defaultdict(list)
     for control_id, day in dated:
         if control_id is not None and day is not None:

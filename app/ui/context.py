@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
@@ -12,6 +12,7 @@ from app.services.engagements import get_engagement
 from app.services.errors import NotFoundError, WorkbenchError
 from app.services.workspace import Workspace
 from app.ui.interaction import Interaction
+from app.ui.tasks import Task, TaskBar, Work, start_task
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -29,6 +30,7 @@ class AppContext(QObject):
         controls_updated(list): changed ``ControlRow``s.
         controls_removed(list): ids of deleted controls.
         navigate(object): go to ``("control", id)``, ``("criterion", "CC6.1")`` or another target.
+        evidence_changed(): evidence was added, changed, linked or removed.
     """
 
     engagement_changed = Signal(object)
@@ -38,6 +40,7 @@ class AppContext(QObject):
     controls_updated = Signal(list)
     controls_removed = Signal(list)
     navigate = Signal(object)
+    evidence_changed = Signal()
 
     def __init__(
         self, workspace: Workspace, interaction: Interaction, settings: QSettings | None = None
@@ -47,6 +50,8 @@ class AppContext(QObject):
         self.interaction = interaction
         self.settings = settings
         self.undo_stack = QUndoStack(self)
+        self.task_bar: TaskBar | None = None
+        self.tasks: list[Task] = []
         self._engagement_id: int | None = None
 
     @property
@@ -68,6 +73,43 @@ class AppContext(QObject):
             self._engagement_id = engagement_id
             self.undo_stack.clear()
             self.engagement_changed.emit(engagement_id)
+
+    def start(
+        self,
+        title: str,
+        work: Work,
+        on_success: Callable[[Any], None],
+        on_cancel: Callable[[], None] | None = None,
+    ) -> Task:
+        """Run long *work* off the GUI thread with progress and Cancel in the status bar.
+
+        A failure is shown to the user; success calls *on_success* with the result.
+        """
+        task = Task(title, work)
+        self.tasks.append(task)
+
+        def done() -> None:
+            if task in self.tasks:
+                self.tasks.remove(task)
+
+        def succeeded(result: Any) -> None:
+            done()
+            self.data_changed.emit()
+            on_success(result)
+
+        def failed(message: str) -> None:
+            done()
+            self.interaction.error(title, message)
+
+        def cancelled() -> None:
+            done()
+            if on_cancel is not None:
+                on_cancel()
+
+        task.signals.succeeded.connect(succeeded)
+        task.signals.failed.connect(failed)
+        task.signals.cancelled.connect(cancelled)
+        return start_task(task, self.task_bar)
 
     def run(self, title: str, action: Callable[[], T], *, writes: bool = True) -> T | None:
         """Run a service call; a refusal is shown to the user and ``None`` returned.

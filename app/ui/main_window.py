@@ -4,7 +4,7 @@ from html import escape
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThreadPool, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +26,7 @@ from app.domain.periods import describe_scope
 from app.services.engagements import list_engagements
 from app.ui.context import AppContext
 from app.ui.pages.base import Page
+from app.ui.tasks import TaskBar
 
 SAVED_MESSAGE_MS = 4000
 P = TypeVar("P", bound=Page)
@@ -36,10 +37,11 @@ def default_pages() -> list[type[Page]]:
     from app.ui.pages.controls import ControlsPage
     from app.ui.pages.criteria import CriteriaPage
     from app.ui.pages.engagements import EngagementsPage
+    from app.ui.pages.evidence import EvidencePage
     from app.ui.pages.readiness import ReadinessPage
     from app.ui.pages.scope import ScopePage
 
-    return [EngagementsPage, ReadinessPage, ScopePage, ControlsPage, CriteriaPage]
+    return [EngagementsPage, ReadinessPage, ScopePage, ControlsPage, EvidencePage, CriteriaPage]
 
 
 class MainWindow(QMainWindow):
@@ -108,7 +110,10 @@ class MainWindow(QMainWindow):
         self.workspace_label = QLabel(str(context.workspace.data_dir))
         self.workspace_label.setToolTip("Workspace folder: the database and the evidence store")
         self.saved_label = QLabel()
+        self.task_bar = TaskBar()
+        context.task_bar = self.task_bar
         self.status.addWidget(self.workspace_label, 1)
+        self.status.addPermanentWidget(self.task_bar)
         self.status.addPermanentWidget(self.saved_label)
         self.setStatusBar(self.status)
         self._saved_timer = QTimer(self)
@@ -371,6 +376,9 @@ class MainWindow(QMainWindow):
         self.show_page(titles.index(last_page) if last_page in titles else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        for task in list(self.context.tasks):
+            task.cancel()
+        QThreadPool.globalInstance().waitForDone(30_000)
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("page", self.current_page().title)
         self.settings.sync()

@@ -27,6 +27,7 @@ def test_empty_workspace_explains_what_to_do(window: MainWindow) -> None:
         "Readiness",
         "Scope",
         "Controls",
+        "Evidence",
         "",
         "Criteria",
     ]

@@ -3,8 +3,16 @@
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
-from PySide6.QtGui import QBrush, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QPalette,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,11 +45,13 @@ from app.services.controls import (
 from app.services.seeding import seed_engagement
 from app.ui.commands import AddControls, DeleteControls, EditControls, SeedControls
 from app.ui.context import AppContext
+from app.ui.evidence_actions import add_files, local_paths
 from app.ui.models.controls import CONTROL_ID_ROLE, ControlMatrixModel, natural_key
 from app.ui.pages.base import Page, page_heading
 from app.ui.widgets.bulk_edit import BulkEditDialog
 from app.ui.widgets.choice_delegate import ChoiceDelegate
 from app.ui.widgets.control_details import ControlDetails
+from app.ui.widgets.control_evidence import ControlEvidencePanel
 from app.ui.widgets.criteria_picker import CriteriaPicker
 from app.ui.widgets.objectives import ObjectivesView
 
@@ -153,6 +163,8 @@ class ControlsPage(Page):
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.viewport().setAcceptDrops(True)
+        self.table.viewport().installEventFilter(self)
         header = self.table.horizontalHeader()
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -225,6 +237,8 @@ class ControlsPage(Page):
         matrix_layout.addLayout(filters)
         matrix_layout.addWidget(self.views, 1)
         self.details = ControlDetails()
+        self.evidence_panel = ControlEvidencePanel(context)
+        self.details.extra.addWidget(self.evidence_panel)
         self.splitter = QSplitter()
         self.splitter.addWidget(matrix)
         self.splitter.addWidget(self.details)
@@ -411,7 +425,9 @@ class ControlsPage(Page):
 
     def _selection_changed(self) -> None:
         ids = self.selected_ids()
-        self.details.show_control(self.model.control(ids[0]) if len(ids) == 1 else None)
+        selected = self.model.control(ids[0]) if len(ids) == 1 else None
+        self.details.show_control(selected)
+        self.evidence_panel.show_control(selected)
         for button in (self.duplicate_button, self.delete_button, self.bulk_button):
             button.setEnabled(bool(ids))
         self.map_button.setEnabled(len(ids) == 1)
@@ -590,6 +606,27 @@ class ControlsPage(Page):
             "owner, frequency and description so that it says what your company really does.",
         )
         return rows
+
+    # --- files dropped on a control -----------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if watched is self.table.viewport() and isinstance(
+            event, QDropEvent | QDragMoveEvent | QDragEnterEvent
+        ):
+            row = self.table.rowAt(event.position().toPoint().y())
+            if row < 0 or not local_paths(event.mimeData()):
+                event.ignore()
+                return True
+            if isinstance(event, QDropEvent) and event.type() == QEvent.Type.Drop:
+                control = self.model.control_at(row)
+                event.setDropAction(Qt.DropAction.CopyAction)
+                event.accept()
+                self.select_control(control.id)
+                add_files(self.context, local_paths(event.mimeData()), [control.id])
+            else:
+                event.acceptProposedAction()
+            return True
+        return super().eventFilter(watched, event)
 
     # --- columns ------------------------------------------------------------------------
 

@@ -1,0 +1,214 @@
+"""Evidence in the window: add with progress, drop onto a control, cancel, verify, filters, panel."""
+
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from pytestqt.modeltest import ModelTester
+
+from app.services.controls import add_control
+from app.services.engagements import create_engagement, update_engagement
+from app.services.evidence import list_evidence, stored_path
+from app.services.workspace import Workspace
+from app.ui.main_window import MainWindow
+from app.ui.pages.controls import ControlsPage
+from app.ui.pages.evidence import EvidencePage
+
+
+def engagement_with_control(workspace: Workspace) -> tuple[int, int]:
+    engagement = create_engagement(workspace, name="Evidence Co")
+    assert engagement.id is not None
+    update_engagement(
+        workspace,
+        engagement.id,
+        report_kinds=["SOC 2"],
+        report_type="Type 2",
+        categories=["Security"],
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 6, 30),
+    )
+    control = add_control(
+        workspace,
+        engagement_id=engagement.id,
+        ref="ACC-03",
+        title="Quarterly access review",
+        criteria="CC6.3",
+        frequency="quarterly",
+        owner="IT",
+    )
+    return engagement.id, control.id
+
+
+def wait_for_tasks(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not window.context.tasks, timeout=20_000)
+
+
+def test_add_files_with_the_picker_and_dedupe(
+    qtbot: Any,
+    workspace: Workspace,
+    make_window: Any,
+    interaction: Any,
+    tmp_path: Path,
+    qtmodeltester: ModelTester,
+) -> None:
+    engagement_id, _ = engagement_with_control(workspace)
+    window = make_window()
+    page = window.open_page(EvidencePage)
+    assert page.drop_hint.isVisible()
+    first = tmp_path / "policy.txt"
+    first.write_text("Information security policy v3")
+    same = tmp_path / "policy-copy.txt"
+    same.write_text("Information security policy v3")
+    interaction.files.append([first, same])
+    page.add_button.click()
+    wait_for_tasks(qtbot, window)
+    rows = list_evidence(workspace, engagement_id=engagement_id)
+    assert [r.file_name for r in rows] == ["policy.txt", "policy-copy.txt"]
+    assert rows[0].sha256 == rows[1].sha256 == hashlib.sha256(first.read_bytes()).hexdigest()
+    assert page.model.rowCount() == 2 and not page.drop_hint.isVisible()
+    qtmodeltester.check(page.model)
+    page.unlinked_filter.setChecked(True)
+    assert page.model.rowCount() == 2
+    page.kind_filter.setCurrentIndex(page.kind_filter.findData("Image"))
+    assert page.model.rowCount() == 0
+    page.kind_filter.setCurrentIndex(page.kind_filter.findData("Text"))
+    assert page.model.rowCount() == 2
+    assert first.read_text() == "Information security policy v3"
+
+
+def test_drop_files_on_a_control_row_links_them(
+    qtbot: Any, workspace: Workspace, make_window: Any, tmp_path: Path
+) -> None:
+    engagement_id, control_id = engagement_with_control(workspace)
+    window = make_window()
+    page = window.open_page(ControlsPage)
+    screenshot = tmp_path / "review-q1.png"
+    screenshot.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "users.csv").write_text("name,role\nana,admin\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(screenshot)), QUrl.fromLocalFile(str(folder))])
+    position = page.table.visualRect(page.model.index(0, 1)).center()
+    event = QDropEvent(
+        QPointF(position),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    assert page.eventFilter(page.table.viewport(), event)
+    assert event.isAccepted()
+    wait_for_tasks(qtbot, window)
+    rows = list_evidence(workspace, engagement_id=engagement_id, control_id=control_id)
+    assert sorted((r.file_name, r.media_type) for r in rows) == [
+        ("review-q1.png", "image/png"),
+        ("users.csv", "text/csv"),
+    ]
+    panel = page.evidence_panel
+    assert panel.control is not None and panel.control.id == control_id
+    assert panel.list.count() == 2
+    assert "Quarterly" in panel.sampling.text() and "suggested sample" in panel.sampling.text()
+    assert [s.label for s in panel.timeline.slices] == ["2026-Q1", "2026-Q2"]
+
+
+def test_drop_on_the_evidence_page(
+    qtbot: Any, workspace: Workspace, make_window: Any, tmp_path: Path
+) -> None:
+    engagement_id, _ = engagement_with_control(workspace)
+    window = make_window()
+    page = window.open_page(EvidencePage)
+    note = tmp_path / "note.txt"
+    note.write_text("x")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(note))])
+    page.dropEvent(
+        QDropEvent(
+            QPointF(10, 10),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+    )
+    wait_for_tasks(qtbot, window)
+    assert [r.file_name for r in list_evidence(workspace, engagement_id=engagement_id)] == ["note.txt"]
+
+
+def test_cancelling_a_large_add_leaves_nothing(
+    qtbot: Any, workspace: Workspace, make_window: Any, tmp_path: Path
+) -> None:
+    engagement_id, _ = engagement_with_control(workspace)
+    window = make_window()
+    big = tmp_path / "big.bin"
+    with big.open("wb") as handle:
+        for _ in range(64):
+            handle.write(b"\x5a" * (1 << 20))
+    from app.ui.evidence_actions import add_files
+
+    window.open_page(EvidencePage)
+    task = add_files(window.context, [big])
+    assert task is not None and window.task_bar.isVisible()
+    with qtbot.waitSignal(task.signals.cancelled, timeout=20_000):
+        window.task_bar.cancel()
+    assert list_evidence(workspace, engagement_id=engagement_id) == []
+    stored = [p for p in (workspace.evidence_dir).rglob("*") if p.is_file()]
+    assert stored == []
+    assert not window.task_bar.isVisible()
+
+
+def test_verify_flags_an_altered_file(
+    qtbot: Any, workspace: Workspace, make_window: Any, interaction: Any, tmp_path: Path
+) -> None:
+    engagement_id, _ = engagement_with_control(workspace)
+    window = make_window()
+    page = window.open_page(EvidencePage)
+    source = tmp_path / "config.json"
+    source.write_text('{"mfa": true}')
+    interaction.files.append([source])
+    page.choose_files()
+    wait_for_tasks(qtbot, window)
+    (row,) = list_evidence(workspace, engagement_id=engagement_id)
+    stored = stored_path(workspace, row.id)
+    stored.chmod(0o644)
+    stored.write_text('{"mfa": false}')
+    page.verify_button.click()
+    wait_for_tasks(qtbot, window)
+    title, text = interaction.infos[-1]
+    assert title == "Verify evidence" and "1 of 1 evidence files are missing or altered" in text
+    page.problem_filter.setChecked(True)
+    assert page.model.rowCount() == 1
+    assert page.model.index(0, page.model.HEADERS.index("Flag")).data() == "Altered"
+
+
+def test_details_edit_and_links(
+    qtbot: Any, workspace: Workspace, make_window: Any, interaction: Any, tmp_path: Path
+) -> None:
+    engagement_id, control_id = engagement_with_control(workspace)
+    window = make_window()
+    page = window.open_page(EvidencePage)
+    source = tmp_path / "old.txt"
+    source.write_text("old evidence")
+    interaction.files.append([source])
+    page.choose_files()
+    wait_for_tasks(qtbot, window)
+    page.select(list_evidence(workspace, engagement_id=engagement_id)[0].id)
+    details = page.details
+    assert "old evidence" in details.preview_text.toPlainText()
+    details.dates["collected_on"].set_value(None)
+    details.dates["collected_on"].edit.setDate(QDate(2025, 11, 3))
+    details.dates["collected_on"].edit.editingFinished.emit()
+    (row,) = list_evidence(workspace, engagement_id=engagement_id)
+    assert row.collected_on is not None and row.collected_on.isoformat() == "2025-11-03"
+    page.stale_filter.setChecked(True)
+    assert page.model.rowCount() == 1
+    page.stale_filter.setChecked(False)
+    page.select(row.id)
+    checklist = details.edit_links()
+    assert checklist is not None
+    checklist.set_checked(control_id, True)
+    checklist.accept()
+    assert list_evidence(workspace, engagement_id=engagement_id)[0].controls == ["ACC-03"]
