@@ -24,9 +24,16 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.domain.periods import describe_scope
 from app.services.engagements import list_engagements
+from app.services.settings import (
+    get_sampling_conventions,
+    get_type1_max_age_days,
+    set_sampling_conventions,
+    set_type1_max_age_days,
+)
 from app.ui.context import AppContext
 from app.ui.pages.base import Page
 from app.ui.tasks import TaskBar
+from app.ui.widgets.settings_dialog import SettingsDialog
 
 SAVED_MESSAGE_MS = 4000
 P = TypeVar("P", bound=Page)
@@ -154,6 +161,10 @@ class MainWindow(QMainWindow):
         new.setShortcut(QKeySequence.StandardKey.New)
         new.triggered.connect(self.new_engagement)
         file_menu.addAction(new)
+        settings_action = QAction("&Settings…", self)
+        settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings_action.triggered.connect(self.edit_settings)
+        file_menu.addAction(settings_action)
         folder = QAction("Open &workspace folder", self)
         folder.triggered.connect(self.open_workspace_folder)
         file_menu.addAction(folder)
@@ -346,6 +357,28 @@ class MainWindow(QMainWindow):
 
     def open_workspace_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.workspace.data_dir)))
+
+    def edit_settings(self) -> SettingsDialog:
+        """Open the settings dialog; OK writes the sample sizes and the Type 1 age limit."""
+        workspace = self.context.workspace
+        self.settings_dialog = SettingsDialog(
+            get_sampling_conventions(workspace), get_type1_max_age_days(workspace), self
+        )
+
+        def save() -> None:
+            samples, days = self.settings_dialog.values()
+
+            def write() -> bool:
+                set_sampling_conventions(workspace, samples)
+                set_type1_max_age_days(workspace, days)
+                return True
+
+            if self.context.run("Settings", write):
+                self.context.evidence_changed.emit()
+
+        self.settings_dialog.accepted.connect(save)
+        self.settings_dialog.open()
+        return self.settings_dialog
 
     def show_about(self) -> None:
         self.context.interaction.info(

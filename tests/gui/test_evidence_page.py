@@ -212,3 +212,52 @@ def test_details_edit_and_links(
     checklist.set_checked(control_id, True)
     checklist.accept()
     assert list_evidence(workspace, engagement_id=engagement_id)[0].controls == ["ACC-03"]
+
+
+def test_settings_change_the_suggested_sample(workspace: Workspace, make_window: Any) -> None:
+    from app.services.settings import get_sampling_conventions, get_type1_max_age_days
+
+    engagement_with_control(workspace)
+    window = make_window()
+    dialog = window.edit_settings()
+    assert dialog.samples["quarterly"].value() == 2
+    dialog.samples["quarterly"].setValue(3)
+    dialog.type1_days.setValue(60)
+    dialog.accept()
+    assert get_sampling_conventions(workspace)["quarterly"].sample == 3
+    assert get_type1_max_age_days(workspace) == 60
+    page = window.open_page(ControlsPage)
+    assert "suggested sample 2" in page.evidence_panel.sampling.text()  # two quarters in the period
+    dialog = window.edit_settings()
+    dialog.restore_defaults()
+    assert dialog.samples["quarterly"].value() == 2
+
+
+def test_readiness_lists_what_is_due(
+    qtbot: Any, workspace: Workspace, make_window: Any, tmp_path: Path
+) -> None:
+    from app.ui.pages.readiness import ReadinessPage
+
+    engagement_id, control_id = engagement_with_control(workspace)
+    monthly = add_control(
+        workspace,
+        engagement_id=engagement_id,
+        ref="MON-01",
+        title="Monthly log review",
+        criteria="CC7.2",
+        frequency="monthly",
+        owner="IT",
+    )
+    window = make_window()
+    page = window.open_page(ReadinessPage)
+    overdue = [page.overdue.item(i).text() for i in range(page.overdue.count())]
+    soon = [page.due_soon.item(i).text() for i in range(page.due_soon.count())]
+    assert any("ACC-03" in text for text in overdue + soon)
+    assert any("MON-01" in text for text in overdue + soon)
+    assert "Period coverage" in page.coverage.text()
+    target = page.overdue if any("MON-01" in t for t in overdue) else page.due_soon
+    item = next(target.item(i) for i in range(target.count()) if "MON-01" in target.item(i).text())
+    target.itemActivated.emit(item)
+    controls = window.current_page()
+    assert isinstance(controls, ControlsPage) and controls.selected_ids() == [monthly.id]
+    assert control_id != monthly.id

@@ -3,13 +3,26 @@
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QAbstractItemView, QGroupBox, QHeaderView, QLabel, QTableView, QVBoxLayout
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTableView,
+    QVBoxLayout,
+)
 
 from app.domain.readiness import READINESS_DEFINITION, ReadinessReport
+from app.domain.sampling import ControlSampling
 from app.domain.vocab import label
+from app.services.evidence import sampling_report
 from app.services.readiness import engagement_readiness
 from app.ui.context import AppContext
+from app.ui.models.controls import CONTROL_ID_ROLE
 from app.ui.models.gaps import GapTableModel
 from app.ui.pages.base import Page, page_heading
 from app.ui.widgets.bars import ReadinessBars
@@ -55,6 +68,23 @@ class ReadinessPage(Page):
         figures_layout.addWidget(self.summary)
         figures_layout.addWidget(self.objectives)
         figures_layout.addWidget(how)
+        due_box = QGroupBox("What is due — evidence of recurring controls")
+        due_layout = QHBoxLayout(due_box)
+        self.overdue = QListWidget()
+        self.overdue.setAccessibleName("Overdue evidence")
+        self.due_soon = QListWidget()
+        self.due_soon.setAccessibleName("Evidence due this week")
+        for title, widget in (("Overdue", self.overdue), ("Due this week", self.due_soon)):
+            column = QVBoxLayout()
+            column.addWidget(QLabel(f"<b>{title}</b>"))
+            column.addWidget(widget)
+            due_layout.addLayout(column)
+            widget.setMaximumHeight(self.fontMetrics().height() * 7)
+            widget.itemActivated.connect(
+                lambda item: self.context.navigate.emit(("control", int(item.data(CONTROL_ID_ROLE))))
+            )
+        self.coverage = QLabel()
+        self.coverage.setWordWrap(True)
         gap_box = QGroupBox("Gaps — double-click or press Enter to go to the criterion or control")
         gap_layout = QVBoxLayout(gap_box)
         gap_layout.addWidget(self.gap_view)
@@ -68,10 +98,13 @@ class ReadinessPage(Page):
         )
         layout.addWidget(self.empty)
         layout.addWidget(figures)
+        layout.addWidget(self.coverage)
+        layout.addWidget(due_box)
         layout.addWidget(gap_box, 1)
         self.gap_view.activated.connect(self.open_gap)
         for signal in (context.controls_added, context.controls_updated, context.controls_removed):
             signal.connect(lambda _rows: self._refresh_if_visible())
+        context.evidence_changed.connect(self._refresh_if_visible)
 
     def _refresh_if_visible(self) -> None:
         if self.isVisible():
@@ -87,15 +120,19 @@ class ReadinessPage(Page):
             self.summary.clear()
             self.objectives.clear()
             return
-        report = self.context.run(
+        today = date.today()
+        loaded = self.context.run(
             "Readiness",
-            lambda: engagement_readiness(
-                self.context.workspace, engagement_id=engagement_id, today=date.today()
+            lambda: (
+                engagement_readiness(self.context.workspace, engagement_id=engagement_id, today=today),
+                sampling_report(self.context.workspace, engagement_id=engagement_id, today=today),
             ),
             writes=False,
         )
-        if report is None:
+        if loaded is None:
             return
+        report, sampling = loaded
+        self._show_due(sampling)
         self.report = report
         self.bars.set_rows(report.categories)
         self.gaps.set_gaps(report.gaps)
@@ -123,6 +160,32 @@ class ReadinessPage(Page):
             if report.objectives
             else ""
         )
+
+    def _show_due(self, sampling: list[ControlSampling]) -> None:
+        """Coverage of the period so far, and the overdue and due-this-week lists."""
+        recurring = [row for row in sampling if row.slices]
+        missing = sum(1 for row in recurring for item in row.slices if item.missing)
+        complete = sum(1 for row in recurring if not any(item.missing for item in row.slices))
+        stale = sum(row.stale_evidence for row in sampling)
+        self.coverage.setText(
+            f"<b>Period coverage:</b> {complete} of {len(recurring)} recurring controls have evidence for "
+            f"every part of the period that has ended; {missing} period slice{'s' if missing != 1 else ''} "
+            f"without evidence; {stale} stale evidence file{'s' if stale != 1 else ''}."
+            if recurring
+            else "<b>Period coverage:</b> set a review period and control frequencies to see it."
+        )
+        dated = sorted((row for row in sampling if row.next_due), key=lambda row: (row.next_due, row.ref))
+        for widget, status in ((self.overdue, "overdue"), (self.due_soon, "due-soon")):
+            widget.clear()
+            for row in dated:
+                if row.due_status == status and row.next_due is not None:
+                    item = QListWidgetItem(f"{row.next_due.isoformat()}  {row.ref}  {row.title}")
+                    item.setData(CONTROL_ID_ROLE, row.control_id)
+                    widget.addItem(item)
+            if widget.count() == 0:
+                empty = QListWidgetItem("Nothing")
+                empty.setFlags(Qt.ItemFlag.NoItemFlags)
+                widget.addItem(empty)
 
     def open_gap(self, index: QModelIndex) -> None:
         """Go to what the gap points at: the control on the Controls page, or the criterion."""

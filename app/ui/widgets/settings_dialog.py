@@ -1,0 +1,75 @@
+"""Workspace settings: the sample-size conventions and the age limit of Type 1 evidence."""
+
+from collections.abc import Mapping
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.sampling import AUTOMATED, DEFAULT_CONVENTIONS, MAX_SAMPLE, TYPE_1, Convention
+from app.domain.vocab import label
+
+ROW_LABELS = {AUTOMATED: "Automated control (test of one)", TYPE_1: "Any control, Type 1 (walkthrough)"}
+
+
+class SettingsDialog(QDialog):
+    """Edit the typical sample per frequency and how old Type 1 evidence may be."""
+
+    def __init__(self, conventions: Mapping[str, Convention], type1_days: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        samples = QGroupBox("Typical sample sizes for a Type 2")
+        form = QFormLayout(samples)
+        self.samples: dict[str, QSpinBox] = {}
+        for key, convention in conventions.items():
+            spin = QSpinBox()
+            spin.setRange(1, MAX_SAMPLE)
+            spin.setValue(convention.sample)
+            yearly = (
+                f" (~{convention.occurrences_per_year} a year)" if convention.occurrences_per_year else ""
+            )
+            form.addRow(ROW_LABELS.get(key, label(key)) + yearly, spin)
+            self.samples[key] = spin
+        note = QLabel(
+            "Widely used conventions; no standard fixes them. The auditor picks the sample, and for a "
+            "short period it shrinks with the number of occurrences."
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        defaults = QPushButton("Restore the usual sizes")
+        defaults.clicked.connect(self.restore_defaults)
+        form.addRow(defaults)
+        self.type1_days = QSpinBox()
+        self.type1_days.setRange(1, 3650)
+        self.type1_days.setSuffix(" days")
+        self.type1_days.setValue(type1_days)
+        age = QGroupBox("Stale evidence")
+        age_form = QFormLayout(age)
+        age_form.addRow(
+            "For a Type 1, evidence older than this before the as-of date is stale", self.type1_days
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(samples)
+        layout.addWidget(age)
+        layout.addWidget(buttons)
+
+    def restore_defaults(self) -> None:
+        for key, spin in self.samples.items():
+            spin.setValue(DEFAULT_CONVENTIONS[key].sample)
+
+    def values(self) -> tuple[dict[str, int], int]:
+        """The chosen sample per key, and the Type 1 age limit in days."""
+        return {key: spin.value() for key, spin in self.samples.items()}, self.type1_days.value()
