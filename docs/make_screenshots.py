@@ -16,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.services.controls import list_controls, update_control  # noqa: E402
 from app.services.engagements import create_engagement, update_engagement  # noqa: E402
+from app.services.evidence import add_evidence  # noqa: E402
 from app.services.seeding import seed_engagement  # noqa: E402
 from app.services.workspace import Workspace, open_workspace  # noqa: E402
 
@@ -46,6 +47,19 @@ def demo_workspace(folder: Path) -> Workspace:
     statuses = ["implemented", "ready-for-audit", "in-progress", "implemented", "not-started", "implemented"]
     for number, row in enumerate(rows):
         update_control(workspace, row.id, status=statuses[number % len(statuses)])
+    by_ref = {row.ref: row.id for row in rows}
+    samples = folder / "samples"
+    samples.mkdir()
+    for name, ref, collected, text in (
+        ("access-review-q1.csv", "ACC-03", date(2026, 3, 28), "user,system,decision\nana,AWS,keep\n"),
+        ("mfa-settings.txt", "ACC-04", date(2026, 1, 12), "MFA enforced for all users: yes\n"),
+        ("backup-restore-test.txt", "BCP-02", date(2026, 2, 20), "Restore of prod snapshot completed\n"),
+        ("security-policy-2025.txt", "POL-01", date(2025, 11, 3), "Information security policy v3\n"),
+    ):
+        path = samples / name
+        path.write_text(text)
+        add_evidence(workspace, engagement_id=engagement.id, files=[path], control_ids=[by_ref[ref]],
+                     collected_on=collected)
     create_engagement(workspace, name="Larkspur Payroll 2026", company="Larkspur Payroll")
     return workspace
 

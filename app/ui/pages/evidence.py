@@ -284,20 +284,29 @@ class EvidencePage(Page):
         self.unlinked_filter = QCheckBox("Unlinked")
         self.problem_filter = QCheckBox("Missing or altered")
         self.count = QLabel()
-        filters = QHBoxLayout()
+        for combo in (self.control_filter, self.category_filter):
+            combo.setMinimumContentsLength(12)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        first_row = QHBoxLayout()
         for label, widget in (
             ("Control", self.control_filter),
             ("Category", self.category_filter),
             ("Kind", self.kind_filter),
-            ("Collected from", self.collected_from),
-            ("to", self.collected_to),
         ):
-            filters.addWidget(QLabel(label))
-            filters.addWidget(widget)
-        filters.addWidget(self.stale_filter)
-        filters.addWidget(self.unlinked_filter)
-        filters.addWidget(self.problem_filter)
-        filters.addStretch(1)
+            first_row.addWidget(QLabel(label))
+            first_row.addWidget(widget)
+        first_row.addStretch(1)
+        second_row = QHBoxLayout()
+        second_row.addWidget(QLabel("Collected from"))
+        second_row.addWidget(self.collected_from)
+        second_row.addWidget(QLabel("to"))
+        second_row.addWidget(self.collected_to)
+        for box in (self.stale_filter, self.unlinked_filter, self.problem_filter):
+            second_row.addWidget(box)
+        second_row.addStretch(1)
+        filters = QVBoxLayout()
+        filters.addLayout(first_row)
+        filters.addLayout(second_row)
         self.add_button = QPushButton("Add files…")
         self.verify_button = QPushButton("Verify evidence")
         self.delete_button = QPushButton("Delete…")
@@ -379,6 +388,8 @@ class EvidencePage(Page):
         categories = categories_in_scope(engagement.report_kinds, engagement.categories)
         self._fill_combo(self.category_filter, "All categories", [(c, c) for c in categories])
         self._update_counts()
+        if current is None and self.model.rowCount():
+            current = self.model.evidence_at(0).id
         self.select(current)
 
     @staticmethod
