@@ -1,0 +1,176 @@
+"""The evidence package for the auditor: one deterministic zip with a SHA-256 manifest.
+
+Layout (documented for the auditor in ``README.txt``)::
+
+    README.txt
+    MANIFEST.sha256            sha256sum output covering every other file
+    workbook.xlsx              the control matrix workbook
+    readiness-checklist.pdf
+    evidence-index.pdf
+    evidence/<control ref>/<file name>
+
+Each evidence file is stored once, under the first of its controls in ref
+order (``evidence/_unlinked/`` when it has none); the workbook's and the PDF
+index's evidence lists give every control it belongs to and its path here.
+Zip entries carry the engagement's last data change as their date, in a fixed
+order, so an unchanged engagement gives a byte-identical package.
+"""
+
+import hashlib
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from app.domain.evidence import EvidenceRow
+from app.exporters.atomic import atomic_path
+from app.exporters.errors import ExportCancelled
+
+CHUNK = 1 << 20
+MANIFEST_NAME = "MANIFEST.sha256"
+README_NAME = "README.txt"
+UNLINKED_FOLDER = "_unlinked"
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+class PackageIntegrityError(Exception):
+    """A stored evidence file no longer matches its recorded SHA-256; the package was not written."""
+
+
+@dataclass(frozen=True, slots=True)
+class PackageFile:
+    """One file of the package: its path inside the zip and where its bytes come from."""
+
+    path: str
+    source: Path | None = None
+    data: bytes | None = None
+    sha256: str | None = None
+    """For evidence: the recorded hash the content must still have."""
+
+
+def safe_name(name: str) -> str:
+    """A file or folder name that is valid on every operating system and inside a zip."""
+    cleaned = _UNSAFE.sub("_", name).strip().strip(".") or "_"
+    return cleaned[:180]
+
+
+def evidence_paths(rows: Sequence[EvidenceRow]) -> dict[int, str]:
+    """Evidence id -> its path in the package (``evidence/<first control ref>/<file name>``).
+
+    Names that would collide in one folder get `` (2)``, `` (3)``... before the extension.
+    """
+    taken: set[str] = set()
+    paths: dict[int, str] = {}
+    for row in sorted(rows, key=lambda r: r.id):
+        folder = safe_name(sorted(row.controls)[0]) if row.controls else UNLINKED_FOLDER
+        stem, dot, suffix = safe_name(row.file_name).rpartition(".")
+        if not dot:
+            stem, suffix = suffix, ""
+        candidate = f"evidence/{folder}/{stem}{dot}{suffix}"
+        number = 2
+        while candidate.casefold() in taken:
+            candidate = f"evidence/{folder}/{stem} ({number}){dot}{suffix}"
+            number += 1
+        taken.add(candidate.casefold())
+        paths[row.id] = candidate
+    return paths
+
+
+def _entry(path: str, as_of: datetime, *, stored: bool) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(path, date_time=as_of.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    info.create_system = 3
+    return info
+
+
+def write_package(
+    target: Path,
+    files: Sequence[PackageFile],
+    *,
+    readme: str,
+    as_of: datetime,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> str:
+    """Write the zip atomically and return the SHA-256 of its manifest.
+
+    Evidence content is hashed while it is copied in; a file that no longer
+    matches its recorded hash stops the export with
+    :class:`PackageIntegrityError` and nothing is written.
+    """
+    ordered = sorted(files, key=lambda f: f.path)
+    total = sum(
+        len(f.data) if f.data is not None else (f.source.stat().st_size if f.source else 0) for f in ordered
+    )
+    done = 0
+    lines: list[str] = []
+    with atomic_path(target) as temporary, zipfile.ZipFile(temporary, "w", allowZip64=True) as archive:
+        readme_bytes = readme.encode("utf-8")
+        archive.writestr(_entry(README_NAME, as_of, stored=False), readme_bytes)
+        lines.append(f"{hashlib.sha256(readme_bytes).hexdigest()}  {README_NAME}")
+        for item in ordered:
+            if cancel is not None and cancel():
+                raise ExportCancelled("export cancelled")
+            digest = hashlib.sha256()
+            if item.data is not None:
+                digest.update(item.data)
+                archive.writestr(_entry(item.path, as_of, stored=False), item.data)
+                done += len(item.data)
+            else:
+                assert item.source is not None
+                with (
+                    item.source.open("rb") as reader,
+                    archive.open(_entry(item.path, as_of, stored=True), "w") as writer,
+                ):
+                    while chunk := reader.read(CHUNK):
+                        digest.update(chunk)
+                        writer.write(chunk)
+                        done += len(chunk)
+                        if progress is not None:
+                            progress(done, total)
+                        if cancel is not None and cancel():
+                            raise ExportCancelled("export cancelled")
+            if item.sha256 is not None and digest.hexdigest() != item.sha256:
+                raise PackageIntegrityError(
+                    f"the stored copy of {item.path} no longer matches its SHA-256; run Verify evidence"
+                )
+            lines.append(f"{digest.hexdigest()}  {item.path}")
+            if progress is not None:
+                progress(done, total)
+        manifest = ("\n".join(sorted(lines, key=lambda line: line[66:])) + "\n").encode("utf-8")
+        archive.writestr(_entry(MANIFEST_NAME, as_of, stored=False), manifest)
+    return hashlib.sha256(manifest).hexdigest()
+
+
+def readme_text(company: str, engagement: str, scope: str, as_of: datetime, evidence_count: int) -> str:
+    """The note for the auditor that opens the package."""
+    return (
+        f"Evidence package — {company or engagement}\n"
+        f"{'=' * 60}\n\n"
+        f"Engagement: {engagement}\n"
+        f"Scope: {scope}\n"
+        f"Data as of: {as_of:%Y-%m-%d %H:%M} UTC (the last change to the engagement's records)\n\n"
+        "Contents\n"
+        "--------\n"
+        "workbook.xlsx            control matrix per Trust Services Category, criteria coverage,\n"
+        "                         evidence index, CUECs and subservice organizations, gaps, change log\n"
+        "readiness-checklist.pdf  criteria -> controls -> owner, status, evidence count, with a\n"
+        "                         fillable reviewer checkbox per control\n"
+        "evidence-index.pdf       every evidence file with its SHA-256, dates and controls\n"
+        f"evidence/                the {evidence_count} evidence files, each under the first control it is\n"
+        "                         linked to (evidence/_unlinked/ when none); the evidence index lists\n"
+        "                         every control a file belongs to and its path here\n\n"
+        "Checking that nothing was altered\n"
+        "---------------------------------\n"
+        "MANIFEST.sha256 lists the SHA-256 of every other file in the package. From the folder the\n"
+        "package was unzipped into, run:\n\n"
+        "    sha256sum -c MANIFEST.sha256        (Linux)\n"
+        "    shasum -a 256 -c MANIFEST.sha256    (macOS)\n\n"
+        "Each evidence file's SHA-256 is also printed in the evidence index, and was recorded when the\n"
+        "file was first added, so a copy can be traced back to the original.\n"
+    )
