@@ -2,17 +2,20 @@
 
 from datetime import date
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+"""Month abbreviations in English whatever the system's locale, so files read the same everywhere."""
+
 
 def format_day(day: date) -> str:
     """``1 Jan 2026``."""
-    return f"{day.day} {day:%b %Y}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def describe_period(start: date | None, end: date | None, as_of: date | None) -> str:
     """``1 Jan–30 Jun 2026``, ``as of 31 Mar 2026`` or ``no period set``."""
     if start and end:
         if start.year == end.year:
-            return f"{start.day} {start:%b}–{format_day(end)}"
+            return f"{start.day} {MONTHS[start.month - 1]}–{format_day(end)}"
         return f"{format_day(start)}–{format_day(end)}"
     if as_of:
         return f"as of {format_day(as_of)}"
