@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QSplitter, QVBoxLayout, QWidget
 
 from app.ui.context import AppContext
 
@@ -54,3 +54,29 @@ def page_heading(text: str, hint: str = "") -> QWidget:
         sub.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(sub)
     return box
+
+
+def stacked(*parts: QWidget | QLayout, stretch_last: bool = True) -> QWidget:
+    """A widget holding *parts* one above the other, without margins; the last one takes the height."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for number, part in enumerate(parts):
+        last = stretch_last and number == len(parts) - 1
+        if isinstance(part, QLayout):
+            layout.addLayout(part, 1 if last else 0)
+        else:
+            layout.addWidget(part, 1 if last else 0)
+    return box
+
+
+def with_details(main: QWidget, details: QWidget, sizes: tuple[int, int]) -> QSplitter:
+    """*main* beside the detail panel of its selected item, sized *sizes* at 1280 pixels wide."""
+    splitter = QSplitter()
+    splitter.addWidget(main)
+    splitter.addWidget(details)
+    splitter.setStretchFactor(0, sizes[0])
+    splitter.setStretchFactor(1, sizes[1])
+    splitter.setChildrenCollapsible(False)
+    splitter.setSizes(list(sizes))
+    return splitter

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QTabBar,
     QTableView,
@@ -47,7 +46,7 @@ from app.ui.commands import AddControls, DeleteControls, EditControls, SeedContr
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths
 from app.ui.models.controls import CONTROL_ID_ROLE, ControlMatrixModel, natural_key
-from app.ui.pages.base import Page, page_heading
+from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.widgets.bulk_edit import BulkEditDialog
 from app.ui.widgets.choice_delegate import ChoiceDelegate
 from app.ui.widgets.control_details import ControlDetails
@@ -229,23 +228,11 @@ class ControlsPage(Page):
         self.seed_button = QPushButton("Seed from starter library…")
         toolbar.addWidget(self.seed_button)
 
-        matrix = QWidget()
-        matrix_layout = QVBoxLayout(matrix)
-        matrix_layout.setContentsMargins(0, 0, 0, 0)
-        matrix_layout.addLayout(toolbar)
-        matrix_layout.addWidget(self.tabs)
-        matrix_layout.addLayout(filters)
-        matrix_layout.addWidget(self.views, 1)
+        matrix = stacked(toolbar, self.tabs, filters, self.views)
         self.details = ControlDetails()
         self.evidence_panel = ControlEvidencePanel(context)
         self.details.extra.addWidget(self.evidence_panel)
-        self.splitter = QSplitter()
-        self.splitter.addWidget(matrix)
-        self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([720, 380])
+        self.splitter = with_details(matrix, self.details, (720, 380))
 
         self.empty = QLabel()
         self.empty.setWordWrap(True)

@@ -4,11 +4,11 @@ from html import escape
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QSplitter, QTextBrowser, QTreeView, QVBoxLayout
+from PySide6.QtWidgets import QAbstractItemView, QTextBrowser, QTreeView, QVBoxLayout
 
 from app.domain.catalog import Catalog, Criterion, load_catalog
 from app.ui.context import AppContext
-from app.ui.pages.base import Page, page_heading
+from app.ui.pages.base import Page, page_heading, with_details
 
 CRITERION_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -101,12 +101,7 @@ class CriteriaPage(Page):
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
         self.text.setAccessibleName("Explanation of the selected criterion")
-        splitter = QSplitter()
-        splitter.addWidget(self.tree)
-        splitter.addWidget(self.text)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
+        splitter = with_details(self.tree, self.text, (480, 720))
         layout = QVBoxLayout(self)
         layout.addWidget(
             page_heading(

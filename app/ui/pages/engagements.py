@@ -14,10 +14,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from app.db.models import Engagement
@@ -31,7 +29,7 @@ from app.services.engagements import (
 )
 from app.ui.context import AppContext
 from app.ui.models.engagements import EngagementTableModel
-from app.ui.pages.base import Page, page_heading
+from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.widgets.dates import OptionalDateEdit
 
 
@@ -152,19 +150,8 @@ class EngagementsPage(Page):
         )
         self.empty.setWordWrap(True)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(buttons)
-        left_layout.addWidget(self.empty)
-        left_layout.addWidget(self.table, 1)
         self.details = EngagementDetails(context)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
+        splitter = with_details(stacked(buttons, self.empty, self.table), self.details, (660, 440))
 
         layout = QVBoxLayout(self)
         layout.addWidget(

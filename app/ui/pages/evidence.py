@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -42,7 +41,7 @@ from app.services.evidence import (
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths, open_evidence, verify
 from app.ui.models.evidence import EvidenceTableModel
-from app.ui.pages.base import Page, page_heading
+from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.widgets.dates import OptionalDateEdit
 from app.ui.widgets.objectives import ControlChecklist
 
@@ -322,21 +321,10 @@ class EvidencePage(Page):
             "stored read-only."
         )
         self.drop_hint.setWordWrap(True)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(buttons)
-        left_layout.addLayout(filters)
-        left_layout.addWidget(self.drop_hint)
-        left_layout.addWidget(self.table, 1)
         self.details = EvidenceDetails(context)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.details)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([760, 340])
+        splitter = with_details(
+            stacked(buttons, filters, self.drop_hint, self.table), self.details, (760, 340)
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(
             page_heading(
