@@ -275,6 +275,31 @@ def cmd_controls_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_controls_import(args: argparse.Namespace) -> int:
+    from app.services.control_import import apply_import, plan_import
+
+    workspace = _workspace(args)
+    plan = plan_import(
+        workspace,
+        engagement_id=_engagement_id(workspace, args.engagement),
+        path=Path(args.file),
+        remove_missing=not args.keep_missing,
+    )
+    result = apply_import(workspace, plan) if args.yes and not plan.is_empty else None
+    if args.json:
+        _emit(plan.as_dict() | {"applied": result is not None})
+        return 0
+    sys.stdout.write("".join(f"{line}\n" for line in plan.lines()))
+    counts = plan.counts
+    if plan.is_empty:
+        sys.stdout.write("The workbook matches the engagement; nothing to import.\n")
+    elif result is None:
+        sys.stdout.write(f"\nWould import: {counts}. Nothing was written; add --yes to apply.\n")
+    else:
+        sys.stdout.write(f"\nImported: {counts}.\n")
+    return 0
+
+
 # --- readiness -------------------------------------------------------------------------------
 
 
@@ -447,6 +472,73 @@ def cmd_sampling(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- exports ---------------------------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.services.exports import KIND_NAMES, run_export
+
+    workspace = _workspace(args)
+    result = run_export(
+        workspace,
+        engagement_id=_engagement_id(workspace, args.engagement),
+        kind=args.subcommand,
+        target=Path(args.output),
+        progress=_Progress("Exporting"),
+    )
+    if args.json:
+        _emit(result.as_dict())
+    else:
+        sys.stdout.write(
+            f"Wrote {KIND_NAMES[result.kind].lower()} to {result.path}\nSHA-256 {result.sha256}\n"
+        )
+    return 0
+
+
+def cmd_export_history(args: argparse.Namespace) -> int:
+    from app.services.exports import changes_since_last_package, export_history
+
+    workspace = _workspace(args)
+    engagement_id = _engagement_id(workspace, args.engagement)
+    records = export_history(workspace, engagement_id=engagement_id)
+    changes = changes_since_last_package(workspace, engagement_id=engagement_id)
+    if args.json:
+        _emit(
+            {
+                "exports": [
+                    {"at": r.at.isoformat(), "kind": r.kind, "path": r.path, "sha256": r.manifest_sha256}
+                    for r in records
+                ],
+                "since_last_package": changes.as_dict(),
+            }
+        )
+        return 0
+    if not records:
+        sys.stdout.write("Nothing exported yet.\n")
+    _table(
+        [
+            (r.at.astimezone().strftime("%Y-%m-%d %H:%M"), r.kind, r.manifest_sha256[:12], r.path)
+            for r in records
+        ],
+        ("When", "What", "SHA-256", "Path"),
+    )
+    if changes.last is not None:
+        sys.stdout.write("\nSince the last package:\n")
+        for label, items in (
+            ("new controls", changes.new_controls),
+            ("changed controls", changes.changed_controls),
+            ("removed controls", changes.removed_controls),
+            ("new evidence", changes.new_evidence),
+            ("changed evidence", changes.changed_evidence),
+            ("removed evidence", changes.removed_evidence),
+        ):
+            if items:
+                sys.stdout.write(f"  {label}: {', '.join(items)}\n")
+        if changes.nothing:
+            sys.stdout.write("  nothing changed\n")
+    return 0
+
+
 # --- scoping wizard --------------------------------------------------------------------------
 
 
@@ -582,6 +674,21 @@ def build_parser() -> argparse.ArgumentParser:
     listing = _command(controls, "list", "list controls", cmd_controls_list, json_output=True)
     listing.add_argument("--engagement", required=True, metavar="ENG")
     listing.add_argument("--category", metavar="NAME", help="only controls mapped to this category")
+    importing = _command(
+        controls,
+        "import",
+        "show what an edited SOC Workbench workbook changes; --yes applies it",
+        cmd_controls_import,
+        json_output=True,
+    )
+    importing.add_argument("--engagement", required=True, metavar="ENG")
+    importing.add_argument("file", metavar="FILE.xlsx", help="a workbook exported by SOC Workbench")
+    importing.add_argument("--yes", action="store_true", help="apply the changes shown, in one transaction")
+    importing.add_argument(
+        "--keep-missing",
+        action="store_true",
+        help="keep controls the workbook does not list (default: remove)",
+    )
     seed = _command(
         controls,
         "seed",
@@ -627,6 +734,26 @@ def build_parser() -> argparse.ArgumentParser:
         json_output=True,
     )
     verify.add_argument("--engagement", metavar="ENG", help="only this engagement's evidence")
+
+    export = _group(commands, "export", "write the files handed to the auditor")
+    for kind, text in (
+        ("xlsx", "the control matrix workbook"),
+        ("pdf", "the readiness checklist PDF"),
+        ("evidence-index", "the evidence index PDF"),
+        ("package", "the evidence package zip (workbook, checklists, evidence, manifest)"),
+        ("scoping-memo", "the scoping memo PDF"),
+    ):
+        kind_parser = _command(export, kind, f"write {text}", cmd_export, json_output=True)
+        kind_parser.add_argument("--engagement", required=True, metavar="ENG")
+        kind_parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write")
+    history = _command(
+        export,
+        "history",
+        "exports made so far and what changed since the last package",
+        cmd_export_history,
+        json_output=True,
+    )
+    history.add_argument("--engagement", required=True, metavar="ENG")
 
     sampling = _command(
         commands, "sampling", "Type 2 samples and period coverage per control", cmd_sampling, json_output=True

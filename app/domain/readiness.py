@@ -98,7 +98,8 @@ def _is_ready(control: ControlRow) -> bool:
     return control.status in READY_STATUSES
 
 
-def _criterion_ready(controls: Sequence[ControlRow]) -> bool:
+def criterion_ready(controls: Sequence[ControlRow]) -> bool:
+    """A criterion's readiness from the controls mapped to it (see :data:`READINESS_DEFINITION`)."""
     return (
         any(_is_ready(c) for c in controls)
         and all(_is_ready(c) for c in controls if c.is_key)
@@ -111,7 +112,7 @@ def _category_readiness(category: str, controls: Sequence[ControlRow]) -> Catego
     by_criterion = {criterion: [c for c in controls if criterion in c.criteria] for criterion in criteria}
     mapped = [c for c in controls if set(criteria).intersection(c.criteria)]
     by_status = {status.value: sum(1 for c in mapped if c.status == status) for status in Status}
-    ready = sum(1 for mapped_controls in by_criterion.values() if _criterion_ready(mapped_controls))
+    ready = sum(1 for mapped_controls in by_criterion.values() if criterion_ready(mapped_controls))
     return CategoryReadiness(
         category=category,
         criteria_in_scope=len(criteria),

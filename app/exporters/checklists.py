@@ -20,10 +20,8 @@ from app.domain.vocab import Status, label
 from app.exporters.pdf import (
     CELL_PADDING,
     FONT_MONO,
-    Cancel,
     Checkbox,
     Heading,
-    Progress,
     TableOfContents,
     build_document,
     chunked_table,
@@ -33,6 +31,7 @@ from app.exporters.pdf import (
     title_block,
     wrap_text,
 )
+from app.exporters.progress import Cancel, Progress
 
 CHECKLIST_TITLE = "Readiness checklist"
 EVIDENCE_INDEX_TITLE = "Evidence index"

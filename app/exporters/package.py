@@ -19,7 +19,7 @@ order, so an unchanged engagement gives a byte-identical package.
 import hashlib
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,13 +27,12 @@ from pathlib import Path
 from app.domain.evidence import EvidenceRow
 from app.exporters.atomic import atomic_path
 from app.exporters.errors import ExportCancelled
+from app.exporters.progress import Cancel, Progress
 
 CHUNK = 1 << 20
 MANIFEST_NAME = "MANIFEST.sha256"
 README_NAME = "README.txt"
 UNLINKED_FOLDER = "_unlinked"
-Progress = Callable[[int, int], None]
-Cancel = Callable[[], bool]
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 

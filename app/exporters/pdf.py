@@ -16,7 +16,7 @@ visible "data as of" stamp from the ``as_of`` argument, never the clock.
 """
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,8 +36,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from app.domain.periods import format_day
-from app.exporters.atomic import atomic_path as atomic_path  # re-exported for app.exporters.workbook
-from app.exporters.errors import ExportCancelled
+from app.exporters.atomic import atomic_path
+from app.exporters.progress import Cancel, Progress, Tracker
 from app.resources import resource_path
 
 FONT = "DejaVuSans"
@@ -76,11 +76,6 @@ WARNING_EDGE = colors.HexColor("#c27c0e")
 
 _FURNITURE_SIZE = 7.5
 _CONTENTS_LEADING = 15.0
-
-Progress = Callable[[int, int], None]
-"""Called with (rows done, rows in total) as the layout advances."""
-Cancel = Callable[[], bool]
-"""Returns True once the user asked to stop."""
 
 
 @cache
@@ -462,28 +457,6 @@ class _CheckboxLooks(PDFObject):
         return self._formatted
 
 
-@dataclass
-class _Tracker:
-    """Progress and cancellation of one build."""
-
-    report: Progress | None
-    cancel: Cancel | None
-    total: int
-    done: int = 0
-
-    def check(self) -> None:
-        """Raise :class:`ExportCancelled` once the user asked to stop."""
-        if self.cancel is not None and self.cancel():
-            raise ExportCancelled("export cancelled")
-
-    def advance(self, rows: int) -> None:
-        """Count *rows* as done, tell the caller, and stop if cancelled."""
-        self.check()
-        self.done += rows
-        if self.report is not None:
-            self.report(self.done, self.total)
-
-
 def _pdf_date(moment: datetime) -> str:
     """``D:20260312140500+01'00'``; a naive time is written without a zone."""
     text = f"D:{moment:%Y%m%d%H%M%S}"
@@ -508,7 +481,7 @@ class _DocumentCanvas(Canvas):
     carries the build's progress tracker.
     """
 
-    def __init__(self, *args: Any, as_of: datetime, tracker: _Tracker, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, as_of: datetime, tracker: Tracker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         date = _pdf_date(as_of)
         self.setDateFormatter(lambda *_: date)
@@ -693,7 +666,7 @@ def build_document(
     build a fresh story for each document.
     """
     register_fonts()
-    tracker = _Tracker(progress, cancel, sum(f.rows for f in story if isinstance(f, Checkpoint)))
+    tracker = Tracker(progress, cancel, sum(f.rows for f in story if isinstance(f, Checkpoint)))
     tracker.check()
     _link_headings(story)
     with atomic_path(target) as temporary, _collector_paused():

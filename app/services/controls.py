@@ -69,7 +69,7 @@ def _resolve_criteria(known: dict[str, int], refs: Iterable[str]) -> list[int]:
     return [known[ref] for ref in refs]
 
 
-def _criteria_of(
+def criteria_of(
     session: Session, control_ids: Sequence[int] | None, engagement_id: int
 ) -> dict[int, list[str]]:
     """Control id -> its criterion refs in report order (one grouped query)."""
@@ -93,6 +93,48 @@ def _criteria_of(
             refs.sort(key=rank.__getitem__)
         mapping[control_id] = refs
     return mapping
+
+
+def log_control_change(
+    session: Session, control: Control, field: str, *, old: Any = None, new: Any = None, at: datetime
+) -> None:
+    """One change-log row about *control*."""
+    record_change(
+        session,
+        engagement_id=control.engagement_id,
+        entity=ENTITY,
+        entity_id=control.id,
+        entity_ref=control.ref,
+        field=field,
+        old=old,
+        new=new,
+        at=at,
+    )
+
+
+def set_control_field(
+    session: Session,
+    control: Control,
+    field: str,
+    old: Any,
+    new: Any,
+    *,
+    known_criteria: dict[str, int],
+    now: datetime,
+) -> None:
+    """Write one validated field of *control* (``criteria`` replaces its links) and log it."""
+    if field == "criteria":
+        ids = _resolve_criteria(known_criteria, new)
+        session.execute(delete(ControlCriterion).where(col(ControlCriterion.control_id) == control.id))
+        if ids:
+            session.execute(
+                insert(ControlCriterion), [{"control_id": control.id, "criterion_id": row} for row in ids]
+            )
+    else:
+        setattr(control, field, new)
+    log_control_change(session, control, field, old=old, new=new, at=now)
+    control.updated_at = now
+    session.add(control)
 
 
 def _row(control: Control, criteria: list[str]) -> ControlRow:
@@ -122,7 +164,7 @@ def list_controls(
         records = session.execute(
             select(*columns).where(table.c.engagement_id == engagement_id).order_by(table.c.ref)
         ).all()
-        mapping = _criteria_of(session, None, engagement_id)
+        mapping = criteria_of(session, None, engagement_id)
         if category is not None:
             in_category = set(session.exec(select(Criterion.ref).where(Criterion.category == category)).all())
     # One positional call per row: the columns are read in ControlRow's field order.
@@ -141,7 +183,7 @@ def get_control(workspace: Workspace, control_id: int) -> ControlRow:
         if control is None:
             raise NotFoundError(f"control {control_id} no longer exists")
         assert control.engagement_id is not None
-        criteria = _criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
+        criteria = criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
         return _row(control, criteria)
 
 
@@ -153,7 +195,7 @@ def find_control(workspace: Workspace, *, engagement_id: int, ref: str) -> Contr
         ).first()
         if control is None:
             raise NotFoundError(f"no control with ref {ref.strip()!r} in this engagement")
-        criteria = _criteria_of(session, [control.id or 0], engagement_id).get(control.id or 0, [])
+        criteria = criteria_of(session, [control.id or 0], engagement_id).get(control.id or 0, [])
         return _row(control, criteria)
 
 
@@ -187,16 +229,7 @@ def insert_control(
             insert(ControlCriterion),
             [{"control_id": control.id, "criterion_id": row} for row in criterion_rows],
         )
-    record_change(
-        session,
-        engagement_id=engagement.id,
-        entity=ENTITY,
-        entity_id=control.id,
-        entity_ref=control.ref,
-        field="created",
-        new=control.title,
-        at=now,
-    )
+    log_control_change(session, control, "created", new=control.title, at=now)
     return control
 
 
@@ -251,43 +284,17 @@ def update_controls(workspace: Workspace, control_ids: Sequence[int], **changes:
             engagement = _engagement(session, control.engagement_id)
             if "ref" in clean:
                 _check_ref_free(session, control.engagement_id, clean["ref"], except_id=control_id)
-            current = _criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
-            changed = False
+            current = criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
+            known = criterion_ids(session, engagement.framework)
             for name, value in clean.items():
                 old = current if name == "criteria" else getattr(control, name)
                 if name == "criteria":
                     value = sorted(value, key=sort_key)
-                    if value == old:
-                        continue
-                    ids = _resolve_criteria(criterion_ids(session, engagement.framework), value)
-                    session.execute(
-                        delete(ControlCriterion).where(col(ControlCriterion.control_id) == control_id)
-                    )
-                    if ids:
-                        session.execute(
-                            insert(ControlCriterion),
-                            [{"control_id": control_id, "criterion_id": row} for row in ids],
-                        )
-                    current = value
-                elif old == value:
+                if value == old:
                     continue
-                else:
-                    setattr(control, name, value)
-                changed = True
-                record_change(
-                    session,
-                    engagement_id=control.engagement_id,
-                    entity=ENTITY,
-                    entity_id=control_id,
-                    entity_ref=control.ref,
-                    field=name,
-                    old=old,
-                    new=value,
-                    at=now,
-                )
-            if changed:
-                control.updated_at = now
-                session.add(control)
+                set_control_field(session, control, name, old, value, known_criteria=known, now=now)
+                if name == "criteria":
+                    current = value
             session.flush()
             rows.append(_row(control, current))
         session.commit()
@@ -302,16 +309,7 @@ def delete_controls(workspace: Workspace, control_ids: Sequence[int]) -> None:
             control = session.get(Control, control_id)
             if control is None:
                 raise NotFoundError(f"control {control_id} no longer exists")
-            record_change(
-                session,
-                engagement_id=control.engagement_id,
-                entity=ENTITY,
-                entity_id=control_id,
-                entity_ref=control.ref,
-                field="deleted",
-                old=control.title,
-                at=now,
-            )
+            log_control_change(session, control, "deleted", old=control.title, at=now)
             session.delete(control)
         session.commit()
 
@@ -334,7 +332,7 @@ def snapshot_controls(workspace: Workspace, control_ids: Sequence[int]) -> list[
             if control is None:
                 raise NotFoundError(f"control {control_id} no longer exists")
             assert control.engagement_id is not None
-            criteria = _criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
+            criteria = criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
             evidence = session.exec(
                 select(EvidenceControl.evidence_id).where(EvidenceControl.control_id == control_id)
             ).all()
@@ -409,7 +407,7 @@ def duplicate_controls(workspace: Workspace, control_ids: Sequence[int]) -> list
             assert control.engagement_id is not None
             engagement = _engagement(session, control.engagement_id)
             taken = set(session.exec(select(Control.ref).where(Control.engagement_id == engagement.id)).all())
-            criteria = _criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
+            criteria = criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
             values = {name: getattr(control, name) for name in STORED_FIELDS}
             values["ref"] = free_ref(taken, control.ref)
             copy = insert_control(

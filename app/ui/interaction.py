@@ -6,7 +6,14 @@ files; tests replace it with a scripted one.
 
 from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+
+def documents_folder() -> Path:
+    """The user's Documents folder (the home folder where there is none): where exports go by default."""
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(location) if location else Path.home()
 
 
 class Interaction:

@@ -45,10 +45,11 @@ def default_pages() -> list[type[Page]]:
     from app.ui.pages.criteria import CriteriaPage
     from app.ui.pages.engagements import EngagementsPage
     from app.ui.pages.evidence import EvidencePage
+    from app.ui.pages.exports import ExportsPage
     from app.ui.pages.readiness import ReadinessPage
     from app.ui.pages.scope import ScopePage
 
-    return [EngagementsPage, ReadinessPage, ScopePage, ControlsPage, EvidencePage, CriteriaPage]
+    return [EngagementsPage, ReadinessPage, ScopePage, ControlsPage, EvidencePage, ExportsPage, CriteriaPage]
 
 
 class MainWindow(QMainWindow):

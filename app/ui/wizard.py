@@ -5,6 +5,7 @@ Signals of :class:`ScopingWizard`:
 """
 
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -36,8 +37,11 @@ from app.domain.scoping import (
     recommend,
 )
 from app.domain.vocab import CATEGORIES
+from app.exporters.package import safe_name
+from app.services.exports import run_export
 from app.services.scoping import apply_scoping
 from app.ui.context import AppContext
+from app.ui.interaction import documents_folder
 
 PAGE_SERVICE, PAGE_CATEGORIES, PAGE_TIMING, PAGE_SUMMARY = range(4)
 CATEGORY_ANSWERS = {
@@ -345,6 +349,7 @@ class ScopingWizard(QWizard):
         self.setStartId(PAGE_SERVICE)
         self.resize(760, 640)
         self.set_answers(initial or Answers())
+        self.summary.memo_button.clicked.connect(self.save_memo)
 
     def set_answers(self, answers: Answers) -> None:
         """Start from these answers (the ones saved on the engagement when re-run)."""
@@ -370,6 +375,28 @@ class ScopingWizard(QWizard):
         values["report_needed_within_months"] = None if deadline == UNKNOWN else deadline
         values["customers_require_type2"] = self.timing.type2.isChecked()
         return Answers.from_mapping(values)
+
+    def save_memo(self) -> Path | None:
+        """Write the scoping memo of the answers and adjustments as they stand (not yet applied)."""
+        engagement_id = self.engagement.id
+        assert engagement_id is not None
+        suggested = documents_folder() / f"{safe_name(self.engagement.name)} - scoping memo.pdf"
+        target = self.context.interaction.save_file("Save scoping memo", suggested, "PDF (*.pdf)")
+        if target is None:
+            return None
+        answers, overrides = self.answers(), self.summary.overrides()
+        result = self.context.run(
+            "Save scoping memo",
+            lambda: run_export(
+                self.context.workspace,
+                engagement_id=engagement_id,
+                kind="scoping-memo",
+                target=target,
+                answers=answers,
+                overrides=overrides,
+            ),
+        )
+        return None if result is None else result.path
 
     def apply(self, overrides: dict[str, dict[str, Any]]) -> bool:
         """Store answers, recommendation and overrides and apply the scope; False if refused."""

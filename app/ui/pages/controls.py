@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.domain.catalog import load_catalog
 from app.domain.controls import CONTROL_FIELDS, ControlRow
 from app.domain.vocab import Status, categories_in_scope, label
+from app.services.control_import import ImportPlan, apply_import, plan_import
 from app.services.controls import (
     add_control,
     delete_controls,
@@ -45,8 +46,10 @@ from app.services.seeding import seed_engagement
 from app.ui.commands import AddControls, DeleteControls, EditControls, SeedControls
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths
+from app.ui.interaction import documents_folder
 from app.ui.models.controls import CONTROL_ID_ROLE, ControlMatrixModel, natural_key
 from app.ui.pages.base import Page, page_heading, stacked, with_details
+from app.ui.tasks import Task
 from app.ui.widgets.bulk_edit import BulkEditDialog
 from app.ui.widgets.choice_delegate import ChoiceDelegate
 from app.ui.widgets.control_details import ControlDetails
@@ -133,6 +136,7 @@ class ControlsPage(Page):
             ("&Map criteria…", "Ctrl+M", "map_criteria"),
             ("&Bulk edit…", "Ctrl+B", "bulk_edit"),
             ("&Seed from the starter library…", "", "seed_from_library"),
+            ("&Import edited workbook…", "", "import_workbook"),
         ),
     )
 
@@ -226,7 +230,9 @@ class ControlsPage(Page):
             toolbar.addWidget(button)
         toolbar.addStretch(1)
         self.seed_button = QPushButton("Seed from starter library…")
+        self.import_button = QPushButton("Import workbook…")
         toolbar.addWidget(self.seed_button)
+        toolbar.addWidget(self.import_button)
 
         matrix = stacked(toolbar, self.tabs, filters, self.views)
         self.details = ControlDetails()
@@ -268,6 +274,7 @@ class ControlsPage(Page):
         self.empty_add.clicked.connect(self.add_control)
         self.empty_seed.clicked.connect(self.seed_from_library)
         self.seed_button.clicked.connect(self.seed_from_library)
+        self.import_button.clicked.connect(self.import_workbook)
         self.duplicate_button.clicked.connect(self.duplicate_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.map_button.clicked.connect(self.map_criteria)
@@ -593,6 +600,51 @@ class ControlsPage(Page):
             "owner, frequency and description so that it says what your company really does.",
         )
         return rows
+
+    # --- the workbook back from the client ----------------------------------------------
+
+    def import_workbook(self) -> Task | None:
+        """Read an edited workbook off the GUI thread, show what it changes, apply after confirmation."""
+        engagement_id = self.context.engagement_id
+        if engagement_id is None:
+            return None
+        path = self.context.interaction.open_file(
+            "Import edited workbook", documents_folder(), "Excel workbooks (*.xlsx)"
+        )
+        if path is None:
+            return None
+
+        def plan(_progress: Any, _cancel: Any) -> ImportPlan:
+            return plan_import(self.context.workspace, engagement_id=engagement_id, path=path)
+
+        return self.context.start("Reading the workbook", plan, self._confirm_import)
+
+    def _confirm_import(self, plan: ImportPlan) -> None:
+        if plan.is_empty:
+            self.context.interaction.info(
+                "Import workbook", "The workbook matches the matrix; nothing to import."
+            )
+            return
+        lines = plan.lines()
+        shown = "\n".join(lines[:40]) + (f"\n… and {len(lines) - 40} more lines" if len(lines) > 40 else "")
+        if not self.context.interaction.confirm(
+            "Import workbook",
+            f"Importing {plan.source.name} will make these changes ({plan.counts}):\n\n{shown}\n\n"
+            "They are applied together, in one step, and recorded in the change log.",
+            action="Import",
+        ):
+            return
+        self.context.start(
+            "Importing the workbook",
+            lambda _p, _c: apply_import(self.context.workspace, plan),
+            self._imported,
+        )
+
+    def _imported(self, _result: Any) -> None:
+        self.context.undo_stack.clear()
+        self._loaded_for = None
+        self.refresh()
+        self.context.controls_updated.emit([])
 
     # --- files dropped on a control -----------------------------------------------------
 

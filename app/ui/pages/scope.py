@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.db.models import Engagement
 from app.domain.periods import describe_period
 from app.domain.starter import load_starter
+from app.exporters.package import safe_name
 from app.services.carveouts import (
     SubserviceMethod,
     add_cuec,
@@ -33,8 +34,10 @@ from app.services.carveouts import (
     update_subservice_org,
 )
 from app.services.engagements import update_engagement
+from app.services.exports import run_export
 from app.services.scoping import saved_scoping
 from app.ui.context import AppContext
+from app.ui.interaction import documents_folder
 from app.ui.models.records import RecordTableModel
 from app.ui.pages.base import Page, page_heading
 from app.ui.wizard import ScopingWizard, recommendation_html
@@ -183,8 +186,10 @@ class ScopePage(Page):
             "For a SOC 1: which kind of service you provide decides which business-process control "
             "objectives the starter library offers."
         )
+        self.memo_button = QPushButton("Save scoping memo…")
         buttons = QHBoxLayout()
         buttons.addWidget(self.wizard_button)
+        buttons.addWidget(self.memo_button)
         buttons.addStretch(1)
         buttons.addWidget(QLabel("SOC 1 business type"))
         buttons.addWidget(self.business_type)
@@ -252,6 +257,7 @@ class ScopePage(Page):
         )
         layout.addWidget(self.tabs, 1)
         self.wizard_button.clicked.connect(self.open_wizard)
+        self.memo_button.clicked.connect(self.save_memo)
         self.business_type.activated.connect(self._business_type_chosen)
         context.engagement_changed.connect(lambda _id: self.refresh())
 
@@ -261,11 +267,28 @@ class ScopePage(Page):
         self.business_type.setEnabled(engagement is not None)
         self.cuecs.reload()
         self.subservice.reload()
+        self.memo_button.setEnabled(engagement is not None and engagement.scoping_answers is not None)
         if engagement is None:
             self.text.setHtml("<p>Create or choose an engagement on the Engagements page first.</p>")
             return
         self.business_type.setCurrentIndex(max(self.business_type.findData(engagement.business_type), 0))
         self.text.setHtml(scope_html(engagement))
+
+    def save_memo(self) -> None:
+        """Write the scoping memo of the saved answers, recommendation and overrides."""
+        engagement = self.context.engagement()
+        if engagement is None or engagement.id is None:
+            return
+        engagement_id = engagement.id
+        suggested = documents_folder() / f"{safe_name(engagement.name)} - scoping memo.pdf"
+        target = self.context.interaction.save_file("Save scoping memo", suggested, "PDF (*.pdf)")
+        if target is not None:
+            self.context.run(
+                "Save scoping memo",
+                lambda: run_export(
+                    self.context.workspace, engagement_id=engagement_id, kind="scoping-memo", target=target
+                ),
+            )
 
     def _business_type_chosen(self, _index: int) -> None:
         engagement_id = self.context.engagement_id

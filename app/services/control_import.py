@@ -1,0 +1,296 @@
+"""Importing the control matrix from an auditor workbook the client edited: a plan, then one transaction.
+
+:func:`plan_import` reads the workbook's "All controls" sheet and compares it
+with the engagement, control by control (matched by ref): controls to add,
+fields to change (old and new value, field by field) and controls to remove.
+It writes nothing. :func:`apply_import` then applies exactly that plan in one
+transaction, logging every change, and refuses if the engagement changed in
+the meantime.
+
+Controls missing from the sheet are removed when the plan says so (the
+default, since the workbook is the whole matrix): the plan lists them, and
+nothing is removed before the user has seen the plan and confirmed it. With
+``remove_missing=False`` they are kept, for a workbook holding only part of
+the matrix. A renamed ref reads as one control removed and one added.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+
+from app.db.models import Control, Engagement, utcnow
+from app.domain.controls import FIELDS_BY_NAME, display_value
+from app.domain.workbook_layout import same_in_workbook
+from app.importers.workbook import CellError, UnreadableWorkbookError, read_control_workbook
+from app.services.controls import (
+    criteria_of,
+    criterion_ids,
+    insert_control,
+    list_controls,
+    log_control_change,
+    set_control_field,
+)
+from app.services.errors import ConflictError, InvalidInputError, NotFoundError
+from app.services.workspace import Workspace
+
+ERRORS_SHOWN = 20
+"""Cell errors spelled out in the refusal's message; the rest are counted."""
+
+
+class WorkbookRejectedError(InvalidInputError):
+    """The workbook has cells that do not fit; ``errors`` lists every one of them. Nothing was written."""
+
+    def __init__(self, errors: Sequence[CellError]) -> None:
+        self.errors = tuple(errors)
+        lines = [f"  {error}" for error in self.errors[:ERRORS_SHOWN]]
+        if len(self.errors) > ERRORS_SHOWN:
+            lines.append(f"  ... and {len(self.errors) - ERRORS_SHOWN} more")
+        noun = "problem" if len(self.errors) == 1 else "problems"
+        super().__init__(
+            f"the workbook has {len(self.errors)} {noun}; nothing was imported:\n" + "\n".join(lines)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of a control: its value now and its value in the workbook."""
+
+    field: str
+    old: Any
+    new: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        """The field's name and label with both values as the workbook shows them."""
+        return {
+            "field": self.field,
+            "label": FIELDS_BY_NAME[self.field].label,
+            "old": display_value(self.field, self.old),
+            "new": display_value(self.field, self.new),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ControlChange:
+    """A control of the engagement whose row in the workbook differs."""
+
+    control_id: int
+    ref: str
+    row: int
+    changes: tuple[FieldChange, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ref": self.ref, "row": self.row, "changes": [change.as_dict() for change in self.changes]}
+
+
+@dataclass(frozen=True, slots=True)
+class ControlAddition:
+    """A workbook row whose ref the engagement does not have: a new control."""
+
+    ref: str
+    row: int
+    values: Mapping[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        values = {name: display_value(name, value) for name, value in self.values.items()}
+        return {"ref": self.ref, "row": self.row, "values": values}
+
+
+@dataclass(frozen=True, slots=True)
+class ControlRemoval:
+    """A control of the engagement that the workbook no longer lists."""
+
+    control_id: int
+    ref: str
+    title: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ref": self.ref, "title": self.title}
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What importing a workbook would do to an engagement's controls; nothing is written yet."""
+
+    engagement_id: int
+    source: Path
+    sheet: str
+    added: tuple[ControlAddition, ...]
+    changed: tuple[ControlChange, ...]
+    removed: tuple[ControlRemoval, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the workbook matches the engagement (nothing to apply)."""
+        return not (self.added or self.changed or self.removed)
+
+    @property
+    def counts(self) -> str:
+        return f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed"
+
+    def lines(self) -> list[str]:
+        """The plan in words, one line per addition, changed field and removal, then the warnings."""
+
+        def shown(value: object) -> str:
+            return repr(value) if value not in ("", None, []) else "(empty)"
+
+        lines = [
+            f"+ {addition.ref}: {addition.values['title']} (row {addition.row})" for addition in self.added
+        ]
+        for change in self.changed:
+            lines.append(f"~ {change.ref} (row {change.row})")
+            lines += [
+                f"    {item['label']}: {shown(item['old'])} -> {shown(item['new'])}"
+                for item in change.as_dict()["changes"]
+            ]
+        lines += [f"- {removal.ref}: {removal.title}" for removal in self.removed]
+        if self.warnings:
+            lines += ["", "Warnings:", *(f"  ! {warning}" for warning in self.warnings)]
+        return lines
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: every addition, change and removal with values as the workbook shows them."""
+        return {
+            "engagement_id": self.engagement_id,
+            "source": str(self.source),
+            "sheet": self.sheet,
+            "added": [addition.as_dict() for addition in self.added],
+            "changed": [change.as_dict() for change in self.changed],
+            "removed": [removal.as_dict() for removal in self.removed],
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The refs of the controls an applied import added, changed and removed."""
+
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"added": list(self.added), "changed": list(self.changed), "removed": list(self.removed)}
+
+
+def plan_import(
+    workspace: Workspace, *, engagement_id: int, path: Path | str, remove_missing: bool = True
+) -> ImportPlan:
+    """Compare the workbook at *path* with the engagement's controls; writes nothing.
+
+    Raises :class:`WorkbookRejectedError` (listing every cell that does not
+    fit) or ``InvalidInputError`` (a file that cannot be read as our workbook).
+    """
+    source = Path(path)
+    try:
+        imported = read_control_workbook(source)
+    except UnreadableWorkbookError as error:
+        raise InvalidInputError(str(error)) from error
+    if imported.errors:
+        raise WorkbookRejectedError(imported.errors)
+    current = {row.ref: row for row in list_controls(workspace, engagement_id=engagement_id)}
+    added: list[ControlAddition] = []
+    changed: list[ControlChange] = []
+    for control in imported.controls:
+        existing = current.get(control.ref)
+        if existing is None:
+            added.append(ControlAddition(control.ref, control.row, dict(control.values)))
+            continue
+        changes = tuple(
+            FieldChange(name, getattr(existing, name), value)
+            for name, value in control.values.items()
+            if not same_in_workbook(name, getattr(existing, name), value)
+        )
+        if changes:
+            changed.append(ControlChange(existing.id, existing.ref, control.row, changes))
+    listed = {control.ref for control in imported.controls}
+    missing = [row for ref, row in current.items() if ref not in listed]
+    warnings = list(imported.warnings)
+    if missing and not remove_missing:
+        warnings.append(f"{len(missing)} controls of the engagement are not in the workbook; they are kept")
+    removed = tuple(ControlRemoval(row.id, row.ref, row.title) for row in missing) if remove_missing else ()
+    return ImportPlan(
+        engagement_id, source, imported.sheet, tuple(added), tuple(changed), removed, tuple(warnings)
+    )
+
+
+def _stale(
+    plan: ImportPlan, controls: Mapping[str, Control], criteria: Mapping[int, list[str]]
+) -> str | None:
+    """What changed in the engagement since *plan* was made, or ``None`` when it still applies."""
+    for removal in plan.removed:
+        if removal.ref not in controls or controls[removal.ref].id != removal.control_id:
+            return f"control {removal.ref} is no longer there"
+    for change in plan.changed:
+        control = controls.get(change.ref)
+        if control is None or control.id != change.control_id:
+            return f"control {change.ref} is no longer there"
+        for item in change.changes:
+            now = (
+                criteria.get(change.control_id, [])
+                if item.field == "criteria"
+                else getattr(control, item.field)
+            )
+            if not same_in_workbook(item.field, now, item.old):
+                return f"the {FIELDS_BY_NAME[item.field].label.lower()} of control {change.ref} was changed"
+    taken = [addition.ref for addition in plan.added if addition.ref in controls]
+    if taken:
+        return f"a control {taken[0]} was added"
+    return None
+
+
+def apply_import(workspace: Workspace, plan: ImportPlan) -> ImportResult:
+    """Apply *plan* in one transaction: removals, then changes, then additions, each logged.
+
+    Raises ``ConflictError`` and writes nothing when the engagement's controls
+    changed since the plan was made (plan again), ``InvalidInputError`` for a
+    criterion the workspace does not know.
+    """
+    now = utcnow()
+    with workspace.session() as session:
+        engagement = session.get(Engagement, plan.engagement_id)
+        if engagement is None:
+            raise NotFoundError(f"engagement {plan.engagement_id} no longer exists")
+        controls = {
+            control.ref: control
+            for control in session.exec(select(Control).where(Control.engagement_id == plan.engagement_id))
+        }
+        stale = _stale(plan, controls, criteria_of(session, None, plan.engagement_id))
+        if stale is not None:
+            raise ConflictError(f"the controls changed since the import was planned ({stale}); plan it again")
+        known = criterion_ids(session, engagement.framework)
+        for removal in plan.removed:
+            control = controls[removal.ref]
+            log_control_change(session, control, "deleted", old=control.title, at=now)
+            session.delete(control)
+        session.flush()
+        for change in plan.changed:
+            for item in change.changes:
+                set_control_field(
+                    session,
+                    controls[change.ref],
+                    item.field,
+                    item.old,
+                    item.new,
+                    known_criteria=known,
+                    now=now,
+                )
+        for addition in plan.added:
+            values = {name: value for name, value in addition.values.items() if name != "criteria"}
+            insert_control(
+                session,
+                engagement=engagement,
+                values=values,
+                criteria=addition.values.get("criteria", []),
+                known_criteria=known,
+                now=now,
+            )
+        session.commit()
+    return ImportResult(
+        added=tuple(addition.ref for addition in plan.added),
+        changed=tuple(change.ref for change in plan.changed),
+        removed=tuple(removal.ref for removal in plan.removed),
+    )
