@@ -611,7 +611,8 @@ def _command(
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _top_parser() -> argparse.ArgumentParser:
+    """The options that come before any command (all the window needs)."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="SOC Workbench: prepare a small company for its SOC 1 and SOC 2 audits. "
@@ -622,6 +623,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--smoke-test", action="store_true", help="open the main window, render it once and exit"
     )
+    return parser
+
+
+def _opens_the_window(argv: Sequence[str]) -> bool:
+    """Whether the command line only opens the window (no command, no help), so the
+    subcommands need not be built before the window starts."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--data-dir":
+            if next(tokens, None) is None:
+                return False
+        elif token != "--smoke-test" and not token.startswith("--data-dir="):
+            return False
+    return True
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _top_parser()
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     criteria = _command(
@@ -772,10 +791,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        return run_gui(args)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if _opens_the_window(arguments):
+        return run_gui(_top_parser().parse_args(arguments))
+    args = build_parser().parse_args(arguments)
     from app.services.errors import WorkbenchError
 
     try:

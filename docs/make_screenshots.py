@@ -58,8 +58,13 @@ def demo_workspace(folder: Path) -> Workspace:
     ):
         path = samples / name
         path.write_text(text)
-        add_evidence(workspace, engagement_id=engagement.id, files=[path], control_ids=[by_ref[ref]],
-                     collected_on=collected)
+        add_evidence(
+            workspace,
+            engagement_id=engagement.id,
+            files=[path],
+            control_ids=[by_ref[ref]],
+            collected_on=collected,
+        )
     create_engagement(workspace, name="Larkspur Payroll 2026", company="Larkspur Payroll")
     return workspace
 
@@ -87,13 +92,13 @@ def main() -> int:
         window.resize(width, height)
         window.show()
         window.context.set_engagement(1)
-        for index in range(len(window.page_types)):
+        for index, spec in enumerate(window.pages):
             window.show_page(index)
             page = window.current_page()
             if isinstance(page, CriteriaPage):
                 page.select_criterion("CC6.1")
             QApplication.processEvents()
-            name = page.title.lower().replace(" ", "-")
+            name = spec.title.lower().replace(" ", "-")
             target = args.output / f"{name}.png"
             window.grab().save(str(target))
             print(target)

@@ -10,7 +10,6 @@ from then on the copies belong to the engagement.
 
 import tomllib
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
 from typing import Any
 
@@ -30,13 +29,6 @@ A control's systems are joined with commas and its expected evidence with
 semicolons: one line keeps the matrix rows a fixed height and the text splits
 back unambiguously (a test checks no item holds the separator).
 """
-
-
-class ObjectiveKind(StrEnum):
-    """Whether a SOC 1 objective covers IT general controls or a business process."""
-
-    ITGC = "itgc"
-    BUSINESS = "business"
 
 
 @dataclass(frozen=True, slots=True)

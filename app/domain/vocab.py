@@ -48,6 +48,20 @@ class ControlType(StrEnum):
     CORRECTIVE = "corrective"
 
 
+class ObjectiveKind(StrEnum):
+    """Whether a SOC 1 objective covers IT general controls or a business process."""
+
+    ITGC = "itgc"
+    BUSINESS = "business"
+
+
+class SubserviceMethod(StrEnum):
+    """How a subservice organization is presented in the report."""
+
+    CARVE_OUT = "carve-out"
+    INCLUSIVE = "inclusive"
+
+
 E = TypeVar("E", bound=StrEnum)
 
 CATEGORIES: tuple[str, ...] = (
@@ -105,6 +119,8 @@ def label(value: str) -> str:
         "ready-for-audit": "Ready for audit",
         "not-started": "Not started",
         "in-progress": "In progress",
+        "itgc": "IT general controls",
+        "business": "Business process",
     }
     return special.get(value, value.replace("-", " ").capitalize())
 

@@ -9,7 +9,6 @@ included in the report.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
-from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session, col, select
@@ -18,19 +17,12 @@ from app.db.changelog import record_change
 from app.db.models import Cuec, Engagement, SubserviceOrg, utcnow
 from app.domain.catalog import load_catalog, sort_key
 from app.domain.controls import clean_ref, split_criteria
-from app.domain.vocab import parse_choice
+from app.domain.vocab import SubserviceMethod, parse_choice
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
 
 M = TypeVar("M", Cuec, SubserviceOrg)
 R = TypeVar("R", "CuecRow", "SubserviceRow")
-
-
-class SubserviceMethod(StrEnum):
-    """How a subservice organization is presented in the report."""
-
-    CARVE_OUT = "carve-out"
-    INCLUSIVE = "inclusive"
 
 
 @dataclass(slots=True)

@@ -17,14 +17,13 @@ the matrix. A renamed ref reads as one control removed and one added.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import select
 
 from app.db.models import Control, Engagement, utcnow
 from app.domain.controls import FIELDS_BY_NAME, display_value
 from app.domain.workbook_layout import same_in_workbook
-from app.importers.workbook import CellError, UnreadableWorkbookError, read_control_workbook
 from app.services.controls import (
     criteria_of,
     criterion_ids,
@@ -36,6 +35,9 @@ from app.services.controls import (
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
 
+if TYPE_CHECKING:
+    from app.importers.workbook import CellError
+
 ERRORS_SHOWN = 20
 """Cell errors spelled out in the refusal's message; the rest are counted."""
 
@@ -43,7 +45,7 @@ ERRORS_SHOWN = 20
 class WorkbookRejectedError(InvalidInputError):
     """The workbook has cells that do not fit; ``errors`` lists every one of them. Nothing was written."""
 
-    def __init__(self, errors: Sequence[CellError]) -> None:
+    def __init__(self, errors: Sequence["CellError"]) -> None:
         self.errors = tuple(errors)
         lines = [f"  {error}" for error in self.errors[:ERRORS_SHOWN]]
         if len(self.errors) > ERRORS_SHOWN:
@@ -184,6 +186,11 @@ def plan_import(
     Raises :class:`WorkbookRejectedError` (listing every cell that does not
     fit) or ``InvalidInputError`` (a file that cannot be read as our workbook).
     """
+    from app.importers.workbook import (  # openpyxl: not at start-up
+        UnreadableWorkbookError,
+        read_control_workbook,
+    )
+
     source = Path(path)
     try:
         imported = read_control_workbook(source)

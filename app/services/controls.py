@@ -87,7 +87,7 @@ def criteria_of(
         statement = statement.where(link.c.control_id.in_(control_ids))
     rank = criterion_ranks()
     mapping: dict[int, list[str]] = {}
-    for control_id, joined in session.execute(statement):
+    for control_id, joined in session.execute(statement).all():
         refs = joined.split(",")
         if len(refs) > 1:
             refs.sort(key=rank.__getitem__)
@@ -148,43 +148,117 @@ def _row(control: Control, criteria: list[str]) -> ControlRow:
     )
 
 
+SUMMARY_COLUMNS = frozenset(
+    {"ref", "title", "criteria", "owner", "frequency", "nature", "control_type", "is_key", "status"}
+)
+"""The fields a summary read fills in (the matrix's usual columns)."""
+SUMMARY_QUERY = (
+    "SELECT c.id, c.engagement_id, c.ref, c.title, c.owner, c.frequency, c.nature, c.control_type, c.is_key,"
+    " c.status, group_concat(k.ref, ',') FROM control c"
+    " LEFT JOIN control_criterion m ON m.control_id = c.id LEFT JOIN criterion k ON k.id = m.criterion_id"
+    " WHERE c.engagement_id = ? GROUP BY c.id ORDER BY c.ref"
+)
+"""The :data:`SUMMARY_COLUMNS` of every control: plain SQL, since it runs on every opening of the
+Controls page."""
+
+
+def _summary_rows(session: Session, engagement_id: int) -> list[ControlRow]:
+    """The matrix's usual columns of every control with its criteria, in one grouped query."""
+    rank = criterion_ranks()
+    rows = []
+    records = session.connection().exec_driver_sql(SUMMARY_QUERY, (engagement_id,)).all()
+    for (
+        row_id,
+        engagement,
+        ref,
+        title,
+        owner,
+        frequency,
+        nature,
+        control_type,
+        is_key,
+        status,
+        joined,
+    ) in records:
+        criteria = joined.split(",") if joined else []
+        if len(criteria) > 1:
+            criteria.sort(key=rank.__getitem__)
+        rows.append(
+            ControlRow(
+                row_id,
+                engagement,
+                ref,
+                title,
+                "",
+                criteria,
+                owner,
+                frequency,
+                nature,
+                control_type,
+                bool(is_key),
+                status=status,
+            )
+        )
+    return rows
+
+
 def list_controls(
-    workspace: Workspace, *, engagement_id: int, category: str | None = None
+    workspace: Workspace, *, engagement_id: int, category: str | None = None, summary: bool = False
 ) -> list[ControlRow]:
-    """The engagement's controls in ref order; with *category*, those mapped to its criteria."""
+    """The engagement's controls in ref order; with *category*, those mapped to its criteria.
+
+    With *summary*, only the matrix's usual columns (ref, title, criteria, owner,
+    frequency, nature, type, key, status) are read and the long texts are left
+    empty: enough to paint the matrix at once, the rest following with a full read.
+    """
     if category is not None:
         try:
             category = canonical_category(category)
         except ValueError as error:
             raise InvalidInputError(str(error)) from error
     table: Table = Control.__table__  # type: ignore[attr-defined]
-    columns = [table.c[name] for name in ROW_FIELDS if name != "criteria"]
     with workspace.session() as session:
         _engagement(session, engagement_id)
-        records = session.execute(
-            select(*columns).where(table.c.engagement_id == engagement_id).order_by(table.c.ref)
-        ).all()
-        mapping = criteria_of(session, None, engagement_id)
+        if summary:
+            rows = _summary_rows(session, engagement_id)
+        else:
+            columns = [table.c[name] for name in ROW_FIELDS if name != "criteria"]
+            records = session.execute(
+                select(*columns).where(table.c.engagement_id == engagement_id).order_by(table.c.ref)
+            ).all()
+            mapping = criteria_of(session, None, engagement_id)
+            # One positional call per row: the columns are read in ControlRow's field order.
+            rows = [
+                ControlRow(*r[:CRITERIA_POSITION], mapping.get(r[0], []), *r[CRITERIA_POSITION:])  # type: ignore[call-arg]
+                for r in records
+            ]
         if category is not None:
             in_category = set(session.exec(select(Criterion.ref).where(Criterion.category == category)).all())
-    # One positional call per row: the columns are read in ControlRow's field order.
-    rows = [
-        ControlRow(*r[:CRITERIA_POSITION], mapping.get(r[0], []), *r[CRITERIA_POSITION:])  # type: ignore[call-arg]
-        for r in records
-    ]
     if category is not None:
         rows = [row for row in rows if in_category.intersection(row.criteria)]
     return rows
 
 
 def get_control(workspace: Workspace, control_id: int) -> ControlRow:
+    return get_controls(workspace, [control_id])[0]
+
+
+def get_controls(workspace: Workspace, control_ids: Sequence[int]) -> list[ControlRow]:
+    """Every field of these controls, in the order asked; a missing one is refused."""
     with workspace.session() as session:
-        control = session.get(Control, control_id)
-        if control is None:
-            raise NotFoundError(f"control {control_id} no longer exists")
-        assert control.engagement_id is not None
-        criteria = criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
-        return _row(control, criteria)
+        found = {
+            control.id: control
+            for control in session.exec(select(Control).where(col(Control.id).in_(control_ids))).all()
+        }
+        missing = [control_id for control_id in control_ids if control_id not in found]
+        if missing:
+            raise NotFoundError(f"control {missing[0]} no longer exists")
+        engagements = {control.engagement_id for control in found.values()}
+        mapping: dict[int, list[str]] = {}
+        for engagement_id in engagements:
+            assert engagement_id is not None
+            mapping.update(criteria_of(session, list(control_ids), engagement_id))
+        return [_row(found[control_id], mapping.get(control_id, [])) for control_id in control_ids]
 
 
 def find_control(workspace: Workspace, *, engagement_id: int, ref: str) -> ControlRow:

@@ -659,8 +659,6 @@ def sampling_report(
     today = today or date.today()
     with workspace.session() as session:
         engagement = _engagement(session, engagement_id)
-        conventions = read_sampling_conventions(session)
-        max_age = read_type1_max_age_days(session)
         controls_query = select(Control).where(Control.engagement_id == engagement_id).order_by(Control.ref)
         dated_query = (
             select(col(EvidenceControl.control_id), col(Evidence.collected_on))
@@ -671,6 +669,10 @@ def sampling_report(
             controls_query = controls_query.where(col(Control.id).in_(control_ids))
             dated_query = dated_query.where(col(EvidenceControl.control_id).in_(control_ids))
         controls = session.exec(controls_query).all()
+        if not controls:
+            return []
+        conventions = read_sampling_conventions(session)
+        max_age = read_type1_max_age_days(session)
         dated = session.exec(dated_query).all()
     collected: dict[int, list[date]] = defaultdict(list)
     for control_id, day in dated:

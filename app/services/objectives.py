@@ -12,8 +12,7 @@ from sqlmodel import Session, col, select
 from app.db.changelog import record_change
 from app.db.models import Control, ControlObjective, Engagement, ObjectiveControl, utcnow
 from app.domain.controls import clean_ref
-from app.domain.starter import ObjectiveKind
-from app.domain.vocab import parse_choice
+from app.domain.vocab import ObjectiveKind, parse_choice
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
 

@@ -53,20 +53,31 @@ class AppContext(QObject):
         self.task_bar: TaskBar | None = None
         self.tasks: list[Task] = []
         self._engagement_id: int | None = None
+        self._engagement: Engagement | None = None
+        for signal in (self.data_changed, self.engagement_changed, self.engagements_changed):
+            signal.connect(self._forget_engagement)
 
     @property
     def engagement_id(self) -> int | None:
         return self._engagement_id
 
     def engagement(self) -> Engagement | None:
-        """The current engagement as stored now, or ``None``."""
+        """The current engagement as stored now, or ``None``.
+
+        Read once and kept until something is written or another engagement is chosen.
+        """
         if self._engagement_id is None:
             return None
-        try:
-            return get_engagement(self.workspace, self._engagement_id)
-        except NotFoundError:
-            self._engagement_id = None
-            return None
+        if self._engagement is None or self._engagement.id != self._engagement_id:
+            try:
+                self._engagement = get_engagement(self.workspace, self._engagement_id)
+            except NotFoundError:
+                self._engagement_id = None
+                return None
+        return self._engagement
+
+    def _forget_engagement(self, *_args: Any) -> None:
+        self._engagement = None
 
     def set_engagement(self, engagement_id: int | None) -> None:
         if engagement_id != self._engagement_id:

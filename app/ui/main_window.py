@@ -1,6 +1,9 @@
 """The main window: engagement bar, sidebar of pages, status bar."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
+from importlib import import_module
 from pathlib import Path
 from typing import TypeVar
 
@@ -39,17 +42,73 @@ SAVED_MESSAGE_MS = 4000
 P = TypeVar("P", bound=Page)
 
 
-def default_pages() -> list[type[Page]]:
-    """The pages of the sidebar, in the order of the user's path."""
-    from app.ui.pages.controls import ControlsPage
-    from app.ui.pages.criteria import CriteriaPage
-    from app.ui.pages.engagements import EngagementsPage
-    from app.ui.pages.evidence import EvidencePage
-    from app.ui.pages.exports import ExportsPage
-    from app.ui.pages.readiness import ReadinessPage
-    from app.ui.pages.scope import ScopePage
+Menu = tuple[str, tuple[tuple[str, str, str], ...]]
 
-    return [EngagementsPage, ReadinessPage, ScopePage, ControlsPage, EvidencePage, ExportsPage, CriteriaPage]
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A sidebar page: its title, where its class lives (imported when first shown) and its menu.
+
+    A menu is ``(title, ((text, shortcut, method of the page), ...))``.
+    """
+
+    title: str
+    module: str
+    class_name: str
+    menu: Menu | None = None
+
+    def load(self) -> type[Page]:
+        page_type: type[Page] = getattr(import_module(self.module), self.class_name)
+        return page_type
+
+    def is_for(self, page_type: type[Page]) -> bool:
+        return page_type.__module__ == self.module and page_type.__name__ == self.class_name
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("Engagements", "app.ui.pages.engagements", "EngagementsPage"),
+    PageSpec("Readiness", "app.ui.pages.readiness", "ReadinessPage"),
+    PageSpec("Scope", "app.ui.pages.scope", "ScopePage"),
+    PageSpec(
+        "Controls",
+        "app.ui.pages.controls",
+        "ControlsPage",
+        (
+            "&Controls",
+            (
+                ("&Add control", "Ctrl+Shift+N", "add_control"),
+                ("D&uplicate", "Ctrl+D", "duplicate_selected"),
+                ("&Delete…", "Del", "delete_selected"),
+                ("&Map criteria…", "Ctrl+M", "map_criteria"),
+                ("&Bulk edit…", "Ctrl+B", "bulk_edit"),
+                ("&Seed from the starter library…", "", "seed_from_library"),
+                ("&Import edited workbook…", "", "import_workbook"),
+            ),
+        ),
+    ),
+    PageSpec(
+        "Evidence",
+        "app.ui.pages.evidence",
+        "EvidencePage",
+        (
+            "E&vidence",
+            (
+                ("&Add files…", "Ctrl+Shift+E", "choose_files"),
+                ("&Verify evidence", "", "verify_all"),
+                ("&Open", "Ctrl+O", "open_selected"),
+                ("&Delete evidence…", "", "delete_selected"),
+            ),
+        ),
+    ),
+    PageSpec(
+        "Exports",
+        "app.ui.pages.exports",
+        "ExportsPage",
+        ("E&xport", (("&Export selected files", "Ctrl+E", "export_selected"),)),
+    ),
+    PageSpec("Criteria", "app.ui.pages.criteria", "CriteriaPage"),
+)
+"""The pages in the order of the user's path; a page's module is imported when it is first shown."""
 
 
 class MainWindow(QMainWindow):
@@ -59,14 +118,14 @@ class MainWindow(QMainWindow):
         self,
         context: AppContext,
         settings: QSettings,
-        pages: list[type[Page]] | None = None,
+        pages: Sequence[PageSpec] = PAGES,
     ) -> None:
         super().__init__()
         self.context = context
         self.settings = settings
         context.settings = settings
         self.setWindowTitle(APP_NAME)
-        self.page_types = pages or default_pages()
+        self.pages = list(pages)
         self._built: dict[int, Page] = {}
         self._current = -1
         self._search_texts: dict[int, str] = {}
@@ -142,7 +201,7 @@ class MainWindow(QMainWindow):
     # --- building -----------------------------------------------------------------------
 
     def _fill_sidebar(self) -> None:
-        for index, page in enumerate(self.page_types):
+        for index, page in enumerate(self.pages):
             if page.title == "Criteria" and index > 0:
                 separator = QListWidgetItem()
                 separator.setFlags(Qt.ItemFlag.NoItemFlags)
@@ -191,7 +250,7 @@ class MainWindow(QMainWindow):
 
         go_menu = self.menuBar().addMenu("&Go")
         self.page_actions: list[QAction] = []
-        for index, page in enumerate(self.page_types):
+        for index, page in enumerate(self.pages):
             action = QAction(page.title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked=False, i=index: self.show_page(i))
@@ -199,10 +258,10 @@ class MainWindow(QMainWindow):
             self.page_actions.append(action)
 
         self.page_menu_actions: dict[int, list[QAction]] = {}
-        for index, page_type in enumerate(self.page_types):
-            if page_type.MENU is None:
+        for index, spec in enumerate(self.pages):
+            if spec.menu is None:
                 continue
-            title, entries = page_type.MENU
+            title, entries = spec.menu
             menu = self.menuBar().addMenu(title)
             actions = []
             for text, shortcut, method in entries:
@@ -235,19 +294,23 @@ class MainWindow(QMainWindow):
         """The page in sidebar position *index*, built now if it never was."""
         page = self._built.get(index)
         if page is None:
-            page = self.page_types[index](self.context)
+            page = self.pages[index].load()(self.context)
             self._built[index] = page
             self.stack.addWidget(page)
         return page
 
+    def index_of(self, page_type: type[Page]) -> int:
+        """The sidebar position of the page of this type."""
+        return next(index for index, spec in enumerate(self.pages) if spec.is_for(page_type))
+
     def page(self, page_type: type[P]) -> P:
-        page = self.page_at(self.page_types.index(page_type))
+        page = self.page_at(self.index_of(page_type))
         assert isinstance(page, page_type)
         return page
 
     def open_page(self, page_type: type[P]) -> P:
         """Show the page of this type and return it."""
-        self.show_page(self.page_types.index(page_type))
+        self.show_page(self.index_of(page_type))
         return self.page(page_type)
 
     def current_page(self) -> Page:
@@ -403,7 +466,7 @@ class MainWindow(QMainWindow):
             self.context.set_engagement(int(last))
         elif self.engagement_box.itemData(0) is not None:
             self.context.set_engagement(self.engagement_box.itemData(0))
-        titles = [page.title for page in self.page_types]
+        titles = [page.title for page in self.pages]
         last_page = str(self.settings.value("page", ""))
         if last_page not in titles:
             last_page = "Readiness" if self.context.engagement_id is not None else titles[0]
@@ -414,7 +477,7 @@ class MainWindow(QMainWindow):
             task.cancel()
         QThreadPool.globalInstance().waitForDone(30_000)
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("page", self.current_page().title)
+        self.settings.setValue("page", self.pages[self._current].title)
         self.settings.sync()
         super().closeEvent(event)
 

@@ -208,3 +208,25 @@ def test_cli_commands_do_not_import_qt(data_dir: Path) -> None:
         [sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_starting_the_window_leaves_exports_and_migrations_unloaded(data_dir: Path) -> None:
+    code = (
+        "import sys\n"
+        "from app.ui.application import build_main_window, make_application\n"
+        "make_application()\n"
+        "window = build_main_window(sys.argv[1])\n"
+        "window.show()\n"
+        "heavy = sorted(m for m in ('openpyxl', 'reportlab', 'alembic') if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr

@@ -246,3 +246,22 @@ def test_column_choice_is_remembered(workspace: Workspace, make_window: Any) -> 
     window.close()
     again = controls_page(make_window())
     assert not again.table.isColumnHidden(column)
+
+
+def test_long_texts_follow_the_first_paint(qtbot: Any, workspace: Workspace, make_window: Any) -> None:
+    engagement_id = seeded(workspace)
+    row = stored(workspace, engagement_id)["BCP-01"]
+    from app.services.controls import update_control
+
+    update_control(workspace, row.id, description="Ops restores last night's snapshot into staging")
+    window = make_window()
+    page = controls_page(window)
+    assert page.model.control(row.id).description == ""  # the matrix paints from the usual columns first
+    page.select_control(row.id)
+    assert page.details.widgets["description"].toPlainText().startswith("Ops restores")
+    qtbot.keyClicks(window.search, "snapshot")
+    assert visible_refs(page) == ["BCP-01"]
+    assert page.model.control(row.id).description.startswith("Ops restores")
+    column = page.model.column_of("description")
+    page.set_column_visible(column, True)
+    assert page.model.index(0, column).data().startswith("Ops restores")

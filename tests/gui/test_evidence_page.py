@@ -214,7 +214,7 @@ def test_details_edit_and_links(
     assert list_evidence(workspace, engagement_id=engagement_id)[0].controls == ["ACC-03"]
 
 
-def test_settings_change_the_suggested_sample(workspace: Workspace, make_window: Any) -> None:
+def test_settings_change_the_suggested_sample(qtbot: Any, workspace: Workspace, make_window: Any) -> None:
     from app.services.settings import get_sampling_conventions, get_type1_max_age_days
 
     engagement_with_control(workspace)
@@ -227,6 +227,7 @@ def test_settings_change_the_suggested_sample(workspace: Workspace, make_window:
     assert get_sampling_conventions(workspace)["quarterly"].sample == 3
     assert get_type1_max_age_days(workspace) == 60
     page = window.open_page(ControlsPage)
+    qtbot.waitUntil(lambda: page.evidence_panel.control is not None)  # the first row is selected after paint
     assert "suggested sample 2" in page.evidence_panel.sampling.text()  # two quarters in the period
     dialog = window.edit_settings()
     dialog.restore_defaults()

@@ -106,7 +106,7 @@ def test_window_remembers_geometry_page_and_engagement(
 
 
 def test_keyboard_shortcuts_reach_pages_and_search(qtbot: Any, window: MainWindow) -> None:
-    criteria_key = Qt.Key(Qt.Key.Key_1 + window.page_types.index(CriteriaPage))
+    criteria_key = Qt.Key(Qt.Key.Key_1 + window.index_of(CriteriaPage))
     qtbot.keyClick(window, criteria_key, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_page(), CriteriaPage)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)

@@ -15,13 +15,11 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from app.domain.catalog import sort_key as criterion_sort_key
 from app.domain.controls import CONTROL_FIELDS, TEXT_FIELDS, ControlRow, FieldSpec
 from app.domain.vocab import ControlType, Frequency, Nature, Status, label
+from app.ui.models.roles import CONTROL_ID_ROLE, FIELD_ROLE, VALUE_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 Editor = Callable[[Sequence[int], str, Any], bool]
 
-CONTROL_ID_ROLE = Qt.ItemDataRole.UserRole + 10
-FIELD_ROLE = Qt.ItemDataRole.UserRole + 11
-VALUE_ROLE = Qt.ItemDataRole.UserRole + 12
 
 STATUS_COLOURS = {
     Status.NOT_STARTED: QColor(140, 140, 140),
@@ -120,6 +118,19 @@ class ControlMatrixModel(QAbstractTableModel):
     def _reindex(self) -> None:
         self._position = {row.id: position for position, row in enumerate(self._all)}
 
+    def replace_controls(self, rows: Sequence[ControlRow]) -> None:
+        """Swap in fuller copies of the same controls, keeping order, filters and selection."""
+        if sorted(row.id for row in rows) != sorted(self._position):
+            self.set_controls(rows)
+            return
+        for row in rows:
+            self._all[self._position[row.id]] = row
+        self._search = []
+        if self._visible:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._visible) - 1, self.columnCount() - 1)
+            )
+
     def update_controls(self, rows: Iterable[ControlRow]) -> None:
         """Replace changed rows in place (visible rows stay where they are until the next filter)."""
         for row in rows:
@@ -134,8 +145,11 @@ class ControlMatrixModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(view_row, 0), self.index(view_row, self.columnCount() - 1))
 
     def add_controls(self, rows: Iterable[ControlRow]) -> None:
-        """New rows are appended and shown even if a filter would hide them, so the user sees them."""
-        new = list(rows)
+        """New rows are appended and shown even if a filter would hide them, so the user sees them.
+
+        Rows the model holds already are left out.
+        """
+        new = [row for row in rows if row.id not in self._position]
         if not new:
             return
         start = len(self._visible)
@@ -183,6 +197,10 @@ class ControlMatrixModel(QAbstractTableModel):
 
     def all_controls(self) -> list[ControlRow]:
         return list(self._all)
+
+    def total(self) -> int:
+        """How many controls the model holds, filtered or not."""
+        return len(self._all)
 
     def column_of(self, field: str) -> int:
         return next(i for i, spec in enumerate(self.FIELDS) if spec.name == field)

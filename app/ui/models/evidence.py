@@ -8,9 +8,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from app.domain.evidence import EvidenceRow
 from app.domain.files import human_size, kind_of
+from app.ui.models.roles import EVIDENCE_ID_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
-EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 30
 
 
 def _day(value: date | None) -> str:

@@ -8,13 +8,10 @@ from app.ui.context import AppContext
 
 
 class Page(QWidget):
-    """A page of the sidebar. Subclasses set ``title`` and may support the search box."""
+    """A page of the sidebar (declared in :data:`app.ui.main_window.PAGES`); it may support the search box."""
 
-    title = ""
     needs_engagement = False
     searchable = False
-    MENU: tuple[str, tuple[tuple[str, str, str], ...]] | None = None
-    """A menu of the main window for this page: (title, ((text, shortcut, method name), ...))."""
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()

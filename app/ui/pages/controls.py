@@ -35,9 +35,12 @@ from app.domain.controls import CONTROL_FIELDS, ControlRow
 from app.domain.vocab import Status, categories_in_scope, label
 from app.services.control_import import ImportPlan, apply_import, plan_import
 from app.services.controls import (
+    SUMMARY_COLUMNS,
     add_control,
     delete_controls,
     duplicate_controls,
+    get_control,
+    get_controls,
     list_controls,
     snapshot_controls,
     update_controls,
@@ -47,7 +50,8 @@ from app.ui.commands import AddControls, DeleteControls, EditControls, SeedContr
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths
 from app.ui.interaction import documents_folder
-from app.ui.models.controls import CONTROL_ID_ROLE, ControlMatrixModel, natural_key
+from app.ui.models.controls import ControlMatrixModel, natural_key
+from app.ui.models.roles import CONTROL_ID_ROLE
 from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.tasks import Task
 from app.ui.widgets.bulk_edit import BulkEditDialog
@@ -124,25 +128,13 @@ def build_criterion_tree(controls: Sequence[ControlRow], categories: Sequence[st
 class ControlsPage(Page):
     """The matrix: tabs per category in scope, filters, a detail panel, undoable edits."""
 
-    title = "Controls"
     needs_engagement = True
     searchable = True
-    MENU = (
-        "&Controls",
-        (
-            ("&Add control", "Ctrl+Shift+N", "add_control"),
-            ("D&uplicate", "Ctrl+D", "duplicate_selected"),
-            ("&Delete…", "Del", "delete_selected"),
-            ("&Map criteria…", "Ctrl+M", "map_criteria"),
-            ("&Bulk edit…", "Ctrl+B", "bulk_edit"),
-            ("&Seed from the starter library…", "", "seed_from_library"),
-            ("&Import edited workbook…", "", "import_workbook"),
-        ),
-    )
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
         self._loaded_for: int | None = None
+        self._complete = True
         self.soc1 = False
         self.picker: CriteriaPicker | None = None
         self.bulk_dialog: BulkEditDialog | None = None
@@ -307,20 +299,48 @@ class ControlsPage(Page):
         self.soc1 = "SOC 1" in engagement.report_kinds
         self._set_tabs(categories_in_scope(engagement.report_kinds, engagement.categories))
         if self._loaded_for != engagement.id:
+            engagement_id = engagement.id or 0
             rows = self.context.run(
                 "Load controls",
-                lambda: list_controls(self.context.workspace, engagement_id=engagement.id or 0),
+                lambda: list_controls(self.context.workspace, engagement_id=engagement_id, summary=True),
                 writes=False,
             )
             self.model.set_controls(rows or [])
             self._loaded_for = engagement.id
+            self._complete = False
             self._refill_owners()
+            if any(
+                not self.table.isColumnHidden(column) and spec.name not in SUMMARY_COLUMNS
+                for column, spec in enumerate(CONTROL_FIELDS)
+            ):
+                self.complete_rows()
             if self.model.rowCount():
                 self.table.selectRow(0)
         self._update_empty()
 
+    def complete_rows(self) -> None:
+        """Make sure the model holds every field (a search or a long-text column needs them)."""
+        if self._complete or self._loaded_for is None:
+            return
+        engagement_id = self._loaded_for
+        rows = self.context.run(
+            "Load controls",
+            lambda: list_controls(self.context.workspace, engagement_id=engagement_id),
+            writes=False,
+        )
+        self._completed(engagement_id, rows or [])
+
+    def _completed(self, engagement_id: int, rows: list[ControlRow]) -> None:
+        if self._complete or engagement_id != self._loaded_for:
+            return
+        self._complete = True
+        self.model.replace_controls(rows)
+
     def _update_empty(self) -> None:
-        has_controls = bool(self.model.all_controls())
+        """The matrix when there are controls, else what goes here and how to start."""
+        if self.model.total():
+            self.body.setCurrentIndex(0)
+            return
         self.empty.setText(
             "No controls yet. A control is something the company does, on a schedule, that meets one or "
             "more criteria and leaves evidence. Seed the matrix from the starter library — controls written "
@@ -328,7 +348,7 @@ class ControlsPage(Page):
         )
         self.empty_add.setVisible(True)
         self.empty_seed.setVisible(True)
-        self.body.setCurrentIndex(0 if has_controls else 1)
+        self.body.setCurrentIndex(1)
 
     def _set_tabs(self, categories: Sequence[str]) -> None:
         names = [ALL_TAB, *categories, CRITERION_TAB, *([OBJECTIVES_TAB] if self.soc1 else [])]
@@ -378,6 +398,7 @@ class ControlsPage(Page):
         self.owner_filter.blockSignals(False)
 
     def apply_search(self, text: str) -> None:
+        self.complete_rows()
         self.model.set_filters(text=text)
 
     def _filters_changed(self) -> None:
@@ -419,7 +440,13 @@ class ControlsPage(Page):
 
     def _selection_changed(self) -> None:
         ids = self.selected_ids()
-        selected = self.model.control(ids[0]) if len(ids) == 1 else None
+        selected = (
+            self.context.run(
+                "Load control", lambda: get_control(self.context.workspace, ids[0]), writes=False
+            )
+            if len(ids) == 1
+            else None
+        )
         self.details.show_control(selected)
         self.evidence_panel.show_control(selected)
         for button in (self.duplicate_button, self.delete_button, self.bulk_button):
@@ -435,7 +462,11 @@ class ControlsPage(Page):
 
     def edit(self, control_ids: Sequence[int], field: str, value: Any) -> bool:
         """Write one change to the given controls and make it undoable; False if refused."""
-        before = [row for row in (self.model.control(i) for i in control_ids) if row is not None]
+        before = self.context.run(
+            "Edit control", lambda: get_controls(self.context.workspace, list(control_ids)), writes=False
+        )
+        if before is None:
+            return False
         rows = self.context.run(
             "Edit control",
             lambda: update_controls(self.context.workspace, list(control_ids), **{field: value}),
@@ -681,6 +712,8 @@ class ControlsPage(Page):
         menu.popup(header.mapToGlobal(position))
 
     def set_column_visible(self, column: int, visible: bool) -> None:
+        if visible and CONTROL_FIELDS[column].name not in SUMMARY_COLUMNS:
+            self.complete_rows()
         self.table.horizontalHeader().setSectionHidden(column, not visible)
         self._save_columns()
 

@@ -78,7 +78,6 @@ def category_html(catalog: Catalog, name: str) -> str:
 class CriteriaPage(Page):
     """The catalog to learn from: a tree on the left, the explanation on the right."""
 
-    title = "Criteria"
     searchable = True
 
     def __init__(self, context: AppContext) -> None:

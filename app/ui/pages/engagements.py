@@ -120,8 +120,6 @@ class EngagementDetails(QGroupBox):
 class EngagementsPage(Page):
     """All engagements of the workspace; the selected one becomes the current engagement."""
 
-    title = "Engagements"
-
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
         self.model = EngagementTableModel()

@@ -239,18 +239,8 @@ class EvidenceDetails(QScrollArea):
 class EvidencePage(Page):
     """Every piece of evidence of the engagement; drop files here to add them."""
 
-    title = "Evidence"
     needs_engagement = True
     searchable = True
-    MENU = (
-        "E&vidence",
-        (
-            ("&Add files…", "Ctrl+Shift+E", "choose_files"),
-            ("&Verify evidence", "", "verify_all"),
-            ("&Open", "Ctrl+O", "open_selected"),
-            ("&Delete evidence…", "", "delete_selected"),
-        ),
-    )
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)

@@ -47,9 +47,7 @@ class _HistoryRow:
 class ExportsPage(Page):
     """What to hand to the auditor, written atomically with progress and Cancel."""
 
-    title = "Exports"
     needs_engagement = True
-    MENU = ("E&xport", (("&Export selected files", "Ctrl+E", "export_selected"),))
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)

@@ -22,8 +22,8 @@ from app.domain.vocab import label
 from app.services.evidence import sampling_report
 from app.services.readiness import engagement_readiness
 from app.ui.context import AppContext
-from app.ui.models.controls import CONTROL_ID_ROLE
 from app.ui.models.gaps import GapTableModel
+from app.ui.models.roles import CONTROL_ID_ROLE
 from app.ui.pages.base import Page, page_heading
 from app.ui.widgets.bars import ReadinessBars
 
@@ -31,7 +31,6 @@ from app.ui.widgets.bars import ReadinessBars
 class ReadinessPage(Page):
     """How close the engagement is to its audit, and what to do next."""
 
-    title = "Readiness"
     needs_engagement = True
 
     def __init__(self, context: AppContext) -> None:

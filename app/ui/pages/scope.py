@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from app.db.models import Engagement
 from app.domain.periods import describe_period
 from app.domain.starter import load_starter
+from app.domain.vocab import SubserviceMethod
 from app.exporters.package import safe_name
 from app.services.carveouts import (
-    SubserviceMethod,
     add_cuec,
     add_subservice_org,
     delete_cuecs,
@@ -167,7 +167,6 @@ class RecordsPanel(QWidget):
 class ScopePage(Page):
     """Shows the current scope and opens the scoping wizard."""
 
-    title = "Scope"
     needs_engagement = True
 
     def __init__(self, context: AppContext) -> None:

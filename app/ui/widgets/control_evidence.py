@@ -20,7 +20,7 @@ from app.domain.vocab import label
 from app.services.evidence import list_evidence, sampling_report, unlink_evidence
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths, open_evidence
-from app.ui.models.evidence import EVIDENCE_ID_ROLE
+from app.ui.models.roles import EVIDENCE_ID_ROLE
 from app.ui.widgets.timeline import CoverageTimeline
 
 DUE_WORDS = {"overdue": "overdue", "due-soon": "due this week", "scheduled": "scheduled"}

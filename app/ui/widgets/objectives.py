@@ -33,7 +33,8 @@ from app.services.objectives import (
     set_objective_controls,
 )
 from app.ui.context import AppContext
-from app.ui.models.controls import CONTROL_ID_ROLE, natural_key
+from app.ui.models.controls import natural_key
+from app.ui.models.roles import CONTROL_ID_ROLE
 
 OBJECTIVE_ID_ROLE = Qt.ItemDataRole.UserRole + 20
 

@@ -7,13 +7,12 @@ from app.domain.controls import coerce_value
 from app.domain.starter import (
     EVIDENCE_SEPARATOR,
     SYSTEMS_SEPARATOR,
-    ObjectiveKind,
     StarterControl,
     control_values,
     load_starter,
     select_for_scope,
 )
-from app.domain.vocab import CATEGORIES, ControlType, Frequency, Nature
+from app.domain.vocab import CATEGORIES, ControlType, Frequency, Nature, ObjectiveKind
 
 TEST_WORDS = ("Inquiry", "Observation", "Inspection", "Reperformance")
 ALL_CONTROLS = load_starter().all_controls
