@@ -66,9 +66,31 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("Engagements", "app.ui.pages.engagements", "EngagementsPage"),
+    PageSpec(
+        "Engagements",
+        "app.ui.pages.engagements",
+        "EngagementsPage",
+        (
+            "E&ngagement",
+            (
+                ("&Rename engagement…", "F2", "rename_selected"),
+                ("&Delete engagement…", "", "delete_selected"),
+            ),
+        ),
+    ),
     PageSpec("Readiness", "app.ui.pages.readiness", "ReadinessPage"),
-    PageSpec("Scope", "app.ui.pages.scope", "ScopePage"),
+    PageSpec(
+        "Scope",
+        "app.ui.pages.scope",
+        "ScopePage",
+        (
+            "&Scope",
+            (
+                ("Run the scoping &wizard…", "", "open_wizard"),
+                ("Save scoping &memo…", "", "save_memo"),
+            ),
+        ),
+    ),
     PageSpec(
         "Controls",
         "app.ui.pages.controls",

@@ -165,3 +165,46 @@ def test_about_names_the_version(window: MainWindow, interaction: Any) -> None:
 
     window.show_about()
     assert __version__ in interaction.infos[-1][1]
+
+
+def test_every_page_action_has_a_menu_entry_enabled_on_its_page(
+    workspace: Workspace, make_window: Any
+) -> None:
+    from app.ui.pages.controls import ControlsPage
+
+    create_engagement(workspace, name="Menus")
+    window = make_window()
+    menus = {action.text().replace("&", "") for action in window.menuBar().actions()}
+    assert {"File", "Edit", "Go", "Engagement", "Scope", "Controls", "Evidence", "Export", "Help"} <= menus
+    for index, spec in enumerate(window.pages):
+        page = window.page_at(index)
+        for _text, _shortcut, method in (spec.menu or ("", ()))[1]:
+            assert callable(getattr(page, method)), (spec.title, method)
+    window.open_page(ControlsPage)
+    controls_actions = window.page_menu_actions[window.index_of(ControlsPage)]
+    assert all(action.isEnabled() for action in controls_actions)
+    window.open_page(CriteriaPage)
+    assert not any(action.isEnabled() for action in controls_actions)
+
+
+def test_records_and_tree_models_are_correct_item_models(
+    qtmodeltester: ModelTester, workspace: Workspace, make_window: Any
+) -> None:
+    from app.domain.vocab import CATEGORIES
+    from app.services.controls import add_control, list_controls
+    from app.ui.pages.controls import build_criterion_tree
+    from app.ui.pages.scope import ScopePage
+    from app.ui.widgets.criteria_picker import CriteriaPicker
+
+    engagement = create_engagement(workspace, name="Models")
+    add_control(workspace, engagement_id=engagement.id or 0, ref="A-1", title="T", criteria="CC6.1,A1.2")
+    qtmodeltester.check(
+        build_criterion_tree(list_controls(workspace, engagement_id=engagement.id or 0), CATEGORIES)
+    )
+    picker = CriteriaPicker(["CC6.1"])
+    qtmodeltester.check(picker.model)
+    qtmodeltester.check(picker.proxy)
+    window = make_window()
+    scope = window.open_page(ScopePage)
+    scope.cuecs.add_record()
+    qtmodeltester.check(scope.cuecs.model)

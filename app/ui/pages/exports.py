@@ -200,6 +200,11 @@ class ExportsPage(Page):
         if engagement_id is None or not targets:
             return
         folder = Path(self.folder.text()).expanduser()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self.context.interaction.error("Export", f"Cannot use the folder {folder}: {error.strerror or error}")
+            return
         if self.context.settings is not None:
             self.context.settings.setValue("exports/folder", str(folder))
         self.export_button.setEnabled(False)
