@@ -203,7 +203,9 @@ class ExportsPage(Page):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            self.context.interaction.error("Export", f"Cannot use the folder {folder}: {error.strerror or error}")
+            self.context.interaction.error(
+                "Export", f"Cannot use the folder {folder}: {error.strerror or error}"
+            )
             return
         if self.context.settings is not None:
             self.context.settings.setValue("exports/folder", str(folder))
