@@ -490,7 +490,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         _emit(result.as_dict())
     else:
         sys.stdout.write(
-            f"Wrote {KIND_NAMES[result.kind].lower()} to {result.path}\nSHA-256 {result.sha256}\n"
+            f"Wrote {result.path} ({KIND_NAMES[result.kind]})\nSHA-256 {result.sha256}\n"
         )
     return 0
 
