@@ -489,9 +489,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.json:
         _emit(result.as_dict())
     else:
-        sys.stdout.write(
-            f"Wrote {result.path} ({KIND_NAMES[result.kind]})\nSHA-256 {result.sha256}\n"
-        )
+        sys.stdout.write(f"Wrote {result.path} ({KIND_NAMES[result.kind]})\nSHA-256 {result.sha256}\n")
     return 0
 
 

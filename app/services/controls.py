@@ -154,19 +154,22 @@ SUMMARY_COLUMNS = frozenset(
 """The fields a summary read fills in (the matrix's usual columns)."""
 SUMMARY_QUERY = (
     "SELECT c.id, c.engagement_id, c.ref, c.title, c.owner, c.frequency, c.nature, c.control_type, c.is_key,"
-    " c.status, group_concat(k.ref, ',') FROM control c"
-    " LEFT JOIN control_criterion m ON m.control_id = c.id LEFT JOIN criterion k ON k.id = m.criterion_id"
-    " WHERE c.engagement_id = ? GROUP BY c.id ORDER BY c.ref"
+    " c.status, (SELECT group_concat(m.criterion_id) FROM control_criterion m WHERE m.control_id = c.id)"
+    " FROM control c WHERE c.engagement_id = ? ORDER BY c.ref"
 )
-"""The :data:`SUMMARY_COLUMNS` of every control: plain SQL, since it runs on every opening of the
-Controls page."""
+"""The :data:`SUMMARY_COLUMNS` of every control, criteria as row ids: plain SQL, since it runs on
+every opening of the Controls page."""
 
 
 def _summary_rows(session: Session, engagement_id: int) -> list[ControlRow]:
-    """The matrix's usual columns of every control with its criteria, in one grouped query."""
-    rank = criterion_ranks()
+    """The matrix's usual columns of every control with its criteria, in one query."""
+    connection = session.connection()
+    catalog = connection.exec_driver_sql("SELECT id, sort_order, ref FROM criterion ORDER BY id").all()
+    names = {str(row_id): ref for row_id, _order, ref in catalog}
+    order = {str(row_id): position for row_id, position, _ref in catalog}
+    # Criterion ids come back in ascending order; they need sorting only if that is not report order.
+    in_report_order = [position for _id, position, _ref in catalog] == sorted(p for _i, p, _r in catalog)
     rows = []
-    records = session.connection().exec_driver_sql(SUMMARY_QUERY, (engagement_id,)).all()
     for (
         row_id,
         engagement,
@@ -179,10 +182,10 @@ def _summary_rows(session: Session, engagement_id: int) -> list[ControlRow]:
         is_key,
         status,
         joined,
-    ) in records:
-        criteria = joined.split(",") if joined else []
-        if len(criteria) > 1:
-            criteria.sort(key=rank.__getitem__)
+    ) in connection.exec_driver_sql(SUMMARY_QUERY, (engagement_id,)).all():
+        keys = joined.split(",") if joined else []
+        if not in_report_order:
+            keys.sort(key=order.__getitem__)
         rows.append(
             ControlRow(
                 row_id,
@@ -190,7 +193,7 @@ def _summary_rows(session: Session, engagement_id: int) -> list[ControlRow]:
                 ref,
                 title,
                 "",
-                criteria,
+                [names[key] for key in keys],
                 owner,
                 frequency,
                 nature,

@@ -217,7 +217,7 @@ def test_details_edit_and_links(
 def test_settings_change_the_suggested_sample(qtbot: Any, workspace: Workspace, make_window: Any) -> None:
     from app.services.settings import get_sampling_conventions, get_type1_max_age_days
 
-    engagement_with_control(workspace)
+    _engagement_id, control_id = engagement_with_control(workspace)
     window = make_window()
     dialog = window.edit_settings()
     assert dialog.samples["quarterly"].value() == 2
@@ -227,7 +227,7 @@ def test_settings_change_the_suggested_sample(qtbot: Any, workspace: Workspace, 
     assert get_sampling_conventions(workspace)["quarterly"].sample == 3
     assert get_type1_max_age_days(workspace) == 60
     page = window.open_page(ControlsPage)
-    qtbot.waitUntil(lambda: page.evidence_panel.control is not None)  # the first row is selected after paint
+    page.select_control(control_id)
     assert "suggested sample 2" in page.evidence_panel.sampling.text()  # two quarters in the period
     dialog = window.edit_settings()
     dialog.restore_defaults()

@@ -314,8 +314,6 @@ class ControlsPage(Page):
                 for column, spec in enumerate(CONTROL_FIELDS)
             ):
                 self.complete_rows()
-            if self.model.rowCount():
-                self.table.selectRow(0)
         self._update_empty()
 
     def complete_rows(self) -> None:

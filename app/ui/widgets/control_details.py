@@ -26,6 +26,8 @@ from app.domain.controls import CONTROL_FIELDS, ControlRow
 from app.domain.vocab import label
 from app.ui.widgets.dates import OptionalDateEdit
 
+NOTHING_SELECTED = "Select a control to see and edit all its fields"
+
 
 class ControlDetails(QScrollArea):
     """All fields of one control; each change is reported as soon as the user leaves the field."""
@@ -39,7 +41,7 @@ class ControlDetails(QScrollArea):
         self.row: ControlRow | None = None
         self.body = QWidget()
         outer = QVBoxLayout(self.body)
-        self.heading = QLabel("No control selected")
+        self.heading = QLabel(NOTHING_SELECTED)
         font = self.heading.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
@@ -118,7 +120,7 @@ class ControlDetails(QScrollArea):
         """Fill the panel from *row* (or empty and disable it)."""
         self.row = row
         self.body.setEnabled(row is not None)
-        self.heading.setText(f"{row.ref} — {row.title}" if row else "No control selected")
+        self.heading.setText(f"{row.ref} — {row.title}" if row else NOTHING_SELECTED)
         for spec in CONTROL_FIELDS:
             widget = self.widgets[spec.name]
             value = getattr(row, spec.name) if row else None

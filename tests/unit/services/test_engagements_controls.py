@@ -152,3 +152,33 @@ def test_deleting_an_engagement_removes_its_controls(workspace: Workspace) -> No
     delete_engagement(workspace, engagement.id or 0)
     with workspace.session() as session:
         assert session.exec(select(Control)).all() == []
+
+
+def test_summary_rows_carry_the_usual_columns_with_criteria_in_report_order(workspace: Workspace) -> None:
+    engagement = create_engagement(workspace, name="E")
+    add_control(
+        workspace,
+        engagement_id=engagement.id or 0,
+        ref="B",
+        title="Backups",
+        criteria="A1.2,CC9.1,CC1.1",
+        owner="Ops",
+        frequency="daily",
+        is_key=True,
+        status="implemented",
+        description="long text",
+    )
+    add_control(workspace, engagement_id=engagement.id or 0, ref="A", title="Unmapped")
+    full = list_controls(workspace, engagement_id=engagement.id or 0)
+    summary = list_controls(workspace, engagement_id=engagement.id or 0, summary=True)
+    assert [(r.ref, r.criteria) for r in summary] == [("A", []), ("B", ["CC1.1", "CC9.1", "A1.2"])]
+    for short, long in zip(summary, full, strict=True):
+        assert (short.id, short.title, short.owner, short.frequency, short.is_key, short.status) == (
+            long.id,
+            long.title,
+            long.owner,
+            long.frequency,
+            long.is_key,
+            long.status,
+        )
+    assert summary[1].description == "" and full[1].description == "long text"
