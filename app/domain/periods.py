@@ -1,5 +1,6 @@
 """Review periods and how a report's scope is described in one line."""
 
+import calendar
 from datetime import date
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -50,3 +51,11 @@ def check_period(start: date | None, end: date | None) -> None:
         raise ValueError("a review period needs both a start and an end date")
     if start and end and start > end:
         raise ValueError(f"the period starts ({start}) after it ends ({end})")
+
+
+def add_months(day: date, months: int) -> date:
+    """*day* moved by whole months, clamped to the month's end (31 Jan + 1 -> 28 or 29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

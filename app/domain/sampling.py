@@ -20,13 +20,13 @@ A slice cut by the period's first or last day is kept, shortened: the control
 is expected to leave evidence in it like in any other slice.
 """
 
-import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, Literal
 
+from app.domain.periods import add_months
 from app.domain.vocab import Frequency, Nature
 
 AUTOMATED = "automated"
@@ -90,14 +90,6 @@ def conventions_with(samples: Mapping[str, int]) -> Mapping[str, Convention]:
 
 
 # --- calendar ------------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """*day* moved by whole months, clamped to the month's end (31 Jan + 1 -> 28 or 29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
 
 
 def business_days(start: date, end: date) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from app.domain.periods import add_months
 from app.domain.vocab import CATEGORIES
 
 REQUESTABLE_REPORTS = ("SOC 1", "SOC 2", "SOC 3")
@@ -436,12 +437,6 @@ def recommend(answers: Answers) -> Recommendation:
     )
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, 1)
-
-
 @dataclass(frozen=True, slots=True)
 class Scope:
     """What is applied to the engagement: the recommendation with the user's overrides."""
@@ -502,19 +497,13 @@ def apply_overrides(recommendation: Recommendation, overrides: dict[str, dict[st
     )
 
 
-def add_months(day: date, months: int) -> date:
-    """The first day of the month *months* after *day*'s month."""
-    month_index = day.month - 1 + months
-    return date(day.year + month_index // 12, month_index % 12 + 1, 1)
-
-
 def suggested_period(scope: Scope, today: date) -> tuple[date, date] | date:
     """The review period (start, end) of a Type 2, or the as-of date of a Type 1.
 
     A Type 2 period starts on the first day of next month and lasts the
     scope's number of months; a Type 1 is as of the last day of next month.
     """
-    start = add_months(today, 1)
+    start = add_months(today.replace(day=1), 1)
     if scope.report_type == "Type 2" and scope.observation_months:
         return start, add_months(start, scope.observation_months) - timedelta(days=1)
     return add_months(start, 1) - timedelta(days=1)

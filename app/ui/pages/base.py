@@ -1,6 +1,5 @@
 """What a page of the main window provides."""
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QLayout, QSplitter, QVBoxLayout, QWidget
 
@@ -22,16 +21,6 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Reload what the page shows from the workspace."""
-
-
-def empty_state(text: str) -> QLabel:
-    """A centred, wrapped explanation of what goes here and what to do next."""
-    label = QLabel(text)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setContentsMargins(24, 24, 24, 24)
-    return label
 
 
 def page_heading(text: str, hint: str = "") -> QWidget:

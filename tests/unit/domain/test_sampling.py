@@ -4,11 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.domain.periods import add_months
 from app.domain.sampling import (
     DEFAULT_CONVENTIONS,
     ReportScope,
     Slice,
-    add_months,
     assess_control,
     business_days,
     conventions_with,
