@@ -20,7 +20,7 @@ A slice cut by the period's first or last day is kept, shortened: the control
 is expected to leave evidence in it like in any other slice.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from types import MappingProxyType
@@ -437,4 +437,21 @@ def assess_control(
         next_due=due,
         due_status=due_status(due, today) if due is not None else None,
         stale_evidence=stale,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DueLists:
+    """Recurring controls whose evidence is overdue, and those due within seven days, soonest first."""
+
+    overdue: list[ControlSampling]
+    due_soon: list[ControlSampling]
+
+
+def group_due(report: Sequence[ControlSampling]) -> DueLists:
+    """The overdue and due-this-week lists of a sampling report."""
+    dated = sorted((row for row in report if row.next_due), key=lambda row: (row.next_due, row.ref))
+    return DueLists(
+        overdue=[row for row in dated if row.due_status == "overdue"],
+        due_soon=[row for row in dated if row.due_status == "due-soon"],
     )

@@ -25,7 +25,15 @@ from app.db.changelog import record_change
 from app.db.models import Control, Engagement, Evidence, EvidenceControl, utcnow
 from app.domain.evidence import EvidenceRow
 from app.domain.periods import parse_day
-from app.domain.sampling import ControlSampling, ReportScope, assess_control, is_stale, report_type_for
+from app.domain.sampling import (
+    ControlSampling,
+    DueLists,
+    ReportScope,
+    assess_control,
+    group_due,
+    is_stale,
+    report_type_for,
+)
 from app.evidence.store import CancelledError as StoreCancelledError
 from app.evidence.store import ContentStatus, EvidenceStore, StoredFile, StoreError
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
@@ -698,21 +706,6 @@ def sampling_report(
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class DueLists:
-    """Recurring controls whose evidence is overdue, and those due within seven days, soonest first."""
-
-    overdue: list[ControlSampling]
-    due_soon: list[ControlSampling]
-
-
 def due_lists(workspace: Workspace, *, engagement_id: int, today: date | None = None) -> DueLists:
     """What is due: the overdue and the due-this-week lists of the engagement's controls."""
-    report = sorted(
-        (row for row in sampling_report(workspace, engagement_id=engagement_id, today=today) if row.next_due),
-        key=lambda row: (row.next_due, row.ref),
-    )
-    return DueLists(
-        overdue=[row for row in report if row.due_status == "overdue"],
-        due_soon=[row for row in report if row.due_status == "due-soon"],
-    )
+    return group_due(sampling_report(workspace, engagement_id=engagement_id, today=today))

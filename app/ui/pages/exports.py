@@ -51,7 +51,6 @@ class ExportsPage(Page):
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
-        self.results: list[ExportResult] = []
         self.kinds = {kind: QCheckBox(KIND_NAMES[kind]) for kind in EXPORT_KINDS}
         for kind in ("xlsx", "pdf", "package"):
             self.kinds[kind].setChecked(True)
@@ -232,7 +231,6 @@ class ExportsPage(Page):
             return results
 
         def done(results: list[ExportResult]) -> None:
-            self.results = results
             self.export_button.setEnabled(True)
             self.open_folder.setEnabled(True)
             self.result.setText("Wrote " + ", ".join(result.path.name for result in results))

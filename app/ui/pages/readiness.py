@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.readiness import READINESS_DEFINITION, ReadinessReport
-from app.domain.sampling import ControlSampling
+from app.domain.sampling import ControlSampling, group_due
 from app.domain.vocab import label
 from app.services.evidence import sampling_report
 from app.services.readiness import engagement_readiness
@@ -173,14 +173,14 @@ class ReadinessPage(Page):
             if recurring
             else "<b>Period coverage:</b> set a review period and control frequencies to see it."
         )
-        dated = sorted((row for row in sampling if row.next_due), key=lambda row: (row.next_due, row.ref))
-        for widget, status in ((self.overdue, "overdue"), (self.due_soon, "due-soon")):
+        due = group_due(sampling)
+        for widget, rows in ((self.overdue, due.overdue), (self.due_soon, due.due_soon)):
             widget.clear()
-            for row in dated:
-                if row.due_status == status and row.next_due is not None:
-                    item = QListWidgetItem(f"{row.next_due.isoformat()}  {row.ref}  {row.title}")
-                    item.setData(CONTROL_ID_ROLE, row.control_id)
-                    widget.addItem(item)
+            for row in rows:
+                assert row.next_due is not None
+                item = QListWidgetItem(f"{row.next_due.isoformat()}  {row.ref}  {row.title}")
+                item.setData(CONTROL_ID_ROLE, row.control_id)
+                widget.addItem(item)
             if widget.count() == 0:
                 empty = QListWidgetItem("Nothing")
                 empty.setFlags(Qt.ItemFlag.NoItemFlags)
