@@ -7,4 +7,3 @@ imported after it, which would add a noticeable delay to start-up.
 
 import app.services.engagements  # noqa: F401  (import order matters, see above)
 import app.services.readiness  # noqa: F401
-import app.services.settings  # noqa: F401

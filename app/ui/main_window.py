@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from html import escape
 from importlib import import_module
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThreadPool, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -27,16 +27,12 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.domain.periods import describe_scope
 from app.services.engagements import list_engagements
-from app.services.settings import (
-    get_sampling_conventions,
-    get_type1_max_age_days,
-    set_sampling_conventions,
-    set_type1_max_age_days,
-)
 from app.ui.context import AppContext
 from app.ui.pages.base import Page
 from app.ui.tasks import TaskBar
-from app.ui.widgets.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    from app.ui.widgets.settings_dialog import SettingsDialog
 
 SAVED_MESSAGE_MS = 4000
 P = TypeVar("P", bound=Page)
@@ -444,8 +440,16 @@ class MainWindow(QMainWindow):
     def open_workspace_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.workspace.data_dir)))
 
-    def edit_settings(self) -> SettingsDialog:
+    def edit_settings(self) -> "SettingsDialog":
         """Open the settings dialog; OK writes the sample sizes and the Type 1 age limit."""
+        from app.services.settings import (
+            get_sampling_conventions,
+            get_type1_max_age_days,
+            set_sampling_conventions,
+            set_type1_max_age_days,
+        )
+        from app.ui.widgets.settings_dialog import SettingsDialog
+
         workspace = self.context.workspace
         self.settings_dialog = SettingsDialog(
             get_sampling_conventions(workspace), get_type1_max_age_days(workspace), self
