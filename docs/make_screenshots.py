@@ -82,6 +82,7 @@ def main() -> int:
     from app.ui.context import AppContext
     from app.ui.interaction import Interaction
     from app.ui.main_window import MainWindow, settings_for
+    from app.ui.pages.controls import ControlsPage
     from app.ui.pages.criteria import CriteriaPage
 
     application = make_application()
@@ -97,6 +98,8 @@ def main() -> int:
             page = window.current_page()
             if isinstance(page, CriteriaPage):
                 page.select_criterion("CC6.1")
+            if isinstance(page, ControlsPage) and page.model.rowCount():
+                page.select_control(page.model.control_at(0).id)
             QApplication.processEvents()
             name = spec.title.lower().replace(" ", "-")
             target = args.output / f"{name}.png"
