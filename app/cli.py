@@ -446,7 +446,7 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
 
 def cmd_sampling(args: argparse.Namespace) -> int:
     from app.domain.vocab import label
-    from app.services.evidence import sampling_report
+    from app.services.sampling import sampling_report
 
     workspace = _workspace(args)
     rows = sampling_report(

@@ -14,10 +14,11 @@ from typing import Any, Generic, TypeVar
 from sqlmodel import Session, col, select
 
 from app.db.changelog import record_change
-from app.db.models import Cuec, Engagement, SubserviceOrg, utcnow
+from app.db.models import Cuec, SubserviceOrg, utcnow
 from app.domain.catalog import load_catalog, sort_key
 from app.domain.controls import clean_ref, split_criteria
 from app.domain.vocab import SubserviceMethod, parse_choice
+from app.services.engagements import engagement_in
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
 
@@ -150,8 +151,7 @@ SUBSERVICE_ORGS = _Table(
 
 def _records(session: Session, table: _Table[M, R], engagement_id: int) -> list[M]:
     """The engagement's records, by ref or name (any letter case)."""
-    if session.get(Engagement, engagement_id) is None:
-        raise NotFoundError(f"engagement {engagement_id} no longer exists")
+    engagement_in(session, engagement_id)
     records = session.exec(select(table.model).where(col(table.model.engagement_id) == engagement_id)).all()
     return sorted(records, key=lambda record: str(getattr(record, table.key)).casefold())
 

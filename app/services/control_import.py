@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import select
 
-from app.db.models import Control, Engagement, utcnow
+from app.db.models import Control, utcnow
 from app.domain.controls import FIELDS_BY_NAME, display_value
 from app.domain.workbook_layout import same_in_workbook
 from app.services.controls import (
@@ -32,7 +32,8 @@ from app.services.controls import (
     log_control_change,
     set_control_field,
 )
-from app.services.errors import ConflictError, InvalidInputError, NotFoundError
+from app.services.engagements import engagement_in
+from app.services.errors import ConflictError, InvalidInputError
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -258,9 +259,7 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> ImportResult:
     """
     now = utcnow()
     with workspace.session() as session:
-        engagement = session.get(Engagement, plan.engagement_id)
-        if engagement is None:
-            raise NotFoundError(f"engagement {plan.engagement_id} no longer exists")
+        engagement = engagement_in(session, plan.engagement_id)
         controls = {
             control.ref: control
             for control in session.exec(select(Control).where(Control.engagement_id == plan.engagement_id))

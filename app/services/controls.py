@@ -24,6 +24,7 @@ from app.db.models import (
 from app.domain.catalog import load_catalog, sort_key
 from app.domain.controls import CONTROL_FIELDS, ControlRow, coerce_value
 from app.domain.vocab import canonical_category
+from app.services.engagements import engagement_in
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
 
@@ -43,13 +44,6 @@ def criterion_ids(session: Session, framework: str) -> dict[str, int]:
     """Criterion ref -> row id for a framework."""
     rows = session.exec(select(Criterion.ref, Criterion.id).where(Criterion.framework == framework))
     return {ref: criterion_id for ref, criterion_id in rows if criterion_id is not None}
-
-
-def _engagement(session: Session, engagement_id: int) -> Engagement:
-    engagement = session.get(Engagement, engagement_id)
-    if engagement is None:
-        raise NotFoundError(f"engagement {engagement_id} no longer exists")
-    return engagement
 
 
 def _coerce_all(values: dict[str, Any]) -> dict[str, Any]:
@@ -234,7 +228,7 @@ def list_controls(
             raise InvalidInputError(str(error)) from error
     table: Table = Control.__table__  # type: ignore[attr-defined]
     with workspace.session() as session:
-        _engagement(session, engagement_id)
+        engagement_in(session, engagement_id)
         if summary:
             rows = _summary_rows(session, engagement_id)
         else:
@@ -339,7 +333,7 @@ def add_control(
     values = _coerce_all({"ref": ref, "title": title, **fields})
     criteria_refs: list[str] = coerce_value("criteria", criteria)
     with workspace.session() as session:
-        engagement = _engagement(session, engagement_id)
+        engagement = engagement_in(session, engagement_id)
         control = insert_control(
             session,
             engagement=engagement,
@@ -371,7 +365,7 @@ def update_controls(workspace: Workspace, control_ids: Sequence[int], **changes:
             if control is None:
                 raise NotFoundError(f"control {control_id} no longer exists")
             assert control.engagement_id is not None
-            engagement = _engagement(session, control.engagement_id)
+            engagement = engagement_in(session, control.engagement_id)
             if "ref" in clean:
                 _check_ref_free(session, control.engagement_id, clean["ref"], except_id=control_id)
             current = criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
@@ -446,7 +440,7 @@ def restore_controls(workspace: Workspace, snapshots: Sequence[ControlSnapshot])
     with workspace.session() as session:
         for snapshot in snapshots:
             row = snapshot.row
-            engagement = _engagement(session, row.engagement_id)
+            engagement = engagement_in(session, row.engagement_id)
             values = {name: getattr(row, name) for name in STORED_FIELDS}
             control_id = row.id if session.get(Control, row.id) is None else None
             control = insert_control(
@@ -495,7 +489,7 @@ def duplicate_controls(workspace: Workspace, control_ids: Sequence[int]) -> list
             if control is None:
                 raise NotFoundError(f"control {control_id} no longer exists")
             assert control.engagement_id is not None
-            engagement = _engagement(session, control.engagement_id)
+            engagement = engagement_in(session, control.engagement_id)
             taken = set(session.exec(select(Control.ref).where(Control.engagement_id == engagement.id)).all())
             criteria = criteria_of(session, [control_id], control.engagement_id).get(control_id, [])
             values = {name: getattr(control, name) for name in STORED_FIELDS}

@@ -11,7 +11,6 @@ from app.db.changelog import record_change
 from app.db.models import Control, Engagement, Evidence, utcnow
 from app.domain.periods import check_period
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
-from app.services.evidence import purge_unreferenced_content
 from app.services.workspace import Workspace
 
 ENTITY = "engagement"
@@ -111,6 +110,14 @@ def _lookup(session: Session, key: str | int) -> Engagement:
     return by_name
 
 
+def engagement_in(session: Session, engagement_id: int) -> Engagement:
+    """The engagement with this id, read in *session*; ``NotFoundError`` when it is gone."""
+    engagement = session.get(Engagement, engagement_id)
+    if engagement is None:
+        raise NotFoundError(f"engagement {engagement_id} no longer exists")
+    return engagement
+
+
 def find_engagement(workspace: Workspace, key: str | int) -> Engagement:
     """The engagement whose id or exact name is *key*."""
     with workspace.session() as session:
@@ -119,10 +126,7 @@ def find_engagement(workspace: Workspace, key: str | int) -> Engagement:
 
 def get_engagement(workspace: Workspace, engagement_id: int) -> Engagement:
     with workspace.session() as session:
-        engagement = session.get(Engagement, engagement_id)
-        if engagement is None:
-            raise NotFoundError(f"engagement {engagement_id} no longer exists")
-        return engagement
+        return engagement_in(session, engagement_id)
 
 
 def update_engagement(workspace: Workspace, engagement_id: int, **changes: Any) -> Engagement:
@@ -133,9 +137,7 @@ def update_engagement(workspace: Workspace, engagement_id: int, **changes: Any) 
     if "name" in changes:
         changes["name"] = _clean_name(changes["name"])
     with workspace.session() as session:
-        engagement = session.get(Engagement, engagement_id)
-        if engagement is None:
-            raise NotFoundError(f"engagement {engagement_id} no longer exists")
+        engagement = engagement_in(session, engagement_id)
         if "name" in changes:
             _check_name_free(session, changes["name"], except_id=engagement_id)
         start = changes.get("period_start", engagement.period_start)
@@ -193,9 +195,7 @@ def delete_engagement(workspace: Workspace, engagement_id: int) -> str:
     store too. Returns the deleted engagement's name.
     """
     with workspace.session() as session:
-        engagement = session.get(Engagement, engagement_id)
-        if engagement is None:
-            raise NotFoundError(f"engagement {engagement_id} no longer exists")
+        engagement = engagement_in(session, engagement_id)
         record_change(
             session,
             engagement_id=engagement_id,
@@ -207,6 +207,8 @@ def delete_engagement(workspace: Workspace, engagement_id: int) -> str:
         )
         session.delete(engagement)
         session.commit()
+    from app.services.evidence import purge_unreferenced_content  # the store is not needed to start
+
     purge_unreferenced_content(workspace)
     return engagement.name
 

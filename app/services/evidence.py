@@ -22,22 +22,13 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from app.db.changelog import record_change
-from app.db.models import Control, Engagement, Evidence, EvidenceControl, utcnow
+from app.db.models import Control, Evidence, EvidenceControl, utcnow
 from app.domain.evidence import EvidenceRow
 from app.domain.periods import parse_day
-from app.domain.sampling import (
-    ControlSampling,
-    DueLists,
-    ReportScope,
-    assess_control,
-    group_due,
-    is_stale,
-    report_type_for,
-)
 from app.evidence.store import CancelledError as StoreCancelledError
 from app.evidence.store import ContentStatus, EvidenceStore, StoredFile, StoreError
+from app.services.engagements import engagement_in
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
-from app.services.settings import read_sampling_conventions, read_type1_max_age_days
 from app.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -70,13 +61,6 @@ def _store_errors(cancelled: str = "the operation was cancelled") -> Iterator[No
 def _open_store(workspace: Workspace) -> EvidenceStore:
     with _store_errors():
         return EvidenceStore(workspace.evidence_dir)
-
-
-def _engagement(session: Session, engagement_id: int) -> Engagement:
-    engagement = session.get(Engagement, engagement_id)
-    if engagement is None:
-        raise NotFoundError(f"engagement {engagement_id} no longer exists")
-    return engagement
 
 
 def _evidence(session: Session, evidence_id: int) -> Evidence:
@@ -279,7 +263,7 @@ def add_evidence(
     sources = collect_files(files)
     control_ids = list(control_ids)
     with workspace.session() as session:
-        _engagement(session, engagement_id)
+        engagement_in(session, engagement_id)
         _controls(session, engagement_id, control_ids)
     store = _open_store(workspace)
     stored: list[StoredFile] = []
@@ -292,7 +276,7 @@ def add_evidence(
                 stored.append(store.add_file(source.path, progress=report, cancel=cancel))
                 done += source.size
         with workspace.session() as session:
-            _engagement(session, engagement_id)
+            engagement_in(session, engagement_id)
             refs = _controls(session, engagement_id, control_ids)
             now = utcnow()
             created = []
@@ -365,7 +349,7 @@ def list_evidence(
 ) -> list[EvidenceRow]:
     """The engagement's evidence in the order it was added; with *control_id*, that control's."""
     with workspace.session() as session:
-        _engagement(session, engagement_id)
+        engagement_in(session, engagement_id)
         statement = select(Evidence).where(Evidence.engagement_id == engagement_id).order_by(col(Evidence.id))
         if control_id is not None:
             linked = select(EvidenceControl.evidence_id).where(EvidenceControl.control_id == control_id)
@@ -409,32 +393,11 @@ def viewing_copy(workspace: Workspace, evidence_id: int) -> Path:
     return target
 
 
-def stale_evidence_ids(workspace: Workspace, *, engagement_id: int) -> set[int]:
-    """Evidence too old for the report: before a Type 2's period, or too long before a Type 1's date."""
-    with workspace.session() as session:
-        engagement = _engagement(session, engagement_id)
-        max_age = read_type1_max_age_days(session)
-        records = session.exec(
-            select(col(Evidence.id), col(Evidence.collected_on)).where(
-                Evidence.engagement_id == engagement_id
-            )
-        ).all()
-    report_type = report_type_for(
-        engagement.report_type, engagement.period_start, engagement.period_end, engagement.as_of_date
-    )
-    return {
-        evidence_id
-        for evidence_id, collected in records
-        if evidence_id is not None
-        and is_stale(collected, report_type, engagement.period_start, engagement.as_of_date, max_age)
-    }
-
-
 def control_ids_for_refs(workspace: Workspace, engagement_id: int, refs: Iterable[str]) -> list[int]:
     """The ids of the engagement's controls with these refs (exact, after trimming), in order."""
     wanted = [ref.strip() for ref in refs]
     with workspace.session() as session:
-        _engagement(session, engagement_id)
+        engagement_in(session, engagement_id)
         rows = session.exec(
             select(Control.ref, Control.id).where(
                 Control.engagement_id == engagement_id, col(Control.ref).in_(wanted)
@@ -619,7 +582,7 @@ def verify_evidence(
     with workspace.session() as session:
         statement = select(Evidence).order_by(col(Evidence.id))
         if engagement_id is not None:
-            _engagement(session, engagement_id)
+            engagement_in(session, engagement_id)
             statement = statement.where(Evidence.engagement_id == engagement_id)
         records = session.exec(statement).all()
     store = _open_store(workspace)
@@ -648,64 +611,3 @@ def verify_evidence(
         for record in records
     ]
     return VerifyReport(results, warnings)
-
-
-# --- sampling and due dates ------------------------------------------------------------------
-
-
-def sampling_report(
-    workspace: Workspace,
-    *,
-    engagement_id: int,
-    today: date | None = None,
-    control_ids: Sequence[int] | None = None,
-) -> list[ControlSampling]:
-    """Per control, in ref order: expected occurrences, suggested sample, coverage and due date.
-
-    With *control_ids*, only those controls.
-    """
-    today = today or date.today()
-    with workspace.session() as session:
-        engagement = _engagement(session, engagement_id)
-        controls_query = select(Control).where(Control.engagement_id == engagement_id).order_by(Control.ref)
-        dated_query = (
-            select(col(EvidenceControl.control_id), col(Evidence.collected_on))
-            .join(Evidence, col(Evidence.id) == EvidenceControl.evidence_id)
-            .where(Evidence.engagement_id == engagement_id, col(Evidence.collected_on).is_not(None))
-        )
-        if control_ids is not None:
-            controls_query = controls_query.where(col(Control.id).in_(control_ids))
-            dated_query = dated_query.where(col(EvidenceControl.control_id).in_(control_ids))
-        controls = session.exec(controls_query).all()
-        if not controls:
-            return []
-        conventions = read_sampling_conventions(session)
-        max_age = read_type1_max_age_days(session)
-        dated = session.exec(dated_query).all()
-    collected: dict[int, list[date]] = defaultdict(list)
-    for control_id, day in dated:
-        if control_id is not None and day is not None:
-            collected[control_id].append(day)
-    scope = ReportScope(
-        engagement.report_type, engagement.period_start, engagement.period_end, engagement.as_of_date
-    )
-    return [
-        assess_control(
-            control_id=control.id or 0,
-            ref=control.ref,
-            title=control.title,
-            frequency=control.frequency,
-            nature=control.nature,
-            scope=scope,
-            collected_dates=collected.get(control.id or 0, []),
-            today=today,
-            conventions=conventions,
-            type1_max_age_days=max_age,
-        )
-        for control in controls
-    ]
-
-
-def due_lists(workspace: Workspace, *, engagement_id: int, today: date | None = None) -> DueLists:
-    """What is due: the overdue and the due-this-week lists of the engagement's controls."""
-    return group_due(sampling_report(workspace, engagement_id=engagement_id, today=today))

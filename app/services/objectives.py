@@ -10,9 +10,10 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import Session, col, select
 
 from app.db.changelog import record_change
-from app.db.models import Control, ControlObjective, Engagement, ObjectiveControl, utcnow
+from app.db.models import Control, ControlObjective, ObjectiveControl, utcnow
 from app.domain.controls import clean_ref
 from app.domain.vocab import ObjectiveKind, parse_choice
+from app.services.engagements import engagement_in
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
 
@@ -115,8 +116,7 @@ def _load_row(session: Session, objective: ControlObjective) -> ObjectiveRow:
 def list_objectives(workspace: Workspace, *, engagement_id: int) -> list[ObjectiveRow]:
     """The engagement's control objectives in their order, each with its controls."""
     with workspace.session() as session:
-        if session.get(Engagement, engagement_id) is None:
-            raise NotFoundError(f"engagement {engagement_id} no longer exists")
+        engagement_in(session, engagement_id)
         objectives = session.exec(
             select(ControlObjective)
             .where(ControlObjective.engagement_id == engagement_id)
@@ -177,8 +177,7 @@ def add_objective(
     """Add a control objective; a duplicate ref or a kind other than itgc/business is refused."""
     values = _clean_all({"ref": ref, "kind": kind, "title": title, "description": description})
     with workspace.session() as session:
-        if session.get(Engagement, engagement_id) is None:
-            raise NotFoundError(f"engagement {engagement_id} no longer exists")
+        engagement_in(session, engagement_id)
         objective = insert_objective(session, engagement_id=engagement_id, values=values, now=utcnow())
         session.commit()
         return _row(objective, [])

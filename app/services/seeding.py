@@ -14,7 +14,8 @@ from app.domain.starter import (
 )
 from app.domain.vocab import categories_in_scope
 from app.services.controls import criterion_ids, insert_control
-from app.services.errors import InvalidInputError, NotFoundError
+from app.services.engagements import engagement_in
+from app.services.errors import InvalidInputError
 from app.services.objectives import insert_objective, link_controls
 from app.services.workspace import Workspace
 
@@ -63,9 +64,7 @@ def seed_engagement(workspace: Workspace, *, engagement_id: int) -> SeedResult:
     """
     result = SeedResult()
     with workspace.session() as session:
-        engagement = session.get(Engagement, engagement_id)
-        if engagement is None:
-            raise NotFoundError(f"engagement {engagement_id} no longer exists")
+        engagement = engagement_in(session, engagement_id)
         controls, objectives = _starter_for(engagement)
         control_ids = _refs(session, Control, engagement_id)
         objective_ids = _refs(session, ControlObjective, engagement_id)

@@ -7,3 +7,4 @@ imported after it, which would add a noticeable delay to start-up.
 
 import app.services.engagements  # noqa: F401  (import order matters, see above)
 import app.services.readiness  # noqa: F401
+import app.services.sampling  # noqa: F401

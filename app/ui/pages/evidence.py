@@ -33,11 +33,11 @@ from app.services.evidence import (
     delete_evidence,
     link_evidence,
     list_evidence,
-    stale_evidence_ids,
     stored_path,
     unlink_evidence,
     update_evidence,
 )
+from app.services.sampling import stale_evidence_ids
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths, open_evidence, verify
 from app.ui.models.evidence import EvidenceTableModel

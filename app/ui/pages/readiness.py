@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from app.domain.readiness import READINESS_DEFINITION, ReadinessReport
 from app.domain.sampling import ControlSampling, group_due
 from app.domain.vocab import label
-from app.services.evidence import sampling_report
 from app.services.readiness import engagement_readiness
+from app.services.sampling import sampling_report
 from app.ui.context import AppContext
 from app.ui.models.gaps import GapTableModel
 from app.ui.models.roles import CONTROL_ID_ROLE

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.controls import ControlRow
 from app.domain.vocab import label
-from app.services.evidence import list_evidence, sampling_report, unlink_evidence
+from app.services.evidence import list_evidence, unlink_evidence
+from app.services.sampling import sampling_report
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths, open_evidence
 from app.ui.models.roles import EVIDENCE_ID_ROLE

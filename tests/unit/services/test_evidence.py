@@ -18,18 +18,16 @@ from app.services.evidence import (
     collect_files,
     control_ids_for_refs,
     delete_evidence,
-    due_lists,
     get_evidence,
     link_evidence,
     list_evidence,
     purge_unreferenced_content,
-    sampling_report,
-    stale_evidence_ids,
     stored_path,
     unlink_evidence,
     update_evidence,
     verify_evidence,
 )
+from app.services.sampling import due_lists, sampling_report, stale_evidence_ids
 from app.services.settings import (
     get_sampling_conventions,
     get_type1_max_age_days,
