@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -159,8 +159,7 @@ SUMMARY_COLUMNS = frozenset(
 """The fields a summary read fills in: the matrix's usual columns, and what readiness needs."""
 SUMMARY_QUERY = (
     "SELECT c.id, c.engagement_id, c.ref, c.title, c.owner, c.frequency, c.nature, c.control_type, c.is_key,"
-    " c.status, c.remediation_due,"
-    " (SELECT group_concat(m.criterion_id) FROM control_criterion m WHERE m.control_id = c.id)"
+    " c.status, (SELECT group_concat(m.criterion_id) FROM control_criterion m WHERE m.control_id = c.id)"
     " FROM control c WHERE c.engagement_id = ? ORDER BY c.ref"
 )
 """The :data:`SUMMARY_COLUMNS` of every control, criteria as row ids: plain SQL, since it runs on
@@ -187,7 +186,6 @@ def _summary_rows(session: Session, engagement_id: int) -> list[ControlRow]:
         control_type,
         is_key,
         status,
-        remediation_due,
         joined,
     ) in connection.exec_driver_sql(SUMMARY_QUERY, (engagement_id,)).all():
         keys = joined.split(",") if joined else []
@@ -207,7 +205,6 @@ def _summary_rows(session: Session, engagement_id: int) -> list[ControlRow]:
                 control_type,
                 bool(is_key),
                 status=status,
-                remediation_due=date.fromisoformat(remediation_due) if remediation_due else None,
             )
         )
     return rows
@@ -219,7 +216,7 @@ def list_controls(
     """The engagement's controls in ref order; with *category*, those mapped to its criteria.
 
     With *summary*, only :data:`SUMMARY_COLUMNS` are read and the long texts are
-    left empty: enough to paint the matrix at once or to compute readiness.
+    left empty: enough to paint the matrix at once.
     """
     if category is not None:
         try:

@@ -21,7 +21,7 @@ def engagement_readiness(
     engagement = get_engagement(workspace, engagement_id)
     soc1 = "SOC 1" in engagement.report_kinds
     return compute_readiness(
-        list_controls(workspace, engagement_id=engagement_id, summary=True),
+        list_controls(workspace, engagement_id=engagement_id),
         categories_in_scope(engagement.report_kinds, engagement.categories),
         objectives=list_objectives(workspace, engagement_id=engagement_id) if soc1 else (),
         today=today or date.today(),
