@@ -13,9 +13,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QIcon, QPixmap
 
 from app.domain.catalog import sort_key as criterion_sort_key
-from app.domain.controls import CONTROL_FIELDS, TEXT_FIELDS, ControlRow, FieldSpec
+from app.domain.controls import CONTROL_FIELDS, TEXT_FIELDS, ControlRow, FieldSpec, display_value
 from app.domain.vocab import ControlType, Frequency, Nature, Status, label
-from app.ui.models.roles import CONTROL_ID_ROLE, FIELD_ROLE, VALUE_ROLE
+from app.ui.models.roles import CONTROL_ID_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 Editor = Callable[[Sequence[int], str, Any], bool]
@@ -79,6 +79,38 @@ def _sort_value(spec: FieldSpec, row: ControlRow) -> Any:
     return (value or "").casefold() or "\uffff"
 
 
+DISPLAY = Qt.ItemDataRole.DisplayRole
+EDIT = Qt.ItemDataRole.EditRole
+CHECK_STATE = Qt.ItemDataRole.CheckStateRole
+DECORATION = Qt.ItemDataRole.DecorationRole
+TOOL_TIP = Qt.ItemDataRole.ToolTipRole
+
+
+def _text_of(spec: FieldSpec) -> Callable[[Any], str]:
+    """How a column's value is shown (computed once per column, used for every cell)."""
+    if spec.kind in ("text", "long"):
+        return _plain
+    name = spec.name
+
+    def shown(value: Any) -> str:
+        return display_value(name, value)
+
+    return shown
+
+
+def _plain(value: Any) -> str:
+    return str(value or "")
+
+
+def _flags_of(spec: FieldSpec, *, editable: bool) -> Qt.ItemFlag:
+    flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+    if not editable or spec.kind == "criteria":
+        return flags
+    if spec.kind == "bool":
+        return flags | Qt.ItemFlag.ItemIsUserCheckable
+    return flags | Qt.ItemFlag.ItemIsEditable
+
+
 class ControlMatrixModel(QAbstractTableModel):
     """All controls of an engagement; the view shows those that pass the filters.
 
@@ -102,6 +134,8 @@ class ControlMatrixModel(QAbstractTableModel):
         self._key_only = False
         self._criteria: frozenset[str] | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._text = [_text_of(spec) for spec in self.FIELDS]
+        self._flags = [_flags_of(spec, editable=editor is not None) for spec in self.FIELDS]
 
     # --- loading and updating -----------------------------------------------------------
 
@@ -312,19 +346,18 @@ class ControlMatrixModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row = self._all[self._visible[index.row()]]
-        spec = self.FIELDS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if spec.kind == "bool":
-                return None
-            return row.text(spec.name)
-        if role == Qt.ItemDataRole.CheckStateRole and spec.kind == "bool":
+        column = index.column()
+        spec = self.FIELDS[column]
+        if role == DISPLAY:  # the hot path: every visible cell, every paint
+            return None if spec.kind == "bool" else self._text[column](getattr(row, spec.name))
+        if role == CHECK_STATE and spec.kind == "bool":
             return Qt.CheckState.Checked if row.is_key else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.DecorationRole and spec.name == "status":
+        if role == DECORATION and spec.name == "status":
             return status_icon(row.status)
-        if role == Qt.ItemDataRole.ToolTipRole and spec.kind in ("long", "text", "criteria"):
+        if role == TOOL_TIP and spec.kind in ("long", "text", "criteria"):
             text = row.text(spec.name)
             return text if len(text) > 30 else None
-        if role == Qt.ItemDataRole.EditRole:
+        if role == EDIT:
             value = getattr(row, spec.name)
             if spec.kind == "date":
                 return value.isoformat() if value else ""
@@ -333,10 +366,6 @@ class ControlMatrixModel(QAbstractTableModel):
             return value if value is not None else ""
         if role == CONTROL_ID_ROLE:
             return row.id
-        if role == FIELD_ROLE:
-            return spec.name
-        if role == VALUE_ROLE:
-            return getattr(row, spec.name)
         return None
 
     def headerData(
@@ -347,15 +376,9 @@ class ControlMatrixModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        if not index.isValid() or self.editor is None:
-            return base
-        spec = self.FIELDS[index.column()]
-        if spec.kind == "bool":
-            return base | Qt.ItemFlag.ItemIsUserCheckable
-        if spec.kind == "criteria":
-            return base
-        return base | Qt.ItemFlag.ItemIsEditable
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return self._flags[index.column()]
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if not index.isValid() or self.editor is None:

@@ -3,6 +3,4 @@
 from PySide6.QtCore import Qt
 
 CONTROL_ID_ROLE = Qt.ItemDataRole.UserRole + 10
-FIELD_ROLE = Qt.ItemDataRole.UserRole + 11
-VALUE_ROLE = Qt.ItemDataRole.UserRole + 12
 EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 30
