@@ -265,3 +265,18 @@ def test_long_texts_follow_the_first_paint(qtbot: Any, workspace: Workspace, mak
     column = page.model.column_of("description")
     page.set_column_visible(column, True)
     assert page.model.index(0, column).data().startswith("Ops restores")
+
+
+def test_text_being_typed_is_saved_when_the_window_closes(
+    qtbot: Any, workspace: Workspace, make_window: Any
+) -> None:
+    engagement_id = seeded(workspace)
+    window = make_window()
+    page = controls_page(window)
+    page.select_control(stored(workspace, engagement_id)["BCP-01"].id)
+    notes = page.details.widgets["notes"]
+    notes.setFocus()
+    qtbot.waitUntil(notes.hasFocus)
+    qtbot.keyClicks(notes, "Restore took 42 minutes")
+    window.close()
+    assert stored(workspace, engagement_id)["BCP-01"].notes == "Restore took 42 minutes"
