@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
+from app.domain.controls import CONTROL_FIELDS
 
 if TYPE_CHECKING:
     from app.services.workspace import Workspace
@@ -237,6 +238,53 @@ def cmd_controls_add(args: argparse.Namespace) -> int:
         _emit(row.as_dict())
     else:
         sys.stdout.write(f"Added control {row.ref}: {row.title}\n")
+    return 0
+
+
+def _option(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def cmd_controls_show(args: argparse.Namespace) -> int:
+    from app.services.controls import find_control
+
+    workspace = _workspace(args)
+    row = find_control(workspace, engagement_id=_engagement_id(workspace, args.engagement), ref=args.ref)
+    if args.json:
+        _emit(row.as_dict())
+    else:
+        for spec in CONTROL_FIELDS:
+            sys.stdout.write(f"{spec.label + ':':<30} {row.text(spec.name)}\n")
+    return 0
+
+
+def cmd_controls_set(args: argparse.Namespace) -> int:
+    from app.services.controls import find_control, update_control
+
+    workspace = _workspace(args)
+    row = find_control(workspace, engagement_id=_engagement_id(workspace, args.engagement), ref=args.ref)
+    changes = {
+        spec.name: getattr(args, spec.name) for spec in CONTROL_FIELDS if getattr(args, spec.name) is not None
+    }
+    if not changes:
+        raise CommandError("nothing to change: give at least one field, e.g. --status implemented")
+    updated = update_control(workspace, row.id, **changes)
+    if args.json:
+        _emit(updated.as_dict())
+    else:
+        sys.stdout.write(f"Updated control {updated.ref}: {', '.join(sorted(changes))}\n")
+    return 0
+
+
+def cmd_controls_delete(args: argparse.Namespace) -> int:
+    from app.services.controls import delete_controls, find_control
+
+    workspace = _workspace(args)
+    row = find_control(workspace, engagement_id=_engagement_id(workspace, args.engagement), ref=args.ref)
+    if not args.yes:
+        raise CommandError(f"deleting {row.ref} removes it and its criteria mappings; add --yes to confirm")
+    delete_controls(workspace, [row.id])
+    sys.stdout.write(f"Deleted control {row.ref}\n")
     return 0
 
 
@@ -688,6 +736,39 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--type", dest="control_type", choices=_choices("ControlType"))
     add.add_argument("--status", choices=_choices("Status"))
     add.add_argument("--key", action="store_true", help="mark as a key control")
+    show_control = _command(
+        controls, "show", "show every field of one control", cmd_controls_show, json_output=True
+    )
+    show_control.add_argument("--engagement", required=True, metavar="ENG")
+    show_control.add_argument("--ref", required=True)
+    change = _command(
+        controls,
+        "set",
+        "change fields of one control (values as in the window)",
+        cmd_controls_set,
+        json_output=True,
+    )
+    change.add_argument("--engagement", required=True, metavar="ENG")
+    change.add_argument("--ref", required=True, help="the control to change")
+    special = {"ref": "--new-ref", "control_type": "--type", "is_key": "--key"}
+    hints = {
+        "criteria": "comma-separated IDs (replaces the mapping)",
+        "bool": "yes or no",
+        "date": "YYYY-MM-DD, or empty to clear",
+    }
+    for spec in CONTROL_FIELDS:
+        choices = [member.value for member in spec.choices] if spec.choices is not None else None
+        change.add_argument(
+            special.get(spec.name, _option(spec.name)),
+            dest=spec.name,
+            choices=choices,
+            metavar=None if choices else "TEXT",
+            help=hints.get(spec.kind, spec.label.lower()),
+        )
+    remove_control = _command(controls, "delete", "delete one control", cmd_controls_delete)
+    remove_control.add_argument("--engagement", required=True, metavar="ENG")
+    remove_control.add_argument("--ref", required=True)
+    remove_control.add_argument("--yes", action="store_true", help="confirm the deletion")
     listing = _command(controls, "list", "list controls", cmd_controls_list, json_output=True)
     listing.add_argument("--engagement", required=True, metavar="ENG")
     listing.add_argument("--category", metavar="NAME", help="only controls mapped to this category")

@@ -230,3 +230,49 @@ def test_starting_the_window_leaves_exports_and_migrations_unloaded(data_dir: Pa
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_controls_show_set_and_delete(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("engagement", "create", "--name", "E")
+    cli("controls", "add", "--engagement", "E", "--ref", "C-1", "--title", "Backups", "--criteria", "A1.2")
+    changed = cli(
+        "controls",
+        "set",
+        "--engagement",
+        "E",
+        "--ref",
+        "C-1",
+        "--status",
+        "implemented",
+        "--owner",
+        "Ops",
+        "--key",
+        "yes",
+        "--remediation-due",
+        "2026-12-01",
+        "--criteria",
+        "a1.2,cc9.1",
+        "--new-ref",
+        "BCP-01",
+        "--json",
+    )
+    assert changed.code == 0, changed.err
+    shown = cli("controls", "show", "--engagement", "E", "--ref", "BCP-01", "--json").json()
+    assert (
+        shown["status"],
+        shown["owner"],
+        shown["is_key"],
+        shown["remediation_due"],
+        shown["criteria"],
+    ) == ("implemented", "Ops", True, "2026-12-01", ["CC9.1", "A1.2"])
+    assert (
+        cli("controls", "set", "--engagement", "E", "--ref", "BCP-01", "--remediation-due", "soon").code == 1
+    )
+    assert cli("controls", "set", "--engagement", "E", "--ref", "BCP-01").code == 1
+    assert cli("controls", "set", "--engagement", "E", "--ref", "BCP-01", "--status", "done").code == 2
+    assert cli("controls", "show", "--engagement", "E", "--ref", "BCP-01", "--json").json()[
+        "remediation_due"
+    ] == ("2026-12-01")
+    assert cli("controls", "delete", "--engagement", "E", "--ref", "BCP-01").code == 1
+    assert cli("controls", "delete", "--engagement", "E", "--ref", "BCP-01", "--yes").code == 0
+    assert cli("controls", "list", "--engagement", "E", "--json").json() == []
