@@ -760,7 +760,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices = [member.value for member in spec.choices] if spec.choices is not None else None
         change.add_argument(
             special.get(spec.name, _option(spec.name)),
-            dest=spec.name,
+            dest=f"set_{spec.name}",
             choices=choices,
             metavar=None if choices else "TEXT",
             help=hints.get(spec.kind, spec.label.lower()),
