@@ -264,7 +264,9 @@ def cmd_controls_set(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     row = find_control(workspace, engagement_id=_engagement_id(workspace, args.engagement), ref=args.ref)
     changes = {
-        spec.name: getattr(args, spec.name) for spec in CONTROL_FIELDS if getattr(args, spec.name) is not None
+        spec.name: getattr(args, f"set_{spec.name}")
+        for spec in CONTROL_FIELDS
+        if getattr(args, f"set_{spec.name}") is not None
     }
     if not changes:
         raise CommandError("nothing to change: give at least one field, e.g. --status implemented")
