@@ -84,6 +84,11 @@ def _control_column(spec: FieldSpec) -> Column:
 
 CONTROL_COLUMNS: tuple[Column, ...] = tuple(_control_column(spec) for spec in CONTROL_FIELDS)
 """The control matrix columns in :data:`CONTROL_FIELDS` order; headers are the field labels."""
+REVIEW_FIELDS = ("ref", "title", "description", "criteria", "owner", "frequency", "is_key", "status")
+REVIEW_COLUMNS: tuple[Column, ...] = tuple(
+    column for column in CONTROL_COLUMNS if column.field in REVIEW_FIELDS
+)
+"""The per-category sheets' columns: what a reviewer reads, narrow enough to print one page wide."""
 REQUIRED_CONTROL_FIELDS = ("ref", "title")
 """Columns a workbook must have for an import: the key and the one field every control needs."""
 

@@ -19,6 +19,7 @@ unchanged engagement exports to identical bytes. It is written under a
 temporary name and renamed into place; a cancel or a crash leaves nothing.
 """
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ from app.domain.workbook_layout import (
     FORMULA_PREFIXES,
     GAPS_SHEET,
     OBJECTIVES_SHEET,
+    REVIEW_COLUMNS,
     SUBSERVICE_SHEET,
     SUMMARY_SHEET,
     Column,
@@ -328,16 +330,31 @@ def _page_header(data: WorkbookData) -> str:
     return cell_text(text)[:120].replace("&", "&&")
 
 
-def _setup_print(sheet: Any, *, header: str, title_rows: str | None) -> None:
-    """Landscape, one page wide, gridlines, *title_rows* on every page, page numbers in the footer."""
+LINE_HEIGHT = 15.0
+"""Points per line of text in the default font."""
+MAX_ROW_HEIGHT = 409.0
+"""The tallest row spreadsheet programs allow, in points."""
+CHARACTERS_PER_WIDTH = 1.1
+"""Characters of ordinary text per unit of column width (a unit is one digit's width)."""
+PRINTABLE_WIDTH = 185.0
+"""Column width (in characters) one landscape Letter page prints at about three quarters of full size."""
+
+
+def _setup_print(
+    sheet: Any, *, header: str, title_rows: str | None, pages_wide: int = 1, title_columns: str | None = None
+) -> None:
+    """Landscape, *pages_wide* pages wide, gridlines, *title_rows* (and *title_columns*) on every page,
+    page numbers in the footer."""
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToWidth = pages_wide
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
     sheet.print_options.gridLines = True
     if title_rows is not None:
         sheet.print_title_rows = title_rows
+    if title_columns is not None:
+        sheet.print_title_cols = title_columns
     sheet.oddHeader.left.text = header
     sheet.oddFooter.left.text = "&A"
     sheet.oddFooter.right.text = "Page &P of &N"
@@ -357,8 +374,16 @@ def _validation(column: Column, letter: str) -> DataValidation:
     return validation
 
 
-def _write_rows(sheet: Any, table: _Table, tracker: Tracker) -> None:
+def _lines(text: str, per_line: float) -> int:
+    """How many lines *text* wraps to in a column holding *per_line* characters."""
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def _write_rows(sheet: Any, table: _Table, widths: Sequence[float], tracker: Tracker) -> None:
     """The table's rows a chunk at a time; every text through :func:`cell_text` into a string cell.
+
+    A row whose texts wrap gets the height of its tallest cell: spreadsheet
+    programs do not all work it out themselves, and overlapping text cannot be read.
 
     Plain texts and numbers go in as values, in the workbook's default look.
     Dates and formatted numbers go through one template cell per column, and
@@ -372,14 +397,20 @@ def _write_rows(sheet: Any, table: _Table, tracker: Tracker) -> None:
         for column in table.columns
     ]
     quoted = [_template_cell(sheet, quoted=True) for _ in table.columns]
+    per_line = [width * CHARACTERS_PER_WIDTH for width in widths]
     append = sheet.append
+    row_number = 1
     for start in range(0, len(table.rows), CHUNK_ROWS):
         chunk = table.rows[start : start + CHUNK_ROWS]
         for values in chunk:
+            row_number += 1
             cells: list[Any] = []
+            lines = 1
             for index, value in enumerate(values):
                 if isinstance(value, str):
                     text = cell_text(value)
+                    if len(text) > per_line[index] or "\n" in text:
+                        lines = max(lines, _lines(text, per_line[index]))
                     if text.startswith(FORMULA_PREFIXES):
                         cells.append(_text_cell(quoted[index], text))
                     else:
@@ -393,6 +424,8 @@ def _write_rows(sheet: Any, table: _Table, tracker: Tracker) -> None:
                     cells.append(_link_cell(sheet, value))
                 else:
                     cells.append(value)
+            if lines > 1:
+                sheet.row_dimensions[row_number].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
             append(cells)
         tracker.advance(len(chunk))
 
@@ -400,9 +433,12 @@ def _write_rows(sheet: Any, table: _Table, tracker: Tracker) -> None:
 def _write_table(workbook: Workbook, table: _Table, header: str, tracker: Tracker) -> None:
     """One table sheet: widths, frozen header, filter, drop-down lists and print setup, then the rows."""
     sheet = workbook.create_sheet(sheet_title(table.title))
+    widths = []
     for index, column in enumerate(table.columns, 1):
         letter = get_column_letter(index)
-        _size_column(sheet, letter, _fitted_width(column, table.rows, index - 1))
+        width = _fitted_width(column, table.rows, index - 1)
+        widths.append(width)
+        _size_column(sheet, letter, width)
         if column.choices:
             sheet.data_validations.append(_validation(column, letter))
     if table.protected:
@@ -411,9 +447,16 @@ def _write_table(workbook: Workbook, table: _Table, header: str, tracker: Tracke
         )
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
-    _setup_print(sheet, header=header, title_rows="1:1")
+    pages_wide = math.ceil(sum(widths) / PRINTABLE_WIDTH)
+    _setup_print(
+        sheet,
+        header=header,
+        title_rows="1:1",
+        pages_wide=pages_wide,
+        title_columns="A:B" if pages_wide > 1 else None,
+    )
     sheet.append([_header_cell(sheet, column.header) for column in table.columns])
-    _write_rows(sheet, table, tracker)
+    _write_rows(sheet, table, widths, tracker)
 
 
 # --- what the tables hold -----------------------------------------------------------------------
@@ -498,15 +541,20 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _matrix_tables(data: WorkbookData) -> list[_Table]:
-    """All controls, then the controls mapped to each category in scope."""
+    """All controls (every field), then the controls mapped to each category in scope (the review columns)."""
     names = [column.field for column in CONTROL_COLUMNS]
     rows = [[matrix_value(name, getattr(control, name)) for name in names] for control in data.controls]
     tables = [_Table(ALL_CONTROLS_SHEET, CONTROL_COLUMNS, rows)]
+    review = [names.index(column.field) for column in REVIEW_COLUMNS]
     category_of = {criterion.id: criterion.category for criterion in load_catalog().criteria}
     touched = [{category_of.get(ref) for ref in control.criteria} for control in data.controls]
     for category in data.categories_in_scope:
-        chosen = [row for row, categories in zip(rows, touched, strict=True) if category in categories]
-        tables.append(_Table(category_sheet(category), CONTROL_COLUMNS, chosen, protected=True))
+        chosen = [
+            [row[i] for i in review]
+            for row, categories in zip(rows, touched, strict=True)
+            if category in categories
+        ]
+        tables.append(_Table(category_sheet(category), REVIEW_COLUMNS, chosen, protected=True))
     return tables
 
 

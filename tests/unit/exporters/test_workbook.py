@@ -272,9 +272,27 @@ def test_layout_for_people(exported: Path) -> None:
     for sheet in workbook.worksheets:
         assert len(sheet.title) <= 31
         assert sheet.page_setup.orientation == "landscape"
-        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+        assert sheet.page_setup.fitToHeight == 0
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        widths = sum(sheet.column_dimensions[letter].width for letter in sheet.column_dimensions)
+        # fit to as many pages wide as keep the print at about three quarters of full size
+        assert sheet.page_setup.fitToWidth == max(1, -(-widths // 185)), sheet.title
+        if sheet.page_setup.fitToWidth > 1:
+            assert sheet.print_title_cols == "$A:$B", sheet.title
     matrix = workbook[ALL_CONTROLS_SHEET]
+    assert matrix.page_setup.fitToWidth == 3
+    security = workbook["Security controls"]
+    assert [cell.value for cell in security[1]] == [
+        "Ref",
+        "Title",
+        "Description",
+        "Criteria",
+        "Owner",
+        "Frequency",
+        "Key",
+        "Status",
+    ]
+    assert security.page_setup.fitToWidth == 1
     assert matrix.auto_filter.ref == "A1:U4"
     for cell in (matrix["A2"], matrix["C2"], matrix["Q2"], matrix["B3"]):
         assert (cell.alignment.vertical, cell.alignment.wrap_text) == ("top", True), cell.coordinate
@@ -401,3 +419,15 @@ def test_sheet_titles_fit() -> None:
     assert sheet_title("'quoted'") == "quoted"
     assert sheet_title("[]") == "Sheet"
     assert all(len(sheet_title(name * 9)) <= 31 for name in ("Availability ", "\U0001f600"))
+
+
+def test_rows_with_wrapped_text_get_the_height_of_their_tallest_cell(tmp_path: Path) -> None:
+    data = sample_data()
+    long_text = "The IT manager reviews every account in every system each quarter. " * 6
+    controls = [replace(data.controls[0], description=long_text), *data.controls[1:]]
+    path = tmp_path / "tall.xlsx"
+    write_workbook(path, replace(data, controls=controls), as_of=AS_OF)
+    sheet = openpyxl.load_workbook(path)[ALL_CONTROLS_SHEET]
+    lines = -(-len(long_text) // int(sheet.column_dimensions["C"].width * 1.1))
+    assert sheet.row_dimensions[2].height == lines * 15
+    assert sheet.row_dimensions[4].height is None  # a row that fits on one line keeps the default height
