@@ -398,6 +398,7 @@ def _write_rows(sheet: Any, table: _Table, widths: Sequence[float], tracker: Tra
     ]
     quoted = [_template_cell(sheet, quoted=True) for _ in table.columns]
     per_line = [width * CHARACTERS_PER_WIDTH for width in widths]
+    row_heights: dict[int, dict[str, str]] = sheet.row_dimensions
     append = sheet.append
     row_number = 1
     for start in range(0, len(table.rows), CHUNK_ROWS):
@@ -425,7 +426,12 @@ def _write_rows(sheet: Any, table: _Table, widths: Sequence[float], tracker: Tra
                 else:
                     cells.append(value)
             if lines > 1:
-                sheet.row_dimensions[row_number].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
+                # The row writer copies these attributes into <row>; a plain mapping spares building a
+                # RowDimension per row, which costs more than writing the row itself.
+                row_heights[row_number] = {
+                    "ht": f"{min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT):g}",
+                    "customHeight": "1",
+                }
             append(cells)
         tracker.advance(len(chunk))
 
