@@ -440,17 +440,20 @@ def update_evidence(workspace: Workspace, evidence_id: int, **fields: Any) -> Ev
     return _row(evidence, links.get(evidence_id, []))
 
 
+def _linked_control_ids(session: Session, evidence_id: int) -> set[int]:
+    rows = session.exec(
+        select(EvidenceControl.control_id).where(EvidenceControl.evidence_id == evidence_id)
+    ).all()
+    return {control_id for control_id in rows if control_id is not None}
+
+
 def link_evidence(workspace: Workspace, evidence_id: int, control_ids: Iterable[int]) -> EvidenceRow:
     """Link evidence to more controls of its engagement (links already there are kept)."""
     with workspace.session() as session:
         evidence = _evidence(session, evidence_id)
         assert evidence.engagement_id is not None
         refs = _controls(session, evidence.engagement_id, control_ids)
-        present = set(
-            session.exec(
-                select(EvidenceControl.control_id).where(EvidenceControl.evidence_id == evidence_id)
-            ).all()
-        )
+        present = _linked_control_ids(session, evidence_id)
         _link(session, evidence, {cid: ref for cid, ref in refs.items() if cid not in present})
         session.commit()
         links = _links(session, [evidence_id], evidence.engagement_id)
@@ -463,11 +466,7 @@ def unlink_evidence(workspace: Workspace, evidence_id: int, control_ids: Iterabl
         evidence = _evidence(session, evidence_id)
         assert evidence.engagement_id is not None
         refs = _controls(session, evidence.engagement_id, control_ids)
-        present = set(
-            session.exec(
-                select(EvidenceControl.control_id).where(EvidenceControl.evidence_id == evidence_id)
-            ).all()
-        )
+        present = _linked_control_ids(session, evidence_id)
         for control_id, ref in refs.items():
             if control_id not in present:
                 continue
