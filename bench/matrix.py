@@ -137,15 +137,16 @@ def main() -> int:
     from app.ui.application import make_application
     from app.ui.context import AppContext
     from app.ui.interaction import Interaction
-    from app.ui.main_window import MainWindow, settings_for
+    from app.ui.main_window import MainWindow
     from app.ui.pages.controls import ControlsPage
+    from app.ui.window_state import window_state_for
 
     application = make_application()
     with tempfile.TemporaryDirectory() as folder:
         workspace = open_workspace(Path(folder))
         engagement_id = build(workspace, args.controls)
         load_catalog()
-        window = MainWindow(AppContext(workspace, Interaction()), settings_for(workspace.data_dir))
+        window = MainWindow(AppContext(workspace, Interaction(), window_state_for(workspace.data_dir)))
         window.resize(1280, 800)
         window.show()
         page = window.open_page(ControlsPage)

@@ -81,15 +81,16 @@ def main() -> int:
     from app.ui.application import make_application
     from app.ui.context import AppContext
     from app.ui.interaction import Interaction
-    from app.ui.main_window import MainWindow, settings_for
+    from app.ui.main_window import MainWindow
     from app.ui.pages.controls import ControlsPage
     from app.ui.pages.criteria import CriteriaPage
+    from app.ui.window_state import window_state_for
 
     application = make_application()
     args.output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         workspace = demo_workspace(Path(folder))
-        window = MainWindow(AppContext(workspace, Interaction()), settings_for(workspace.data_dir))
+        window = MainWindow(AppContext(workspace, Interaction(), window_state_for(workspace.data_dir)))
         window.resize(width, height)
         window.show()
         window.context.set_engagement(1)
@@ -99,7 +100,7 @@ def main() -> int:
             if isinstance(page, CriteriaPage):
                 page.select_criterion("CC6.1")
             if isinstance(page, ControlsPage) and page.model.rowCount():
-                page.select_control(page.model.control_at(0).id)
+                page.select_control(page.model.row_at(0).id)
             QApplication.processEvents()
             name = spec.title.lower().replace(" ", "-")
             target = args.output / f"{name}.png"

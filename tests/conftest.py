@@ -13,8 +13,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from app.cli import main
+from app.locations import DATA_DIR_ENV, DATABASE_NAME
 from app.services.workspace import Workspace, open_workspace
-from app.settings import DATA_DIR_ENV, DATABASE_NAME
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,6 @@
 """Writing and reading the append-only change log."""
 
 import json
-from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -10,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.db.models import ChangeLog, utcnow
+from app.domain.history import ChangeRow
 
 
 def as_text(value: Any) -> str | None:
@@ -56,14 +56,23 @@ def record_change(
     )
 
 
-def changes_for(session: Session, *, engagement_id: int, limit: int | None = None) -> Sequence[ChangeLog]:
-    """The engagement's changes, newest first."""
-    statement = (
-        select(ChangeLog).where(ChangeLog.engagement_id == engagement_id).order_by(col(ChangeLog.id).desc())
-    )
-    if limit is not None:
-        statement = statement.limit(limit)
-    return session.exec(statement).all()
+def change_rows(session: Session, *, engagement_id: int) -> list[ChangeRow]:
+    """The engagement's changes, oldest first."""
+    statement = select(ChangeLog).where(ChangeLog.engagement_id == engagement_id).order_by(col(ChangeLog.id))
+    return [
+        ChangeRow(
+            id=entry.id or 0,
+            at=entry.at,
+            engagement_id=entry.engagement_id,
+            entity=entry.entity,
+            entity_id=entry.entity_id,
+            entity_ref=entry.entity_ref,
+            field=entry.field,
+            old_value=entry.old_value,
+            new_value=entry.new_value,
+        )
+        for entry in session.exec(statement).all()
+    ]
 
 
 def last_change_at(session: Session, *, engagement_id: int) -> datetime | None:

@@ -25,8 +25,19 @@ class DatabaseUnreadableError(RuntimeError):
     """The file is not a SOC Workbench database (or is damaged)."""
 
 
+BEGIN_MODE = "workbench_begin"
+"""Execution option naming how a transaction begins: ``DEFERRED`` (reads) or ``IMMEDIATE`` (writes)."""
+
+
 def make_engine(path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
-    """An engine on the SQLite file *path* with the workbench's connection settings."""
+    """An engine on the SQLite file *path* with the workbench's connection settings.
+
+    Every unit of work is one SQLite transaction, begun explicitly: a read
+    sees one state of the database from its first query to its end (so an
+    export never mixes two states), and a write takes the write lock when it
+    begins (``writing_engine``), so two writers queue instead of failing
+    half-way.
+    """
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": busy_timeout_ms / 1000})
 
     def configure(dbapi_connection: Any, _record: Any) -> None:
@@ -38,9 +49,20 @@ def make_engine(path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine
             cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
             cursor.close()
+        dbapi_connection.isolation_level = None  # transactions are begun below, not by the driver
+
+    def begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(BEGIN_MODE, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
     event.listen(engine, "connect", configure)
+    event.listen(engine, "begin", begin)
     return engine
+
+
+def writing_engine(engine: Engine) -> Engine:
+    """*engine* with transactions that take the write lock as they begin."""
+    return engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
 
 
 def stored_revision(path: Path) -> str | None:

@@ -4,7 +4,7 @@ The matrix columns, the CLI options, the workbook columns and the import all
 read this table, so a field is added in one place.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
@@ -25,31 +25,6 @@ class FieldSpec:
     choices: type[StrEnum] | None = None
 
 
-CONTROL_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("ref", "Ref", "text"),
-    FieldSpec("title", "Title", "text"),
-    FieldSpec("description", "Description", "long"),
-    FieldSpec("criteria", "Criteria", "criteria"),
-    FieldSpec("owner", "Owner", "text"),
-    FieldSpec("frequency", "Frequency", "choice", Frequency),
-    FieldSpec("nature", "Nature", "choice", Nature),
-    FieldSpec("control_type", "Type", "choice", ControlType),
-    FieldSpec("is_key", "Key", "bool"),
-    FieldSpec("systems", "Systems", "text"),
-    FieldSpec("expected_evidence", "Expected evidence", "long"),
-    FieldSpec("test_procedure", "Test procedure", "long"),
-    FieldSpec("population_source", "Population source", "text"),
-    FieldSpec("status", "Status", "choice", Status),
-    FieldSpec("gap", "Gap", "long"),
-    FieldSpec("remediation_owner", "Remediation owner", "text"),
-    FieldSpec("remediation_due", "Remediation due", "date"),
-    FieldSpec("exceptions", "Exceptions found", "long"),
-    FieldSpec("management_response", "Management response", "long"),
-    FieldSpec("dependency", "CUEC / subservice dependency", "text"),
-    FieldSpec("notes", "Notes", "long"),
-)
-FIELDS_BY_NAME = {spec.name: spec for spec in CONTROL_FIELDS}
-TEXT_FIELDS = tuple(spec.name for spec in CONTROL_FIELDS if spec.kind in ("text", "long"))
 MAX_REF_LENGTH = 40
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x", "key"})
@@ -147,33 +122,47 @@ def display_value(name: str, value: Any) -> str:
     return str(value)
 
 
-@dataclass(slots=True)
+def _field(label: str, kind: FieldKind, default: Any, choices: type[StrEnum] | None = None) -> Any:
+    """A :class:`ControlRow` attribute that is a field of the matrix (label, kind and default)."""
+    meta = {"label": label, "kind": kind, "choices": choices}
+    if isinstance(default, list):
+        return field(default_factory=list, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ControlRow:
-    """A control with its criteria, as screens and commands use it."""
+    """A control with its criteria, as screens, commands and exports use it.
+
+    Every attribute after ``engagement_id`` is a field of the matrix, declared
+    here once with its label and kind: :data:`CONTROL_FIELDS` is read from
+    this class, and the matrix columns, CLI options, workbook columns and
+    import follow it.
+    """
 
     id: int
     engagement_id: int
-    ref: str
-    title: str
-    description: str = ""
-    criteria: list[str] = field(default_factory=list)
-    owner: str = ""
-    frequency: str | None = None
-    nature: str | None = None
-    control_type: str | None = None
-    is_key: bool = False
-    systems: str = ""
-    expected_evidence: str = ""
-    test_procedure: str = ""
-    population_source: str = ""
-    status: str = "not-started"
-    gap: str = ""
-    remediation_owner: str = ""
-    remediation_due: date | None = None
-    exceptions: str = ""
-    management_response: str = ""
-    dependency: str = ""
-    notes: str = ""
+    ref: str = _field("Ref", "text", "")
+    title: str = _field("Title", "text", "")
+    description: str = _field("Description", "long", "")
+    criteria: list[str] = _field("Criteria", "criteria", [])
+    owner: str = _field("Owner", "text", "")
+    frequency: str | None = _field("Frequency", "choice", None, Frequency)
+    nature: str | None = _field("Nature", "choice", None, Nature)
+    control_type: str | None = _field("Type", "choice", None, ControlType)
+    is_key: bool = _field("Key", "bool", False)
+    systems: str = _field("Systems", "text", "")
+    expected_evidence: str = _field("Expected evidence", "long", "")
+    test_procedure: str = _field("Test procedure", "long", "")
+    population_source: str = _field("Population source", "text", "")
+    status: str = _field("Status", "choice", "not-started", Status)
+    gap: str = _field("Gap", "long", "")
+    remediation_owner: str = _field("Remediation owner", "text", "")
+    remediation_due: date | None = _field("Remediation due", "date", None)
+    exceptions: str = _field("Exceptions found", "long", "")
+    management_response: str = _field("Management response", "long", "")
+    dependency: str = _field("CUEC / subservice dependency", "text", "")
+    notes: str = _field("Notes", "long", "")
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready values (dates as ``YYYY-MM-DD``)."""
@@ -184,3 +173,19 @@ class ControlRow:
 
     def text(self, name: str) -> str:
         return display_value(name, getattr(self, name))
+
+
+CONTROL_FIELDS: tuple[FieldSpec, ...] = tuple(
+    FieldSpec(f.name, f.metadata["label"], f.metadata["kind"], f.metadata["choices"])
+    for f in fields(ControlRow)
+    if "label" in f.metadata
+)
+"""The matrix's fields in column order, read from :class:`ControlRow`."""
+FIELDS_BY_NAME = {spec.name: spec for spec in CONTROL_FIELDS}
+TEXT_FIELDS = tuple(spec.name for spec in CONTROL_FIELDS if spec.kind in ("text", "long"))
+STORED_FIELDS = tuple(spec.name for spec in CONTROL_FIELDS if spec.kind != "criteria")
+"""The fields held in the control's own row (criteria are links to the catalog)."""
+SUMMARY_FIELDS = frozenset(
+    {"ref", "title", "criteria", "owner", "frequency", "nature", "control_type", "is_key", "status"}
+)
+"""The fields a summary read of the matrix fills in (its usual columns); the others are left empty."""

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EvidenceRow:
     """One evidence record with the refs of the controls it is linked to.
 

@@ -1,4 +1,6 @@
-"""Plain words about files: sizes and kinds of content."""
+"""Plain words about files: sizes, kinds of content, and names every system accepts."""
+
+import re
 
 KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("PDF", ("application/pdf",)),
@@ -24,6 +26,13 @@ KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Archive", ("application/zip", "application/gzip", "application/x-7z")),
 )
 OTHER_KIND = "Other"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def safe_name(name: str) -> str:
+    """A file or folder name that is valid on every operating system and inside a zip."""
+    cleaned = _UNSAFE.sub("_", name).strip().strip(".") or "_"
+    return cleaned[:180]
 
 
 def kind_of(media_type: str) -> str:

@@ -17,7 +17,6 @@ order, so an unchanged engagement gives a byte-identical package.
 """
 
 import hashlib
-import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.domain.evidence import EvidenceRow
+from app.domain.files import safe_name
 from app.exporters.atomic import atomic_path
 from app.exporters.errors import ExportCancelled
 from app.exporters.progress import Cancel, Progress
@@ -33,7 +33,6 @@ CHUNK = 1 << 20
 MANIFEST_NAME = "MANIFEST.sha256"
 README_NAME = "README.txt"
 UNLINKED_FOLDER = "_unlinked"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 class PackageIntegrityError(Exception):
@@ -49,12 +48,6 @@ class PackageFile:
     data: bytes | None = None
     sha256: str | None = None
     """For evidence: the recorded hash the content must still have."""
-
-
-def safe_name(name: str) -> str:
-    """A file or folder name that is valid on every operating system and inside a zip."""
-    cleaned = _UNSAFE.sub("_", name).strip().strip(".") or "_"
-    return cleaned[:180]
 
 
 def evidence_paths(rows: Sequence[EvidenceRow]) -> dict[int, str]:
@@ -146,8 +139,17 @@ def write_package(
     return hashlib.sha256(manifest).hexdigest()
 
 
-def readme_text(company: str, engagement: str, scope: str, as_of: datetime, evidence_count: int) -> str:
-    """The note for the auditor that opens the package."""
+def readme_text(
+    company: str,
+    engagement: str,
+    scope: str,
+    as_of: datetime,
+    evidence_count: int,
+    contents: Sequence[tuple[str, str]],
+) -> str:
+    """The note for the auditor that opens the package; *contents* are (file name, what it holds)."""
+    width = max([len(name) for name, _ in contents] + [len("evidence/")]) + 2
+    listed = "".join(f"{name:<{width}}{about}\n" for name, about in contents)
     return (
         f"Evidence package — {company or engagement}\n"
         f"{'=' * 60}\n\n"
@@ -156,14 +158,11 @@ def readme_text(company: str, engagement: str, scope: str, as_of: datetime, evid
         f"Data as of: {as_of:%Y-%m-%d %H:%M} UTC (the last change to the engagement's records)\n\n"
         "Contents\n"
         "--------\n"
-        "workbook.xlsx            control matrix per Trust Services Category, criteria coverage,\n"
-        "                         evidence index, CUECs and subservice organizations, gaps, change log\n"
-        "readiness-checklist.pdf  criteria -> controls -> owner, status, evidence count, with a\n"
-        "                         fillable reviewer checkbox per control\n"
-        "evidence-index.pdf       every evidence file with its SHA-256, dates and controls\n"
-        f"evidence/                the {evidence_count} evidence files, each under the first control it is\n"
-        "                         linked to (evidence/_unlinked/ when none); the evidence index lists\n"
-        "                         every control a file belongs to and its path here\n\n"
+        f"{listed}"
+        f"{'evidence/':<{width}}the {evidence_count} evidence files, each under the first control it is "
+        "linked to\n"
+        f"{'':<{width}}(evidence/_unlinked/ when none); the evidence index lists every control a file\n"
+        f"{'':<{width}}belongs to and its path here\n\n"
         "Checking that nothing was altered\n"
         "---------------------------------\n"
         "MANIFEST.sha256 lists the SHA-256 of every other file in the package. From the folder the\n"

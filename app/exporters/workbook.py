@@ -19,31 +19,33 @@ unchanged engagement exports to identical bytes. It is written under a
 temporary name and renamed into place; a cancel or a crash leaves nothing.
 """
 
+import io
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 from urllib.parse import quote
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.writer.excel import ExcelWriter
 
+from app.domain.carveouts import CuecRow, SubserviceRow
 from app.domain.catalog import load_catalog
 from app.domain.controls import FIELDS_BY_NAME, ControlRow
 from app.domain.evidence import EvidenceRow
+from app.domain.history import ChangeRow
+from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
 from app.domain.readiness import ReadinessReport, criterion_ready
 from app.domain.vocab import Status, label
@@ -91,85 +93,6 @@ GAP_KIND_WORDS = {
 OBJECTIVE_KIND_WORDS = {"itgc": "IT general controls", "business": "Business process"}
 
 
-class ObjectiveEntry(Protocol):
-    """A SOC 1 control objective as the workbook lists it (``ObjectiveRow`` fits)."""
-
-    @property
-    def ref(self) -> str: ...
-
-    @property
-    def kind(self) -> str: ...
-
-    @property
-    def title(self) -> str: ...
-
-    @property
-    def description(self) -> str: ...
-
-    @property
-    def control_refs(self) -> Sequence[str]: ...
-
-
-class CuecEntry(Protocol):
-    """A complementary user entity control (``CuecRow`` fits)."""
-
-    @property
-    def ref(self) -> str: ...
-
-    @property
-    def description(self) -> str: ...
-
-    @property
-    def related_criteria(self) -> str: ...
-
-    @property
-    def notes(self) -> str: ...
-
-
-class SubserviceEntry(Protocol):
-    """A subservice organization (``SubserviceRow`` fits)."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def services(self) -> str: ...
-
-    @property
-    def method(self) -> str: ...
-
-    @property
-    def csocs(self) -> str: ...
-
-    @property
-    def monitoring(self) -> str: ...
-
-    @property
-    def notes(self) -> str: ...
-
-
-class ChangeEntry(Protocol):
-    """One change-log row (the ``ChangeLog`` table's rows fit)."""
-
-    @property
-    def at(self) -> datetime: ...
-
-    @property
-    def entity(self) -> str: ...
-
-    @property
-    def entity_ref(self) -> str: ...
-
-    @property
-    def field(self) -> str: ...
-
-    @property
-    def old_value(self) -> str | None: ...
-
-    @property
-    def new_value(self) -> str | None: ...
-
-
 @dataclass(frozen=True)
 class WorkbookData:
     """Everything the workbook shows about one engagement.
@@ -193,12 +116,12 @@ class WorkbookData:
     auditor_firm: str
     controls: Sequence[ControlRow]
     readiness: ReadinessReport
-    objectives: Sequence[ObjectiveEntry] = ()
+    objectives: Sequence[ObjectiveRow] = ()
     evidence: Sequence[EvidenceRow] = ()
     evidence_links: Mapping[int, str] | None = None
-    cuecs: Sequence[CuecEntry] = ()
-    subservice_orgs: Sequence[SubserviceEntry] = ()
-    changes: Sequence[ChangeEntry] = ()
+    cuecs: Sequence[CuecRow] = ()
+    subservice_orgs: Sequence[SubserviceRow] = ()
+    changes: Sequence[ChangeRow] = ()
 
 
 class _Link(NamedTuple):
@@ -242,20 +165,6 @@ STYLES = _Styles()
 
 
 # --- cells --------------------------------------------------------------------------------------
-
-
-def _default_look(workbook: Workbook) -> None:
-    """Make every cell without a style of its own top-aligned with wrapped text.
-
-    Most cells then need no style at all, which keeps the export close to a
-    bare dump in speed. Spreadsheet programs take an unstyled cell's look from
-    different places (Excel: the first cell format; LibreOffice: the Normal
-    cell style), so both are set; openpyxl offers no public way to do either.
-    """
-    workbook._named_styles["Normal"].alignment = STYLES.wrapped
-    default = StyleArray()
-    default.alignmentId = workbook._alignments.add(STYLES.wrapped)
-    workbook._cell_styles = IndexedList([default])
 
 
 def _template_cell(sheet: Any, *, number_format: str = "General", quoted: bool = False) -> Cell:
@@ -385,17 +294,12 @@ def _write_rows(sheet: Any, table: _Table, widths: Sequence[float], tracker: Tra
     A row whose texts wrap gets the height of its tallest cell: spreadsheet
     programs do not all work it out themselves, and overlapping text cannot be read.
 
-    Plain texts and numbers go in as values, in the workbook's default look.
-    Dates and formatted numbers go through one template cell per column, and
-    so do formula-looking texts, quote-prefixed so that re-entering the cell
-    keeps them text: styles are looked up once per column, not built per cell.
+    Every value goes through one template cell per column (top-aligned,
+    wrapped, in the column's number format), and formula-looking texts through
+    a second one, quote-prefixed so that re-entering the cell keeps them text:
+    styles are looked up once per column, not built per cell.
     """
-    formatted = [
-        _template_cell(sheet, number_format=column.number_format)
-        if column.number_format != "General"
-        else None
-        for column in table.columns
-    ]
+    plain = [_template_cell(sheet, number_format=column.number_format) for column in table.columns]
     quoted = [_template_cell(sheet, quoted=True) for _ in table.columns]
     per_line = [width * CHARACTERS_PER_WIDTH for width in widths]
     row_heights: dict[int, dict[str, str]] = sheet.row_dimensions
@@ -412,19 +316,20 @@ def _write_rows(sheet: Any, table: _Table, widths: Sequence[float], tracker: Tra
                     text = cell_text(value)
                     if len(text) > per_line[index] or "\n" in text:
                         lines = max(lines, _lines(text, per_line[index]))
-                    if text.startswith(FORMULA_PREFIXES):
-                        cells.append(_text_cell(quoted[index], text))
+                    if not text:
+                        cells.append(None)
                     else:
-                        cells.append(escape_cell_text(text) or None)
+                        cells.append(
+                            _text_cell((quoted if text.startswith(FORMULA_PREFIXES) else plain)[index], text)
+                        )
                 elif value is None:
                     cells.append(None)
-                elif (template := formatted[index]) is not None:
-                    template.value = value
-                    cells.append(template)
                 elif isinstance(value, _Link):
                     cells.append(_link_cell(sheet, value))
                 else:
-                    cells.append(value)
+                    template = plain[index]
+                    template.value = value
+                    cells.append(template)
             if lines > 1:
                 # The row writer copies these attributes into <row>; a plain mapping spares building a
                 # RowDimension per row, which costs more than writing the row itself.
@@ -838,15 +743,13 @@ class _StampedZip(ZipFile):
 
 
 def _discard_sheet_files(workbook: Workbook) -> None:
-    """Remove the temporary files openpyxl streams worksheets into (an export that failed leaves them)."""
-    for sheet in workbook.worksheets:
-        writer = getattr(sheet, "_writer", None)
-        if writer is None:
-            continue
-        with suppress(Exception):  # finishing the stream only lets go of the file
-            if not sheet.closed:
-                sheet.close()
-        writer.cleanup()
+    """Remove the temporary files openpyxl streams worksheets into (an export that failed leaves them).
+
+    openpyxl removes them as it saves a workbook, so the unfinished workbook
+    is saved into memory and thrown away.
+    """
+    with suppress(Exception), ZipFile(io.BytesIO(), "w") as throwaway:
+        ExcelWriter(workbook, throwaway).save()
 
 
 def write_workbook(
@@ -871,7 +774,6 @@ def write_workbook(
     tracker = Tracker(progress, cancel, sum(len(table.rows) for table in tables) + 1)
     tracker.check()
     workbook = Workbook(write_only=True)
-    _default_look(workbook)
     properties = workbook.properties
     properties.creator = properties.lastModifiedBy = APPLICATION
     properties.created = properties.modified = moment

@@ -15,45 +15,20 @@ from sqlmodel import Session, col, select
 
 from app.db.changelog import record_change
 from app.db.models import Cuec, SubserviceOrg, utcnow
+from app.db.session import note
+from app.db.snapshots import restore_snapshot, take_snapshot
+from app.domain.carveouts import CuecRow, SubserviceRow
 from app.domain.catalog import load_catalog, sort_key
+from app.domain.changes import Kind
 from app.domain.controls import clean_ref, split_criteria
+from app.domain.snapshots import Snapshot
 from app.domain.vocab import SubserviceMethod, parse_choice
 from app.services.engagements import engagement_in
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
 
 M = TypeVar("M", Cuec, SubserviceOrg)
-R = TypeVar("R", "CuecRow", "SubserviceRow")
-
-
-@dataclass(slots=True)
-class CuecRow:
-    """A complementary user entity control."""
-
-    id: int
-    engagement_id: int
-    ref: str
-    description: str
-    related_criteria: str
-    notes: str
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(slots=True)
-class SubserviceRow:
-    """A subservice organization with its CSOCs and how the company monitors it."""
-
-    id: int
-    engagement_id: int
-    name: str
-    services: str
-    method: str
-    csocs: str
-    monitoring: str
-    notes: str
-    created_at: datetime
-    updated_at: datetime
+R = TypeVar("R", CuecRow, SubserviceRow)
 
 
 def _text(value: Any) -> str:
@@ -103,6 +78,7 @@ class _Table(Generic[M, R]):
 
     model: type[M]
     row: type[R]
+    table: str
     entity: str
     noun: str
     key: str
@@ -122,6 +98,7 @@ class _Table(Generic[M, R]):
 CUECS = _Table(
     model=Cuec,
     row=CuecRow,
+    table="cuec",
     entity="cuec",
     noun="CUEC",
     key="ref",
@@ -135,6 +112,7 @@ CUECS = _Table(
 SUBSERVICE_ORGS = _Table(
     model=SubserviceOrg,
     row=SubserviceRow,
+    table="subservice_org",
     entity="subservice",
     noun="subservice organization",
     key="name",
@@ -185,6 +163,7 @@ def _log(
         new=new,
         at=at,
     )
+    note(session, Kind.SCOPE, record.engagement_id)
 
 
 def _list(workspace: Workspace, table: _Table[M, R], engagement_id: int) -> list[R]:
@@ -192,10 +171,20 @@ def _list(workspace: Workspace, table: _Table[M, R], engagement_id: int) -> list
         return [table.as_row(record) for record in _records(session, table, engagement_id)]
 
 
+def cuecs_of(session: Session, engagement_id: int) -> list[CuecRow]:
+    """The engagement's CUECs in ref order, read in *session*."""
+    return [CUECS.as_row(record) for record in _records(session, CUECS, engagement_id)]
+
+
+def subservice_orgs_of(session: Session, engagement_id: int) -> list[SubserviceRow]:
+    """The engagement's subservice organizations by name, read in *session*."""
+    return [SUBSERVICE_ORGS.as_row(record) for record in _records(session, SUBSERVICE_ORGS, engagement_id)]
+
+
 def _add(workspace: Workspace, table: _Table[M, R], engagement_id: int, values: dict[str, Any]) -> R:
     clean = table.clean(values)
     now = utcnow()
-    with workspace.session() as session:
+    with workspace.writing() as session:
         _check_free(session, table, engagement_id, clean[table.key], None)
         record = table.model(engagement_id=engagement_id, created_at=now, updated_at=now, **clean)
         session.add(record)
@@ -208,7 +197,7 @@ def _add(workspace: Workspace, table: _Table[M, R], engagement_id: int, values: 
 def _update(workspace: Workspace, table: _Table[M, R], record_id: int, changes: dict[str, Any]) -> R:
     clean = table.clean(changes)
     now = utcnow()
-    with workspace.session() as session:
+    with workspace.writing() as session:
         record = _record(session, table, record_id)
         assert record.engagement_id is not None
         if table.key in clean:
@@ -225,14 +214,26 @@ def _update(workspace: Workspace, table: _Table[M, R], record_id: int, changes: 
         return table.as_row(record)
 
 
-def _delete(workspace: Workspace, table: _Table[M, R], record_ids: Sequence[int]) -> None:
+def _delete(workspace: Workspace, table: _Table[M, R], record_ids: Sequence[int]) -> Snapshot:
     now = utcnow()
-    with workspace.session() as session:
+    with workspace.writing() as session:
+        snapshot = take_snapshot(session, table.table, record_ids)
         for record_id in record_ids:
             record = _record(session, table, record_id)
             _log(session, table, record, "deleted", getattr(record, table.key), None, now)
             session.delete(record)
         session.commit()
+    return snapshot
+
+
+def _restore(workspace: Workspace, table: _Table[M, R], snapshot: Snapshot) -> list[R]:
+    with workspace.writing() as session:
+        ids = restore_snapshot(session, snapshot, at=utcnow())
+        rows = [table.as_row(_record(session, table, new_id)) for new_id in ids.values()]
+        for row in rows:
+            note(session, Kind.SCOPE, row.engagement_id)
+        session.commit()
+    return rows
 
 
 def list_cuecs(workspace: Workspace, *, engagement_id: int) -> list[CuecRow]:
@@ -259,9 +260,14 @@ def update_cuec(workspace: Workspace, cuec_id: int, **changes: Any) -> CuecRow:
     return _update(workspace, CUECS, cuec_id, changes)
 
 
-def delete_cuecs(workspace: Workspace, cuec_ids: Sequence[int]) -> None:
-    """Remove CUECs."""
-    _delete(workspace, CUECS, cuec_ids)
+def delete_cuecs(workspace: Workspace, cuec_ids: Sequence[int]) -> Snapshot:
+    """Remove CUECs; returns what puts them back."""
+    return _delete(workspace, CUECS, cuec_ids)
+
+
+def restore_cuecs(workspace: Workspace, snapshot: Snapshot) -> list[CuecRow]:
+    """Put deleted CUECs back."""
+    return _restore(workspace, CUECS, snapshot)
 
 
 def list_subservice_orgs(workspace: Workspace, *, engagement_id: int) -> list[SubserviceRow]:
@@ -297,6 +303,11 @@ def update_subservice_org(workspace: Workspace, subservice_id: int, **changes: A
     return _update(workspace, SUBSERVICE_ORGS, subservice_id, changes)
 
 
-def delete_subservice_orgs(workspace: Workspace, subservice_ids: Sequence[int]) -> None:
-    """Remove subservice organizations."""
-    _delete(workspace, SUBSERVICE_ORGS, subservice_ids)
+def delete_subservice_orgs(workspace: Workspace, subservice_ids: Sequence[int]) -> Snapshot:
+    """Remove subservice organizations; returns what puts them back."""
+    return _delete(workspace, SUBSERVICE_ORGS, subservice_ids)
+
+
+def restore_subservice_orgs(workspace: Workspace, snapshot: Snapshot) -> list[SubserviceRow]:
+    """Put deleted subservice organizations back."""
+    return _restore(workspace, SUBSERVICE_ORGS, snapshot)

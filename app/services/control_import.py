@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import select
 
 from app.db.models import Control, utcnow
+from app.db.queries import criteria_of
 from app.domain.controls import FIELDS_BY_NAME, display_value
 from app.domain.workbook_layout import same_in_workbook
 from app.services.controls import (
-    criteria_of,
+    controls_of,
     criterion_ids,
     insert_control,
-    list_controls,
     log_control_change,
     set_control_field,
 )
@@ -199,7 +199,8 @@ def plan_import(
         raise InvalidInputError(str(error)) from error
     if imported.errors:
         raise WorkbookRejectedError(imported.errors)
-    current = {row.ref: row for row in list_controls(workspace, engagement_id=engagement_id)}
+    with workspace.session() as session:
+        current = {row.ref: row for row in controls_of(session, engagement_id)}
     added: list[ControlAddition] = []
     changed: list[ControlChange] = []
     for control in imported.controls:
@@ -258,7 +259,7 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> ImportResult:
     criterion the workspace does not know.
     """
     now = utcnow()
-    with workspace.session() as session:
+    with workspace.writing() as session:
         engagement = engagement_in(session, plan.engagement_id)
         controls = {
             control.ref: control

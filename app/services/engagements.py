@@ -1,7 +1,7 @@
 """Creating, finding, changing and removing engagements."""
 
-from collections.abc import Sequence
-from datetime import date
+from dataclasses import fields
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -9,6 +9,9 @@ from sqlmodel import Session, func, select
 
 from app.db.changelog import record_change
 from app.db.models import Control, Engagement, Evidence, utcnow
+from app.db.session import note
+from app.domain.changes import Kind
+from app.domain.engagements import SCOPE_FIELDS, EngagementRow
 from app.domain.periods import check_period
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
@@ -33,6 +36,13 @@ EDITABLE_FIELDS = frozenset(
         "scoping_overrides",
     }
 )
+_ROW_FIELDS = tuple(f.name for f in fields(EngagementRow))
+
+
+def engagement_row(engagement: Engagement) -> EngagementRow:
+    """The read model of a stored engagement."""
+    assert engagement.id is not None
+    return EngagementRow(**{name: getattr(engagement, name) for name in _ROW_FIELDS})
 
 
 def _clean_name(name: str) -> str:
@@ -57,14 +67,14 @@ def create_engagement(
     period_end: date | None = None,
     as_of_date: date | None = None,
     auditor_firm: str = "",
-) -> Engagement:
+) -> EngagementRow:
     """A new, empty engagement; its scope comes from the scoping wizard or by hand."""
     name = _clean_name(name)
     try:
         check_period(period_start, period_end)
     except ValueError as error:
         raise InvalidInputError(str(error)) from error
-    with workspace.session() as session:
+    with workspace.writing() as session:
         _check_name_free(session, name)
         engagement = Engagement(
             name=name,
@@ -88,26 +98,16 @@ def create_engagement(
             field="created",
             new=name,
         )
+        note(session, Kind.ENGAGEMENT, engagement.id)
         session.commit()
-        return engagement
+        return engagement_row(engagement)
 
 
-def list_engagements(workspace: Workspace) -> Sequence[Engagement]:
+def list_engagements(workspace: Workspace) -> list[EngagementRow]:
     """All engagements, by name."""
     with workspace.session() as session:
-        return session.exec(select(Engagement).order_by(func.lower(Engagement.name))).all()
-
-
-def _lookup(session: Session, key: str | int) -> Engagement:
-    text = str(key).strip()
-    if text.isdigit():
-        found = session.get(Engagement, int(text))
-        if found is not None:
-            return found
-    by_name = session.exec(select(Engagement).where(Engagement.name == text)).first()
-    if by_name is None:
-        raise NotFoundError(f"no engagement with id or name {text!r}")
-    return by_name
+        records = session.exec(select(Engagement).order_by(func.lower(Engagement.name))).all()
+        return [engagement_row(engagement) for engagement in records]
 
 
 def engagement_in(session: Session, engagement_id: int) -> Engagement:
@@ -118,62 +118,78 @@ def engagement_in(session: Session, engagement_id: int) -> Engagement:
     return engagement
 
 
-def find_engagement(workspace: Workspace, key: str | int) -> Engagement:
+def find_engagement(workspace: Workspace, key: str | int) -> EngagementRow:
     """The engagement whose id or exact name is *key*."""
+    text = str(key).strip()
     with workspace.session() as session:
-        return _lookup(session, key)
+        found = session.get(Engagement, int(text)) if text.isdigit() else None
+        if found is None:
+            found = session.exec(select(Engagement).where(Engagement.name == text)).first()
+        if found is None:
+            raise NotFoundError(f"no engagement with id or name {text!r}")
+        return engagement_row(found)
 
 
-def get_engagement(workspace: Workspace, engagement_id: int) -> Engagement:
+def get_engagement(workspace: Workspace, engagement_id: int) -> EngagementRow:
     with workspace.session() as session:
-        return engagement_in(session, engagement_id)
+        return engagement_row(engagement_in(session, engagement_id))
 
 
-def update_engagement(workspace: Workspace, engagement_id: int, **changes: Any) -> Engagement:
-    """Change fields of an engagement; every changed field goes into the change log."""
+def update_engagement_in(
+    session: Session, engagement_id: int, changes: dict[str, Any], *, now: datetime | None = None
+) -> Engagement:
+    """Change fields of an engagement in *session*, logging each changed field (not committed)."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInputError(f"cannot change {', '.join(sorted(unknown))} of an engagement")
     if "name" in changes:
-        changes["name"] = _clean_name(changes["name"])
-    with workspace.session() as session:
-        engagement = engagement_in(session, engagement_id)
-        if "name" in changes:
-            _check_name_free(session, changes["name"], except_id=engagement_id)
-        start = changes.get("period_start", engagement.period_start)
-        end = changes.get("period_end", engagement.period_end)
-        try:
-            check_period(start, end)
-        except ValueError as error:
-            raise InvalidInputError(str(error)) from error
-        now = utcnow()
-        changed = False
-        for field, value in changes.items():
-            old = getattr(engagement, field)
-            if old == value:
-                continue
-            setattr(engagement, field, value)
-            changed = True
-            record_change(
-                session,
-                engagement_id=engagement_id,
-                entity=ENTITY,
-                entity_id=engagement_id,
-                entity_ref=engagement.name,
-                field=field,
-                old=old,
-                new=value,
-                at=now,
-            )
-        if changed:
-            engagement.updated_at = now
-            session.add(engagement)
-            session.commit()
-        return engagement
+        changes = dict(changes, name=_clean_name(changes["name"]))
+    engagement = engagement_in(session, engagement_id)
+    if "name" in changes:
+        _check_name_free(session, changes["name"], except_id=engagement_id)
+    try:
+        check_period(
+            changes.get("period_start", engagement.period_start),
+            changes.get("period_end", engagement.period_end),
+        )
+    except ValueError as error:
+        raise InvalidInputError(str(error)) from error
+    now = now or utcnow()
+    for field, value in changes.items():
+        old = getattr(engagement, field)
+        if old == value:
+            continue
+        setattr(engagement, field, value)
+        engagement.updated_at = now
+        record_change(
+            session,
+            engagement_id=engagement_id,
+            entity=ENTITY,
+            entity_id=engagement_id,
+            entity_ref=engagement.name,
+            field=field,
+            old=old,
+            new=value,
+            at=now,
+        )
+        note(session, Kind.SCOPE if field in SCOPE_FIELDS else Kind.ENGAGEMENT, engagement_id)
+    session.add(engagement)
+    return engagement
 
 
-def rename_engagement(workspace: Workspace, engagement_id: int, name: str) -> Engagement:
-    return update_engagement(workspace, engagement_id, name=name)
+def update_engagement(workspace: Workspace, engagement_id: int, **changes: Any) -> EngagementRow:
+    """Change fields of an engagement; every changed field goes into the change log."""
+    with workspace.writing() as session:
+        engagement = update_engagement_in(session, engagement_id, changes)
+        session.commit()
+        return engagement_row(engagement)
+
+
+def rename_engagement(workspace: Workspace, engagement_id: int, name: str) -> EngagementRow:
+    with workspace.writing() as session:
+        engagement = update_engagement_in(session, engagement_id, {"name": name})
+        session.commit()
+        return engagement_row(engagement)
 
 
 def engagement_counts(workspace: Workspace, engagement_id: int) -> dict[str, int]:
@@ -194,7 +210,9 @@ def delete_engagement(workspace: Workspace, engagement_id: int) -> str:
     Stored evidence files no other engagement refers to are removed from the
     store too. Returns the deleted engagement's name.
     """
-    with workspace.session() as session:
+    from app.services.evidence import purge_content_in  # the store is not needed to start
+
+    with workspace.writing() as session:
         engagement = engagement_in(session, engagement_id)
         record_change(
             session,
@@ -205,35 +223,8 @@ def delete_engagement(workspace: Workspace, engagement_id: int) -> str:
             field="deleted",
             old=engagement.name,
         )
+        note(session, Kind.ENGAGEMENT, engagement_id)
         session.delete(engagement)
         session.commit()
-    from app.services.evidence import purge_unreferenced_content  # the store is not needed to start
-
-    purge_unreferenced_content(workspace)
+        purge_content_in(session, workspace.evidence_dir)
     return engagement.name
-
-
-def engagement_as_dict(engagement: Engagement) -> dict[str, Any]:
-    """The engagement as JSON-ready values (dates as ``YYYY-MM-DD``)."""
-
-    def day(value: date | None) -> str | None:
-        return value.isoformat() if value else None
-
-    return {
-        "id": engagement.id,
-        "name": engagement.name,
-        "company": engagement.company,
-        "system_name": engagement.system_name,
-        "system_description": engagement.system_description,
-        "business_type": engagement.business_type,
-        "report_kinds": list(engagement.report_kinds),
-        "report_type": engagement.report_type,
-        "categories": list(engagement.categories),
-        "framework": engagement.framework,
-        "period_start": day(engagement.period_start),
-        "period_end": day(engagement.period_end),
-        "as_of_date": day(engagement.as_of_date),
-        "auditor_firm": engagement.auditor_firm,
-        "created_at": engagement.created_at.isoformat(),
-        "updated_at": engagement.updated_at.isoformat(),
-    }

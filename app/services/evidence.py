@@ -23,6 +23,8 @@ from sqlmodel import Session, col, select
 
 from app.db.changelog import record_change
 from app.db.models import Control, Evidence, EvidenceControl, utcnow
+from app.db.session import note
+from app.domain.changes import Kind
 from app.domain.evidence import EvidenceRow
 from app.domain.periods import parse_day
 from app.evidence.store import CancelledError as StoreCancelledError
@@ -58,9 +60,9 @@ def _store_errors(cancelled: str = "the operation was cancelled") -> Iterator[No
         raise WorkbenchError(str(error)) from error
 
 
-def _open_store(workspace: Workspace) -> EvidenceStore:
+def _open_store(evidence_dir: Path) -> EvidenceStore:
     with _store_errors():
-        return EvidenceStore(workspace.evidence_dir)
+        return EvidenceStore(evidence_dir)
 
 
 def _evidence(session: Session, evidence_id: int) -> Evidence:
@@ -138,6 +140,7 @@ def _log(session: Session, evidence: Evidence, field_name: str, *, old: Any = No
         old=old,
         new=new,
     )
+    note(session, Kind.EVIDENCE, evidence.id)
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -262,20 +265,17 @@ def add_evidence(
     clean_title = None if title is None else _coerce("title", title)
     sources = collect_files(files)
     control_ids = list(control_ids)
-    with workspace.session() as session:
-        engagement_in(session, engagement_id)
-        _controls(session, engagement_id, control_ids)
-    store = _open_store(workspace)
+    store = _open_store(workspace.evidence_dir)
     stored: list[StoredFile] = []
-    try:
-        with _store_errors("adding evidence was cancelled; nothing was added"):
-            total = sum(source.size for source in sources)
-            done = 0
-            for source in sources:
-                report = _offset(progress, done, total)
-                stored.append(store.add_file(source.path, progress=report, cancel=cancel))
-                done += source.size
-        with workspace.session() as session:
+    with workspace.writing() as session:  # the transaction, and its write lock, begin after the copying
+        try:
+            with _store_errors("adding evidence was cancelled; nothing was added"):
+                total = sum(source.size for source in sources)
+                done = 0
+                for source in sources:
+                    report = _offset(progress, done, total)
+                    stored.append(store.add_file(source.path, progress=report, cancel=cancel))
+                    done += source.size
             engagement_in(session, engagement_id)
             refs = _controls(session, engagement_id, control_ids)
             now = utcnow()
@@ -303,9 +303,10 @@ def add_evidence(
                 _link(session, evidence, refs)
                 created.append(_row(evidence, refs.values()))
             session.commit()
-    except BaseException:
-        _forget_new_content(workspace, store, [item.sha256 for item in stored if not item.already_stored])
-        raise
+        except BaseException:
+            session.rollback()
+            _forget_new_content(session, store, [item.sha256 for item in stored if not item.already_stored])
+            raise
     log.info("added %d evidence files to engagement %s", len(created), engagement_id)
     return created
 
@@ -318,13 +319,13 @@ def _offset(progress: Progress | None, done: int, total: int) -> Callable[[int],
     return lambda count: report(done + count, total)
 
 
-def _forget_new_content(workspace: Workspace, store: EvidenceStore, hashes: Sequence[str]) -> None:
+def _forget_new_content(session: Session, store: EvidenceStore, hashes: Sequence[str]) -> None:
     """Remove content an interrupted add stored, unless a record (of another process) uses it."""
     if not hashes:
         return
     try:
-        with workspace.session() as session:
-            in_use = _referenced(session, hashes)
+        in_use = _referenced(session, hashes)
+        session.rollback()
         for sha256 in set(hashes) - in_use:
             store.remove(sha256)
     except Exception:  # the interruption's own error matters more; a purge clears the rest later
@@ -349,28 +350,44 @@ def list_evidence(
 ) -> list[EvidenceRow]:
     """The engagement's evidence in the order it was added; with *control_id*, that control's."""
     with workspace.session() as session:
-        engagement_in(session, engagement_id)
-        statement = select(Evidence).where(Evidence.engagement_id == engagement_id).order_by(col(Evidence.id))
-        if control_id is not None:
-            linked = select(EvidenceControl.evidence_id).where(EvidenceControl.control_id == control_id)
-            statement = statement.where(col(Evidence.id).in_(linked))
-        records = session.exec(statement).all()
-        links = _links(session, None, engagement_id)
+        return evidence_of(session, engagement_id, control_id)
+
+
+def evidence_of(session: Session, engagement_id: int, control_id: int | None = None) -> list[EvidenceRow]:
+    """The engagement's evidence read in *session* (see :func:`list_evidence`)."""
+    engagement_in(session, engagement_id)
+    statement = select(Evidence).where(Evidence.engagement_id == engagement_id).order_by(col(Evidence.id))
+    if control_id is not None:
+        linked = select(EvidenceControl.evidence_id).where(EvidenceControl.control_id == control_id)
+        statement = statement.where(col(Evidence.id).in_(linked))
+    records = session.exec(statement).all()
+    links = _links(session, None, engagement_id)
     return [_row(evidence, links.get(evidence.id or 0, [])) for evidence in records]
+
+
+def _evidence_row(session: Session, evidence_id: int) -> EvidenceRow:
+    evidence = _evidence(session, evidence_id)
+    assert evidence.engagement_id is not None
+    links = _links(session, [evidence_id], evidence.engagement_id)
+    return _row(evidence, links.get(evidence_id, []))
 
 
 def get_evidence(workspace: Workspace, evidence_id: int) -> EvidenceRow:
     with workspace.session() as session:
-        evidence = _evidence(session, evidence_id)
-        assert evidence.engagement_id is not None
-        links = _links(session, [evidence_id], evidence.engagement_id)
-    return _row(evidence, links.get(evidence_id, []))
+        return _evidence_row(session, evidence_id)
+
+
+def stored_paths(evidence_dir: Path, rows: Iterable[EvidenceRow]) -> dict[int, Path]:
+    """Evidence id -> where its content lies in the store of *evidence_dir*."""
+    store = _open_store(evidence_dir)
+    return {row.id: store.path_for(row.sha256) for row in rows}
 
 
 def stored_path(workspace: Workspace, evidence_id: int) -> Path:
     """Where the evidence's content lies in the store (read-only; open it, never write to it)."""
-    evidence = get_evidence(workspace, evidence_id)
-    return _open_store(workspace).path_for(evidence.sha256)
+    with workspace.session() as session:
+        evidence = _evidence(session, evidence_id)
+    return _open_store(workspace.evidence_dir).path_for(evidence.sha256)
 
 
 def viewing_copy(workspace: Workspace, evidence_id: int) -> Path:
@@ -379,8 +396,9 @@ def viewing_copy(workspace: Workspace, evidence_id: int) -> Path:
     Kept in the workspace's ``view`` folder (made again when missing), so the
     stored content itself is never handed to another program.
     """
-    evidence = get_evidence(workspace, evidence_id)
-    source = _open_store(workspace).path_for(evidence.sha256)
+    with workspace.session() as session:
+        evidence = _evidence(session, evidence_id)
+    source = _open_store(workspace.evidence_dir).path_for(evidence.sha256)
     if not source.exists():
         raise NotFoundError(f"the stored file of {evidence.file_name!r} is missing; run Verify evidence")
     target = workspace.data_dir / "view" / str(evidence_id) / evidence.file_name
@@ -420,7 +438,7 @@ def update_evidence(workspace: Workspace, evidence_id: int, **fields: Any) -> Ev
     if unknown:
         raise InvalidInputError(f"cannot change {', '.join(sorted(unknown))} of evidence")
     clean = {name: _coerce(name, value) for name, value in fields.items()}
-    with workspace.session() as session:
+    with workspace.writing() as session:
         evidence = _evidence(session, evidence_id)
         _check_covers(
             clean.get("covers_from", evidence.covers_from), clean.get("covers_to", evidence.covers_to)
@@ -449,7 +467,7 @@ def _linked_control_ids(session: Session, evidence_id: int) -> set[int]:
 
 def link_evidence(workspace: Workspace, evidence_id: int, control_ids: Iterable[int]) -> EvidenceRow:
     """Link evidence to more controls of its engagement (links already there are kept)."""
-    with workspace.session() as session:
+    with workspace.writing() as session:
         evidence = _evidence(session, evidence_id)
         assert evidence.engagement_id is not None
         refs = _controls(session, evidence.engagement_id, control_ids)
@@ -462,7 +480,7 @@ def link_evidence(workspace: Workspace, evidence_id: int, control_ids: Iterable[
 
 def unlink_evidence(workspace: Workspace, evidence_id: int, control_ids: Iterable[int]) -> EvidenceRow:
     """Unlink evidence from controls; the evidence itself stays."""
-    with workspace.session() as session:
+    with workspace.writing() as session:
         evidence = _evidence(session, evidence_id)
         assert evidence.engagement_id is not None
         refs = _controls(session, evidence.engagement_id, control_ids)
@@ -484,7 +502,7 @@ def unlink_evidence(workspace: Workspace, evidence_id: int, control_ids: Iterabl
 
 def delete_evidence(workspace: Workspace, evidence_ids: Sequence[int]) -> None:
     """Delete evidence records (the caller has asked first) and content no record uses any more."""
-    with workspace.session() as session:
+    with workspace.writing() as session:
         hashes = []
         for evidence_id in dict.fromkeys(evidence_ids):
             evidence = _evidence(session, evidence_id)
@@ -493,7 +511,7 @@ def delete_evidence(workspace: Workspace, evidence_ids: Sequence[int]) -> None:
             session.delete(evidence)
         session.commit()
         unused = set(hashes) - _referenced(session, hashes)
-    store = _open_store(workspace)
+    store = _open_store(workspace.evidence_dir)
     for sha256 in unused:
         try:
             store.remove(sha256)
@@ -508,8 +526,16 @@ def purge_unreferenced_content(workspace: Workspace, *, grace_seconds: float = P
     window or command may be adding it right now. Returns how many files went.
     """
     with workspace.session() as session:
-        referenced = set(session.exec(select(Evidence.sha256).distinct()).all())
-    store = _open_store(workspace)
+        return purge_content_in(session, workspace.evidence_dir, grace_seconds=grace_seconds)
+
+
+def purge_content_in(
+    session: Session, evidence_dir: Path, *, grace_seconds: float = PURGE_GRACE_SECONDS
+) -> int:
+    """Remove the stored content no record read in *session* refers to (see above)."""
+    referenced = set(session.exec(select(Evidence.sha256).distinct()).all())
+    session.rollback()
+    store = _open_store(evidence_dir)
     with _store_errors():
         removed = store.remove_unreferenced(referenced, grace_seconds=grace_seconds)
     if removed:
@@ -584,7 +610,7 @@ def verify_evidence(
             engagement_in(session, engagement_id)
             statement = statement.where(Evidence.engagement_id == engagement_id)
         records = session.exec(statement).all()
-    store = _open_store(workspace)
+    store = _open_store(workspace.evidence_dir)
     sizes = {record.sha256: record.size for record in records}
     total = sum(sizes.values())
     status: dict[str, ContentStatus] = {}

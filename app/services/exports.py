@@ -2,9 +2,13 @@
 
 Every export of an engagement is dated by the engagement's last data change
 (the newest change-log entry), not the clock, so exporting an unchanged
-engagement twice gives byte-identical files. Each export is recorded in the
-export history, which is not part of the change log and so never changes the
-next export.
+engagement twice gives byte-identical files. Everything an export shows is
+read in one read transaction, so a file never mixes two states of the
+engagement. Each export is recorded in the export history, which is not part
+of the change log and so never changes the next export.
+
+The kinds of export are listed once, in :data:`EXPORT_KINDS`: the Exports
+page, the command line and the evidence package read that table.
 """
 
 import hashlib
@@ -12,21 +16,27 @@ import json
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from app.db.changelog import last_change_at
-from app.db.models import ChangeLog, Engagement, ExportRecord, utcnow
+from app.db.changelog import change_rows, last_change_at
+from app.db.models import ExportRecord, utcnow
+from app.db.session import note
+from app.domain.carveouts import CuecRow, SubserviceRow
 from app.domain.catalog import load_catalog
+from app.domain.changes import Kind
 from app.domain.controls import ControlRow
+from app.domain.engagements import EngagementRow
 from app.domain.evidence import EvidenceRow
-from app.domain.periods import describe_period, describe_scope, format_day
+from app.domain.history import ChangeRow, ExportRecordRow
+from app.domain.objectives import ObjectiveRow
+from app.domain.periods import describe_period, format_day
+from app.domain.readiness import ReadinessReport
 from app.domain.scoping import Answers, Scope, apply_overrides, recommend, suggested_period
-from app.domain.vocab import categories_in_scope
 from app.exporters.errors import ExportCancelled
 from app.exporters.package import (
     PackageFile,
@@ -35,13 +45,13 @@ from app.exporters.package import (
     readme_text,
     write_package,
 )
-from app.services.carveouts import list_cuecs, list_subservice_orgs
-from app.services.controls import list_controls
-from app.services.engagements import get_engagement
+from app.services.carveouts import cuecs_of, subservice_orgs_of
+from app.services.controls import controls_of
+from app.services.engagements import engagement_in, engagement_row
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
-from app.services.evidence import list_evidence, stored_path
-from app.services.objectives import list_objectives
-from app.services.readiness import engagement_readiness
+from app.services.evidence import evidence_of, stored_paths
+from app.services.objectives import objectives_of
+from app.services.readiness import readiness_in
 from app.services.scoping import SavedScoping, saved_scoping
 from app.services.workspace import Workspace
 
@@ -52,61 +62,64 @@ if TYPE_CHECKING:  # the writers import openpyxl and reportlab, which start-up d
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
-EXPORT_KINDS = ("xlsx", "pdf", "evidence-index", "package", "scoping-memo")
-KIND_NAMES = {
-    "xlsx": "Control matrix workbook",
-    "pdf": "Readiness checklist (PDF)",
-    "evidence-index": "Evidence index (PDF)",
-    "package": "Evidence package (zip)",
-    "scoping-memo": "Scoping memo (PDF)",
-}
-DEFAULT_FILE_NAMES = {
-    "xlsx": "workbook.xlsx",
-    "pdf": "readiness-checklist.pdf",
-    "evidence-index": "evidence-index.pdf",
-    "package": "evidence-package.zip",
-    "scoping-memo": "scoping-memo.pdf",
-}
 
 
 @dataclass(frozen=True)
 class ExportData:
-    """Everything the exports show about one engagement, read in one go."""
+    """Everything the exports show about one engagement, read in one read transaction.
 
-    engagement: Engagement
+    ``package_paths`` maps evidence ids to their paths inside an evidence
+    package, when the files are written for one.
+    """
+
+    engagement: EngagementRow
     as_of: datetime
     controls: list[ControlRow]
     evidence: list[EvidenceRow]
-    changes: list[ChangeLog]
+    changes: list[ChangeRow]
+    objectives: list[ObjectiveRow]
+    cuecs: list[CuecRow]
+    subservice_orgs: list[SubserviceRow]
+    readiness: ReadinessReport
+    scoping: SavedScoping | None
+    stored_files: dict[int, Path]
+    """Evidence id -> where its content lies in the store."""
+    package_paths: dict[int, str] | None = None
 
     @property
     def categories(self) -> tuple[str, ...]:
-        return categories_in_scope(self.engagement.report_kinds, self.engagement.categories)
+        return self.engagement.categories_in_scope
 
 
-def export_as_of(workspace: Workspace, engagement: Engagement) -> datetime:
+def _as_of(session: Session, engagement: EngagementRow) -> datetime:
     """The engagement's last data change: the newest change-log entry (UTC)."""
-    assert engagement.id is not None
-    with workspace.session() as session:
-        last = last_change_at(session, engagement_id=engagement.id)
-    moment = last or engagement.updated_at
+    moment = last_change_at(session, engagement_id=engagement.id) or engagement.updated_at or utcnow()
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def gather(workspace: Workspace, engagement_id: int) -> ExportData:
-    engagement = get_engagement(workspace, engagement_id)
-    with workspace.session() as session:
-        changes = list(
-            session.exec(
-                select(ChangeLog).where(ChangeLog.engagement_id == engagement_id).order_by(col(ChangeLog.id))
-            ).all()
-        )
+def gather(
+    session: Session, engagement_id: int, evidence_dir: Path, scoping: SavedScoping | None
+) -> ExportData:
+    """Read everything an export shows in *session* (one read transaction).
+
+    *scoping* describes a scoping not applied yet (the wizard's summary
+    page); by default the engagement's saved one is used.
+    """
+    engagement = engagement_row(engagement_in(session, engagement_id))
+    as_of = _as_of(session, engagement)
+    evidence = evidence_of(session, engagement_id)
     return ExportData(
         engagement=engagement,
-        as_of=export_as_of(workspace, engagement),
-        controls=list_controls(workspace, engagement_id=engagement_id),
-        evidence=list_evidence(workspace, engagement_id=engagement_id),
-        changes=changes,
+        as_of=as_of,
+        controls=controls_of(session, engagement_id),
+        evidence=evidence,
+        changes=change_rows(session, engagement_id=engagement_id),
+        objectives=objectives_of(session, engagement_id) if engagement.soc1 else [],
+        cuecs=cuecs_of(session, engagement_id),
+        subservice_orgs=subservice_orgs_of(session, engagement_id),
+        readiness=readiness_in(session, engagement_id, as_of.date()),
+        scoping=scoping or saved_scoping(engagement),
+        stored_files=stored_paths(evidence_dir, evidence),
     )
 
 
@@ -114,27 +127,23 @@ def _header(data: ExportData) -> "ChecklistHeader":
     from app.exporters.checklists import ChecklistHeader
 
     engagement = data.engagement
-    scope = describe_scope(engagement.report_kinds, engagement.report_type, None, None, None).split(" · ")[0]
+    scope = engagement.reports_words
     if data.categories:
         scope = f"{scope} — {', '.join(data.categories)}"
     return ChecklistHeader(
-        company=engagement.company or engagement.name,
+        company=engagement.display_company,
         engagement=engagement.name,
         scope=scope,
-        period=describe_period(engagement.period_start, engagement.period_end, engagement.as_of_date),
+        period=engagement.period_words,
         auditor=engagement.auditor_firm,
     )
 
 
-def _evidence_counts(data: ExportData) -> Counter[str]:
-    return Counter(ref for row in data.evidence for ref in row.controls)
-
-
-def checklist_sections(workspace: Workspace, data: ExportData) -> list["ChecklistSection"]:
+def checklist_sections(data: ExportData) -> list["ChecklistSection"]:
     """Per category in scope its criteria and their controls; SOC 1 objectives as a last section."""
     from app.exporters.checklists import ChecklistControl, ChecklistCriterion, ChecklistSection
 
-    counts = _evidence_counts(data)
+    counts = Counter(ref for row in data.evidence for ref in row.controls)
 
     def item(row: ControlRow) -> ChecklistControl:
         return ChecklistControl(row.ref, row.title, row.owner, row.status, counts[row.ref], row.is_key)
@@ -154,9 +163,8 @@ def checklist_sections(workspace: Workspace, data: ExportData) -> list["Checklis
         )
         for category in data.categories
     ]
-    if "SOC 1" in data.engagement.report_kinds:
+    if data.engagement.soc1:
         by_ref = {row.ref: row for row in data.controls}
-        objectives = list_objectives(workspace, engagement_id=data.engagement.id or 0)
         sections.append(
             ChecklistSection(
                 "SOC 1 control objectives",
@@ -164,7 +172,7 @@ def checklist_sections(workspace: Workspace, data: ExportData) -> list["Checklis
                     ChecklistCriterion(
                         o.ref, o.title, [item(by_ref[r]) for r in o.control_refs if r in by_ref]
                     )
-                    for o in objectives
+                    for o in data.objectives
                 ],
             )
         )
@@ -182,10 +190,11 @@ def _period_words(row: EvidenceRow) -> str:
     return describe_period(None, None, row.as_of) if row.as_of else ""
 
 
-def evidence_entries(data: ExportData, paths: dict[int, str] | None = None) -> list["EvidenceIndexEntry"]:
+def evidence_entries(data: ExportData) -> list["EvidenceIndexEntry"]:
     """The evidence index: one entry per file, with its path inside a package when there is one."""
     from app.exporters.checklists import EvidenceIndexEntry
 
+    paths = data.package_paths
     return [
         EvidenceIndexEntry(
             title=row.title,
@@ -200,16 +209,12 @@ def evidence_entries(data: ExportData, paths: dict[int, str] | None = None) -> l
     ]
 
 
-def workbook_data(
-    workspace: Workspace, data: ExportData, paths: dict[int, str] | None = None
-) -> "WorkbookData":
+def workbook_data(data: ExportData) -> "WorkbookData":
     from app.exporters.workbook import WorkbookData
 
     engagement = data.engagement
-    engagement_id = engagement.id or 0
-    soc1 = "SOC 1" in engagement.report_kinds
     return WorkbookData(
-        company=engagement.company or engagement.name,
+        company=engagement.display_company,
         engagement_name=engagement.name,
         system_name=engagement.system_name,
         report_kinds=engagement.report_kinds,
@@ -220,14 +225,186 @@ def workbook_data(
         as_of_date=engagement.as_of_date,
         auditor_firm=engagement.auditor_firm,
         controls=data.controls,
-        readiness=engagement_readiness(workspace, engagement_id=engagement_id, today=data.as_of.date()),
-        objectives=list_objectives(workspace, engagement_id=engagement_id) if soc1 else (),
+        readiness=data.readiness,
+        objectives=data.objectives,
         evidence=data.evidence,
-        evidence_links=paths,
-        cuecs=list_cuecs(workspace, engagement_id=engagement_id),
-        subservice_orgs=list_subservice_orgs(workspace, engagement_id=engagement_id),
+        evidence_links=data.package_paths,
+        cuecs=data.cuecs,
+        subservice_orgs=data.subservice_orgs,
         changes=data.changes,
     )
+
+
+def scoping_memo(data: ExportData) -> "ScopingMemo":
+    """The memo of the scoping in *data*: saved, or not applied yet."""
+    from app.exporters.scoping_memo import ScopingMemo
+
+    engagement = data.engagement
+    if data.scoping is None:
+        raise InvalidInputError(
+            f"run the scoping wizard for {engagement.name!r} first: the memo explains its answers"
+        )
+    saved = data.scoping
+    try:
+        scope: Scope = apply_overrides(saved.recommendation, saved.overrides)
+    except ValueError as error:
+        raise InvalidInputError(str(error)) from None
+    period: tuple[date, date] | date | None
+    if engagement.period_start and engagement.period_end:
+        period = (engagement.period_start, engagement.period_end)
+    else:
+        period = engagement.as_of_date or suggested_period(scope, data.as_of.date())
+    return ScopingMemo(
+        company=engagement.display_company,
+        engagement=engagement.name,
+        system=engagement.system_name,
+        prepared=data.as_of.date(),
+        answers=saved.answers,
+        recommendation=saved.recommendation,
+        overrides=saved.overrides,
+        scope=scope,
+        period=period,
+    )
+
+
+# --- the writers --------------------------------------------------------------------------------
+
+
+def _write_workbook(data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None) -> None:
+    from app.exporters.workbook import write_workbook
+
+    write_workbook(target, workbook_data(data), as_of=data.as_of, progress=progress, cancel=cancel)
+
+
+def _write_checklist(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    from app.exporters.checklists import write_readiness_checklist
+
+    write_readiness_checklist(
+        target, _header(data), checklist_sections(data), as_of=data.as_of, progress=progress, cancel=cancel
+    )
+
+
+def _write_evidence_index(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    from app.exporters.checklists import write_evidence_index
+
+    write_evidence_index(
+        target, _header(data), evidence_entries(data), as_of=data.as_of, progress=progress, cancel=cancel
+    )
+
+
+def _write_memo(data: ExportData, target: Path, _progress: Progress | None, _cancel: Cancel | None) -> None:
+    from app.exporters.scoping_memo import write_scoping_memo
+
+    write_scoping_memo(target, scoping_memo(data), as_of=data.as_of)
+
+
+Writer = Callable[[ExportData, Path, Progress | None, Cancel | None], None]
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One kind of export: its name on the command line, its label, its file and its writer.
+
+    Kinds ``in_package`` go into the evidence package under ``file_name``, with
+    ``contents`` describing them in the package's README; ``selected`` ones
+    are ticked on the Exports page at first.
+    """
+
+    name: str
+    label: str
+    file_name: str
+    help: str
+    write: Writer
+    in_package: bool = False
+    contents: str = ""
+    selected: bool = False
+
+
+def _write_package(data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None) -> None:
+    """The evidence package: every kind ``in_package``, the evidence files and the manifest."""
+    paths = evidence_paths(data.evidence)
+    data = replace(data, package_paths=paths)
+    kinds = [kind for kind in EXPORT_KINDS if kind.in_package]
+    steps = len(kinds) + 1
+
+    def step(number: int) -> Progress | None:
+        if progress is None:
+            return None
+        report = progress
+        return lambda done, total: report(
+            number * 1000 + (1000 * done // total if total else 0), steps * 1000
+        )
+
+    with tempfile.TemporaryDirectory(prefix=".soc-workbench-", dir=target.parent) as folder:
+        scratch = Path(folder)
+        for number, kind in enumerate(kinds):
+            kind.write(data, scratch / kind.file_name, step(number), cancel)
+        files = [PackageFile(kind.file_name, data=(scratch / kind.file_name).read_bytes()) for kind in kinds]
+    files += [
+        PackageFile(paths[row.id], source=data.stored_files[row.id], sha256=row.sha256)
+        for row in data.evidence
+    ]
+    missing = [f.path for f in files if f.source is not None and not f.source.exists()]
+    if missing:
+        raise InvalidInputError(
+            f"{len(missing)} stored evidence file(s) are missing (first: {missing[0]}); run Verify evidence"
+        )
+    engagement = data.engagement
+    contents = [(kind.file_name, kind.contents) for kind in kinds]
+    readme = readme_text(
+        engagement.company, engagement.name, engagement.scope_words, data.as_of, len(data.evidence), contents
+    )
+    write_package(target, files, readme=readme, as_of=data.as_of, progress=step(steps - 1), cancel=cancel)
+
+
+EXPORT_KINDS: tuple[ExportKind, ...] = (
+    ExportKind(
+        "xlsx",
+        "Control matrix workbook",
+        "workbook.xlsx",
+        "the control matrix workbook",
+        _write_workbook,
+        in_package=True,
+        contents="control matrix per Trust Services Category, criteria coverage, evidence index, "
+        "CUECs and subservice organizations, gaps, change log",
+        selected=True,
+    ),
+    ExportKind(
+        "pdf",
+        "Readiness checklist (PDF)",
+        "readiness-checklist.pdf",
+        "the readiness checklist PDF",
+        _write_checklist,
+        in_package=True,
+        contents="criteria -> controls -> owner, status, evidence count, with a fillable reviewer "
+        "checkbox per control",
+        selected=True,
+    ),
+    ExportKind(
+        "evidence-index",
+        "Evidence index (PDF)",
+        "evidence-index.pdf",
+        "the evidence index PDF",
+        _write_evidence_index,
+        in_package=True,
+        contents="every evidence file with its SHA-256, dates and controls",
+    ),
+    ExportKind(
+        "package",
+        "Evidence package (zip)",
+        "evidence-package.zip",
+        "the evidence package zip (workbook, checklists, evidence, manifest)",
+        _write_package,
+        selected=True,
+    ),
+    ExportKind("scoping-memo", "Scoping memo (PDF)", "scoping-memo.pdf", "the scoping memo PDF", _write_memo),
+)
+"""Every kind of export, in the order the Exports page lists them."""
+KINDS_BY_NAME = {kind.name: kind for kind in EXPORT_KINDS}
 
 
 def _file_hash(path: Path) -> str:
@@ -236,6 +413,13 @@ def _file_hash(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _manifest_hash(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return hashlib.sha256(archive.read("MANIFEST.sha256")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -255,44 +439,6 @@ class ExportResult:
             "sha256": self.sha256,
             "as_of": self.as_of.isoformat(),
         }
-
-
-def _scoping_memo(
-    data: ExportData, answers: Answers | None, overrides: dict[str, dict[str, Any]] | None
-) -> "ScopingMemo":
-    """The memo of the saved scoping, or of *answers* and *overrides* not applied yet."""
-    from app.exporters.scoping_memo import ScopingMemo
-
-    engagement = data.engagement
-    if answers is not None:
-        saved = SavedScoping(answers, recommend(answers), dict(overrides or {}))
-    else:
-        stored = saved_scoping(engagement)
-        if stored is None:
-            raise InvalidInputError(
-                f"run the scoping wizard for {engagement.name!r} first: the memo explains its answers"
-            )
-        saved = stored
-    try:
-        scope: Scope = apply_overrides(saved.recommendation, saved.overrides)
-    except ValueError as error:
-        raise InvalidInputError(str(error)) from None
-    period: tuple[date, date] | date | None
-    if engagement.period_start and engagement.period_end:
-        period = (engagement.period_start, engagement.period_end)
-    else:
-        period = engagement.as_of_date or suggested_period(scope, data.as_of.date())
-    return ScopingMemo(
-        company=engagement.company or engagement.name,
-        engagement=engagement.name,
-        system=engagement.system_name,
-        prepared=data.as_of.date(),
-        answers=saved.answers,
-        recommendation=saved.recommendation,
-        overrides=saved.overrides,
-        scope=scope,
-        period=period,
-    )
 
 
 def snapshot(data: ExportData) -> dict[str, dict[str, str]]:
@@ -315,110 +461,6 @@ def snapshot(data: ExportData) -> dict[str, dict[str, str]]:
     return {"controls": controls, "evidence": evidence, "evidence_titles": titles}
 
 
-def _write(
-    kind: str,
-    workspace: Workspace,
-    data: ExportData,
-    target: Path,
-    progress: Progress | None,
-    cancel: Cancel | None,
-    memo: tuple[Answers | None, dict[str, dict[str, Any]] | None],
-) -> str:
-    from app.exporters.checklists import write_evidence_index, write_readiness_checklist
-    from app.exporters.scoping_memo import write_scoping_memo
-    from app.exporters.workbook import write_workbook
-
-    if kind == "xlsx":
-        write_workbook(
-            target, workbook_data(workspace, data), as_of=data.as_of, progress=progress, cancel=cancel
-        )
-    elif kind == "pdf":
-        write_readiness_checklist(
-            target,
-            _header(data),
-            checklist_sections(workspace, data),
-            as_of=data.as_of,
-            progress=progress,
-            cancel=cancel,
-        )
-    elif kind == "evidence-index":
-        write_evidence_index(
-            target, _header(data), evidence_entries(data), as_of=data.as_of, progress=progress, cancel=cancel
-        )
-    elif kind == "scoping-memo":
-        write_scoping_memo(target, _scoping_memo(data, *memo), as_of=data.as_of)
-    else:
-        return _write_package(workspace, data, target, progress, cancel)
-    return _file_hash(target)
-
-
-def _write_package(
-    workspace: Workspace, data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
-) -> str:
-    from app.exporters.checklists import write_evidence_index, write_readiness_checklist
-    from app.exporters.workbook import write_workbook
-
-    paths = evidence_paths(data.evidence)
-    engagement = data.engagement
-    steps = 4
-    with tempfile.TemporaryDirectory(prefix=".soc-workbench-", dir=target.parent) as folder:
-        scratch = Path(folder)
-
-        def step(number: int) -> Progress | None:
-            if progress is None:
-                return None
-            return lambda done, total: progress(
-                number * 1000 + (1000 * done // total if total else 0), steps * 1000
-            )
-
-        write_workbook(
-            scratch / "workbook.xlsx",
-            workbook_data(workspace, data, paths),
-            as_of=data.as_of,
-            progress=step(0),
-            cancel=cancel,
-        )
-        write_readiness_checklist(
-            scratch / "readiness-checklist.pdf",
-            _header(data),
-            checklist_sections(workspace, data),
-            as_of=data.as_of,
-            progress=step(1),
-            cancel=cancel,
-        )
-        write_evidence_index(
-            scratch / "evidence-index.pdf",
-            _header(data),
-            evidence_entries(data, paths),
-            as_of=data.as_of,
-            progress=step(2),
-            cancel=cancel,
-        )
-        files = [
-            PackageFile(name, data=(scratch / name).read_bytes())
-            for name in ("workbook.xlsx", "readiness-checklist.pdf", "evidence-index.pdf")
-        ]
-        files += [
-            PackageFile(paths[row.id], source=stored_path(workspace, row.id), sha256=row.sha256)
-            for row in data.evidence
-        ]
-        scope = describe_scope(
-            engagement.report_kinds,
-            engagement.report_type,
-            engagement.period_start,
-            engagement.period_end,
-            engagement.as_of_date,
-        )
-        readme = readme_text(engagement.company, engagement.name, scope, data.as_of, len(data.evidence))
-        missing = [f.path for f in files if f.source is not None and not f.source.exists()]
-        if missing:
-            raise InvalidInputError(
-                f"{len(missing)} stored evidence file(s) are missing (first: {missing[0]}); "
-                "run Verify evidence"
-            )
-        return write_package(target, files, readme=readme, as_of=data.as_of, progress=step(3), cancel=cancel)
-
-
 def run_export(
     workspace: Workspace,
     *,
@@ -435,21 +477,26 @@ def run_export(
     For the scoping memo, *answers* and *overrides* describe a scoping not
     applied yet (the wizard's summary page); by default the saved one is used.
     """
-    if kind not in EXPORT_KINDS:
-        raise InvalidInputError(f"unknown export {kind!r}; expected one of: {', '.join(EXPORT_KINDS)}")
+    export = KINDS_BY_NAME.get(kind)
+    if export is None:
+        names = ", ".join(k.name for k in EXPORT_KINDS)
+        raise InvalidInputError(f"unknown export {kind!r}; expected one of: {names}")
     target = target.expanduser().absolute()
     if not target.parent.is_dir():
         raise NotFoundError(f"the folder {target.parent} does not exist")
-    data = gather(workspace, engagement_id)
-    try:
-        sha256 = _write(kind, workspace, data, target, progress, cancel, (answers, overrides))
-    except ExportCancelled:
-        raise CancelledError("the export was cancelled; nothing was written") from None
-    except PackageIntegrityError as error:
-        raise WorkbenchError(str(error)) from None
-    except OSError as error:
-        raise WorkbenchError(f"cannot write {target}: {error.strerror or error}") from None
+    preview = None if answers is None else SavedScoping(answers, recommend(answers), dict(overrides or {}))
     with workspace.session() as session:
+        data = gather(session, engagement_id, workspace.evidence_dir, preview)
+        session.rollback()  # the read transaction ends before the writing, which may take a while
+        try:
+            export.write(data, target, progress, cancel)
+        except ExportCancelled:
+            raise CancelledError("the export was cancelled; nothing was written") from None
+        except PackageIntegrityError as error:
+            raise WorkbenchError(str(error)) from None
+        except OSError as error:
+            raise WorkbenchError(f"cannot write {target}: {error.strerror or error}") from None
+        sha256 = _manifest_hash(target) if kind == "package" else _file_hash(target)
         session.add(
             ExportRecord(
                 engagement_id=engagement_id,
@@ -460,27 +507,44 @@ def run_export(
                 snapshot=snapshot(data) if kind == "package" else {},
             )
         )
+        note(session, Kind.EXPORTS, engagement_id)
         session.commit()
     return ExportResult(kind, target, sha256, data.as_of)
 
 
-def export_history(workspace: Workspace, *, engagement_id: int) -> list[ExportRecord]:
+def _record_row(record: ExportRecord) -> ExportRecordRow:
+    assert record.id is not None and record.engagement_id is not None
+    return ExportRecordRow(
+        id=record.id,
+        engagement_id=record.engagement_id,
+        at=record.at,
+        kind=record.kind,
+        path=record.path,
+        manifest_sha256=record.manifest_sha256,
+        snapshot=record.snapshot,
+    )
+
+
+def _history(session: Session, engagement_id: int) -> list[ExportRecordRow]:
+    records = session.exec(
+        select(ExportRecord)
+        .where(ExportRecord.engagement_id == engagement_id)
+        .order_by(col(ExportRecord.id).desc())
+    ).all()
+    return [_record_row(record) for record in records]
+
+
+def export_history(workspace: Workspace, *, engagement_id: int) -> list[ExportRecordRow]:
     """The engagement's exports, newest first."""
     with workspace.session() as session:
-        return list(
-            session.exec(
-                select(ExportRecord)
-                .where(ExportRecord.engagement_id == engagement_id)
-                .order_by(col(ExportRecord.id).desc())
-            ).all()
-        )
+        return _history(session, engagement_id)
 
 
 @dataclass
 class ChangesSincePackage:
     """What changed since the last evidence package was sent (``last`` is ``None`` before the first)."""
 
-    last: ExportRecord | None
+    last: ExportRecordRow | None
     new_controls: list[str] = field(default_factory=list)
     changed_controls: list[str] = field(default_factory=list)
     removed_controls: list[str] = field(default_factory=list)
@@ -517,11 +581,12 @@ class ChangesSincePackage:
 
 def changes_since_last_package(workspace: Workspace, *, engagement_id: int) -> ChangesSincePackage:
     """Controls and evidence added, changed or removed since the last package."""
-    packages = [r for r in export_history(workspace, engagement_id=engagement_id) if r.kind == "package"]
-    if not packages:
-        return ChangesSincePackage(None)
+    with workspace.session() as session:
+        packages = [r for r in _history(session, engagement_id) if r.kind == "package"]
+        if not packages:
+            return ChangesSincePackage(None)
+        now = snapshot(gather(session, engagement_id, workspace.evidence_dir, None))
     before = packages[0].snapshot
-    now = snapshot(gather(workspace, engagement_id))
     result = ChangesSincePackage(packages[0])
 
     def compare(key: str, names: Callable[[str], str]) -> tuple[list[str], list[str], list[str]]:

@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +10,12 @@ from sqlmodel import Session, col, select
 
 from app.db.changelog import record_change
 from app.db.models import Control, ControlObjective, ObjectiveControl, utcnow
+from app.db.session import note
+from app.db.snapshots import restore_snapshot, take_snapshot
+from app.domain.changes import Kind
 from app.domain.controls import clean_ref
+from app.domain.objectives import ObjectiveRow
+from app.domain.snapshots import Snapshot
 from app.domain.vocab import ObjectiveKind, parse_choice
 from app.services.engagements import engagement_in
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
@@ -19,20 +23,6 @@ from app.services.workspace import Workspace
 
 ENTITY = "objective"
 EDITABLE_FIELDS = ("ref", "kind", "title", "description")
-
-
-@dataclass(slots=True)
-class ObjectiveRow:
-    """A control objective with the controls that address it (in ref order)."""
-
-    id: int
-    engagement_id: int
-    ref: str
-    kind: str
-    title: str
-    description: str
-    control_ids: list[int]
-    control_refs: list[str]
 
 
 def _clean(name: str, value: Any) -> Any:
@@ -113,17 +103,22 @@ def _load_row(session: Session, objective: ControlObjective) -> ObjectiveRow:
     return _row(objective, _linked_controls(session, [objective.id]).get(objective.id, []))
 
 
+def objectives_of(session: Session, engagement_id: int) -> list[ObjectiveRow]:
+    """The engagement's control objectives in their order, each with its controls, read in *session*."""
+    engagement_in(session, engagement_id)
+    objectives = session.exec(
+        select(ControlObjective)
+        .where(ControlObjective.engagement_id == engagement_id)
+        .order_by(col(ControlObjective.sort_order), col(ControlObjective.ref))
+    ).all()
+    linked = _linked_controls(session, [o.id for o in objectives if o.id is not None])
+    return [_row(objective, linked.get(objective.id or 0, [])) for objective in objectives]
+
+
 def list_objectives(workspace: Workspace, *, engagement_id: int) -> list[ObjectiveRow]:
     """The engagement's control objectives in their order, each with its controls."""
     with workspace.session() as session:
-        engagement_in(session, engagement_id)
-        objectives = session.exec(
-            select(ControlObjective)
-            .where(ControlObjective.engagement_id == engagement_id)
-            .order_by(col(ControlObjective.sort_order), col(ControlObjective.ref))
-        ).all()
-        linked = _linked_controls(session, [o.id for o in objectives if o.id is not None])
-    return [_row(objective, linked.get(objective.id or 0, [])) for objective in objectives]
+        return objectives_of(session, engagement_id)
 
 
 def insert_objective(
@@ -153,6 +148,7 @@ def insert_objective(
         new=objective.title,
         at=now,
     )
+    note(session, Kind.OBJECTIVES, objective.id)
     return objective
 
 
@@ -176,7 +172,7 @@ def add_objective(
 ) -> ObjectiveRow:
     """Add a control objective; a duplicate ref or a kind other than itgc/business is refused."""
     values = _clean_all({"ref": ref, "kind": kind, "title": title, "description": description})
-    with workspace.session() as session:
+    with workspace.writing() as session:
         engagement_in(session, engagement_id)
         objective = insert_objective(session, engagement_id=engagement_id, values=values, now=utcnow())
         session.commit()
@@ -190,7 +186,7 @@ def update_objective(workspace: Workspace, objective_id: int, **changes: Any) ->
         raise InvalidInputError(f"an objective has no field {', '.join(sorted(unknown))}")
     clean = _clean_all(changes)
     now = utcnow()
-    with workspace.session() as session:
+    with workspace.writing() as session:
         objective = _objective(session, objective_id)
         assert objective.engagement_id is not None
         if "ref" in clean:
@@ -212,15 +208,17 @@ def update_objective(workspace: Workspace, objective_id: int, **changes: Any) ->
                 new=value,
                 at=now,
             )
+            note(session, Kind.OBJECTIVES, objective_id)
         session.add(objective)
         session.commit()
         return _load_row(session, objective)
 
 
-def delete_objectives(workspace: Workspace, objective_ids: Sequence[int]) -> None:
-    """Remove objectives (their controls stay)."""
+def delete_objectives(workspace: Workspace, objective_ids: Sequence[int]) -> Snapshot:
+    """Remove objectives (their controls stay); returns what puts them back."""
     now = utcnow()
-    with workspace.session() as session:
+    with workspace.writing() as session:
+        snapshot = take_snapshot(session, "control_objective", objective_ids)
         for objective_id in objective_ids:
             objective = _objective(session, objective_id)
             record_change(
@@ -233,8 +231,20 @@ def delete_objectives(workspace: Workspace, objective_ids: Sequence[int]) -> Non
                 old=objective.title,
                 at=now,
             )
+            note(session, Kind.OBJECTIVES, objective_id)
             session.delete(objective)
         session.commit()
+    return snapshot
+
+
+def restore_objectives(workspace: Workspace, snapshot: Snapshot) -> list[ObjectiveRow]:
+    """Put deleted objectives back with their control links (under their old ids when free)."""
+    with workspace.writing() as session:
+        ids = restore_snapshot(session, snapshot, at=utcnow())
+        note(session, Kind.OBJECTIVES, *ids.values())
+        rows = [_load_row(session, _objective(session, new_id)) for new_id in ids.values()]
+        session.commit()
+    return rows
 
 
 def set_objective_controls(
@@ -242,7 +252,7 @@ def set_objective_controls(
 ) -> ObjectiveRow:
     """Make exactly these controls (of the objective's engagement) address the objective."""
     wanted = list(dict.fromkeys(control_ids))
-    with workspace.session() as session:
+    with workspace.writing() as session:
         objective = _objective(session, objective_id)
         controls = session.exec(select(Control).where(col(Control.id).in_(wanted))).all()
         missing = sorted(set(wanted) - {c.id for c in controls})
@@ -266,5 +276,6 @@ def set_objective_controls(
                 old=before.control_refs,
                 new=sorted(c.ref for c in controls),
             )
+            note(session, Kind.OBJECTIVES, objective_id)
             session.commit()
         return _load_row(session, objective)

@@ -2,11 +2,12 @@
 
 from datetime import date
 
+from sqlmodel import Session
+
 from app.domain.readiness import ReadinessReport, compute_readiness
-from app.domain.vocab import categories_in_scope
-from app.services.controls import list_controls
-from app.services.engagements import get_engagement
-from app.services.objectives import list_objectives
+from app.services.controls import controls_of
+from app.services.engagements import engagement_in, engagement_row
+from app.services.objectives import objectives_of
 from app.services.workspace import Workspace
 
 
@@ -18,11 +19,16 @@ def engagement_readiness(
     The categories are those in scope; the SOC 1 objectives count when a SOC 1
     report is in scope.
     """
-    engagement = get_engagement(workspace, engagement_id)
-    soc1 = "SOC 1" in engagement.report_kinds
+    with workspace.session() as session:
+        return readiness_in(session, engagement_id, today or date.today())
+
+
+def readiness_in(session: Session, engagement_id: int, today: date) -> ReadinessReport:
+    """Readiness of the engagement as read in *session* (see :func:`engagement_readiness`)."""
+    engagement = engagement_row(engagement_in(session, engagement_id))
     return compute_readiness(
-        list_controls(workspace, engagement_id=engagement_id),
-        categories_in_scope(engagement.report_kinds, engagement.categories),
-        objectives=list_objectives(workspace, engagement_id=engagement_id) if soc1 else (),
-        today=today or date.today(),
+        controls_of(session, engagement_id),
+        engagement.categories_in_scope,
+        objectives=objectives_of(session, engagement_id) if engagement.soc1 else (),
+        today=today,
     )

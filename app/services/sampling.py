@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.db.models import Control, Evidence, EvidenceControl
 from app.domain.sampling import (
@@ -53,24 +53,30 @@ def sampling_report(
 
     With *control_ids*, only those controls.
     """
-    today = today or date.today()
     with workspace.session() as session:
-        engagement = engagement_in(session, engagement_id)
-        controls_query = select(Control).where(Control.engagement_id == engagement_id).order_by(Control.ref)
-        dated_query = (
-            select(col(EvidenceControl.control_id), col(Evidence.collected_on))
-            .join(Evidence, col(Evidence.id) == EvidenceControl.evidence_id)
-            .where(Evidence.engagement_id == engagement_id, col(Evidence.collected_on).is_not(None))
-        )
-        if control_ids is not None:
-            controls_query = controls_query.where(col(Control.id).in_(control_ids))
-            dated_query = dated_query.where(col(EvidenceControl.control_id).in_(control_ids))
-        controls = session.exec(controls_query).all()
-        if not controls:
-            return []
-        conventions = read_sampling_conventions(session)
-        max_age = read_type1_max_age_days(session)
-        dated = session.exec(dated_query).all()
+        return sampling_in(session, engagement_id, today or date.today(), control_ids)
+
+
+def sampling_in(
+    session: Session, engagement_id: int, today: date, control_ids: Sequence[int] | None = None
+) -> list[ControlSampling]:
+    """The sampling report read in *session* (see :func:`sampling_report`)."""
+    engagement = engagement_in(session, engagement_id)
+    controls_query = select(Control).where(Control.engagement_id == engagement_id).order_by(Control.ref)
+    dated_query = (
+        select(col(EvidenceControl.control_id), col(Evidence.collected_on))
+        .join(Evidence, col(Evidence.id) == EvidenceControl.evidence_id)
+        .where(Evidence.engagement_id == engagement_id, col(Evidence.collected_on).is_not(None))
+    )
+    if control_ids is not None:
+        controls_query = controls_query.where(col(Control.id).in_(control_ids))
+        dated_query = dated_query.where(col(EvidenceControl.control_id).in_(control_ids))
+    controls = session.exec(controls_query).all()
+    if not controls:
+        return []
+    conventions = read_sampling_conventions(session)
+    max_age = read_type1_max_age_days(session)
+    dated = session.exec(dated_query).all()
     collected: dict[int, list[date]] = defaultdict(list)
     for control_id, day in dated:
         if control_id is not None and day is not None:
@@ -97,4 +103,5 @@ def sampling_report(
 
 def due_lists(workspace: Workspace, *, engagement_id: int, today: date | None = None) -> DueLists:
     """What is due: the overdue and the due-this-week lists of the engagement's controls."""
-    return group_due(sampling_report(workspace, engagement_id=engagement_id, today=today))
+    with workspace.session() as session:
+        return group_due(sampling_in(session, engagement_id, today or date.today()))

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.db.models import Engagement
+from app.domain.engagements import EngagementRow
 from app.domain.scoping import (
     Answers,
     AnswersError,
@@ -16,9 +16,22 @@ from app.domain.scoping import (
     recommend,
     suggested_period,
 )
-from app.services.engagements import update_engagement
+from app.services.engagements import engagement_row, update_engagement_in
 from app.services.errors import InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
+
+APPLIED_FIELDS = (
+    "scoping_answers",
+    "scoping_recommendation",
+    "scoping_overrides",
+    "report_kinds",
+    "report_type",
+    "categories",
+    "period_start",
+    "period_end",
+    "as_of_date",
+)
+"""The engagement fields applying a scoping sets."""
 
 
 def read_answers_file(path: Path) -> Answers:
@@ -48,7 +61,7 @@ class SavedScoping:
     overrides: dict[str, dict[str, Any]]
 
 
-def saved_scoping(engagement: Engagement) -> SavedScoping | None:
+def saved_scoping(engagement: EngagementRow) -> SavedScoping | None:
     """The answers, recommendation and overrides stored on *engagement*, if the wizard ran."""
     if engagement.scoping_answers is None:
         return None
@@ -65,7 +78,7 @@ def apply_scoping(
     *,
     overrides: dict[str, dict[str, Any]] | None = None,
     today: date | None = None,
-) -> Engagement:
+) -> EngagementRow:
     """Store answers, recommendation and overrides on the engagement and apply the scope.
 
     Sets the report kinds, type and categories, and the suggested review
@@ -86,14 +99,16 @@ def apply_scoping(
         }
     else:
         dates = {"period_start": None, "period_end": None, "as_of_date": period}
-    return update_engagement(
-        workspace,
-        engagement_id,
-        scoping_answers=answers.as_dict(),
-        scoping_recommendation=recommendation.as_dict(),
-        scoping_overrides=overrides,
-        report_kinds=list(scope.reports),
-        report_type=scope.report_type,
-        categories=list(scope.categories),
+    changes = {
+        "scoping_answers": answers.as_dict(),
+        "scoping_recommendation": recommendation.as_dict(),
+        "scoping_overrides": overrides,
+        "report_kinds": list(scope.reports),
+        "report_type": scope.report_type,
+        "categories": list(scope.categories),
         **dates,
-    )
+    }
+    with workspace.writing() as session:
+        engagement = update_engagement_in(session, engagement_id, changes)
+        session.commit()
+        return engagement_row(engagement)

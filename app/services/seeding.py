@@ -1,6 +1,6 @@
 """Seeding an engagement from the starter library: the controls and objectives its scope needs."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
@@ -28,9 +28,17 @@ class SeedResult:
     skipped_controls: list[str] = field(default_factory=list)
     added_objectives: list[str] = field(default_factory=list)
     skipped_objectives: list[str] = field(default_factory=list)
+    added_control_ids: list[int] = field(default_factory=list)
+    added_objective_ids: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, list[str]]:
-        return asdict(self)
+        """The refs, as the command line prints them."""
+        return {
+            "added_controls": self.added_controls,
+            "skipped_controls": self.skipped_controls,
+            "added_objectives": self.added_objectives,
+            "skipped_objectives": self.skipped_objectives,
+        }
 
 
 def _starter_for(engagement: Engagement) -> tuple[tuple[StarterControl, ...], tuple[StarterObjective, ...]]:
@@ -63,7 +71,7 @@ def seed_engagement(workspace: Workspace, *, engagement_id: int) -> SeedResult:
     (with SOC 1 in scope) is refused before anything is written.
     """
     result = SeedResult()
-    with workspace.session() as session:
+    with workspace.writing() as session:
         engagement = engagement_in(session, engagement_id)
         controls, objectives = _starter_for(engagement)
         control_ids = _refs(session, Control, engagement_id)
@@ -85,6 +93,7 @@ def seed_engagement(workspace: Workspace, *, engagement_id: int) -> SeedResult:
             assert control.id is not None
             control_ids[starter.ref] = control.id
             result.added_controls.append(starter.ref)
+            result.added_control_ids.append(control.id)
         for objective in objectives:
             if objective.ref in objective_ids:
                 result.skipped_objectives.append(objective.ref)
@@ -100,5 +109,6 @@ def seed_engagement(workspace: Workspace, *, engagement_id: int) -> SeedResult:
             refs = (*objective.soc2_controls, *(c.ref for c in objective.controls))
             link_controls(session, objective_id=created.id, control_ids=[control_ids[ref] for ref in refs])
             result.added_objectives.append(objective.ref)
+            result.added_objective_ids.append(created.id)
         session.commit()
     return result

@@ -14,6 +14,8 @@ from sqlmodel import Session
 
 from app.db.changelog import record_change
 from app.db.models import Setting
+from app.db.session import note
+from app.domain.changes import Kind
 from app.domain.sampling import (
     DEFAULT_CONVENTIONS,
     DEFAULT_TYPE1_MAX_AGE_DAYS,
@@ -49,6 +51,7 @@ def _write(session: Session, key: str, value: Any) -> None:
         old=None if old is None else json.dumps(old, sort_keys=True),
         new=json.dumps(value, sort_keys=True),
     )
+    note(session, Kind.SETTINGS)
 
 
 def read_sampling_conventions(session: Session) -> Mapping[str, Convention]:
@@ -91,7 +94,7 @@ def set_sampling_conventions(workspace: Workspace, samples: Mapping[str, int]) -
     except ValueError as error:
         raise InvalidInputError(str(error)) from error
     changed = {key: table[key].sample for key in table if table[key] != DEFAULT_CONVENTIONS[key]}
-    with workspace.session() as session:
+    with workspace.writing() as session:
         _write(session, SAMPLING_CONVENTIONS, changed)
         session.commit()
     return table
@@ -105,7 +108,7 @@ def get_type1_max_age_days(workspace: Workspace) -> int:
 def set_type1_max_age_days(workspace: Workspace, days: int) -> int:
     """Set how many days before a Type 1's as-of date evidence may be collected (1 to 3650)."""
     days = _checked_age(days)
-    with workspace.session() as session:
+    with workspace.writing() as session:
         _write(session, TYPE1_MAX_AGE_DAYS, days)
         session.commit()
     return days

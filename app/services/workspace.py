@@ -4,26 +4,34 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
-from app.db.engine import DatabaseTooNewError, DatabaseUnreadableError, open_database
+from app.db.engine import DatabaseTooNewError, DatabaseUnreadableError, open_database, writing_engine
+from app.db.session import Announce, WorkbenchSession
+from app.domain.changes import Changes
+from app.locations import DATABASE_NAME, EVIDENCE_DIR_NAME, LOG_NAME, resolve_data_dir
 from app.services.errors import WorkbenchError
-from app.settings import DATABASE_NAME, EVIDENCE_DIR_NAME, LOG_NAME, resolve_data_dir
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Workspace:
-    """An open workspace; hand it to service functions."""
+    """An open workspace; hand it to service functions.
+
+    Whoever wants to hear of changes (the window) adds a callback to
+    ``listeners``; every committed unit of work that noted changes calls
+    them, in the thread that committed.
+    """
 
     data_dir: Path
     engine: Engine
+    listeners: list[Announce] = field(default_factory=list, compare=False)
 
     @property
     def database_path(self) -> Path:
@@ -38,10 +46,30 @@ class Workspace:
         return self.data_dir / LOG_NAME
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One short session for one unit of work; database trouble becomes a plain message."""
-        with translate_database_errors(), Session(self.engine, expire_on_commit=False) as session:
+    def session(self) -> Iterator[WorkbenchSession]:
+        """One short session for one unit of work that reads: everything it reads is one state.
+
+        Database trouble becomes a plain message.
+        """
+        with translate_database_errors(), WorkbenchSession(self.engine, self._announce) as session:
             yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[WorkbenchSession]:
+        """One short session for one unit of work that writes; it holds the write lock from the start."""
+        with (
+            translate_database_errors(),
+            WorkbenchSession(self._writer, self._announce) as session,
+        ):
+            yield session
+
+    @cached_property
+    def _writer(self) -> Engine:
+        return writing_engine(self.engine)
+
+    def _announce(self, changes: Changes) -> None:
+        for listener in list(self.listeners):
+            listener(changes)
 
     def close(self) -> None:
         self.engine.dispose()

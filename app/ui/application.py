@@ -11,7 +11,8 @@ from app.services.errors import WorkbenchError
 from app.services.workspace import open_workspace
 from app.ui.context import AppContext
 from app.ui.interaction import Interaction
-from app.ui.main_window import MainWindow, settings_for
+from app.ui.main_window import MainWindow
+from app.ui.window_state import window_state_for
 
 
 def make_application() -> QApplication:
@@ -30,7 +31,7 @@ def build_main_window(data_dir: str | Path | None) -> MainWindow:
     """Open the workspace and build the window over it (raises WorkbenchError)."""
     workspace = open_workspace(data_dir)
     interaction = Interaction()
-    window = MainWindow(AppContext(workspace, interaction), settings_for(workspace.data_dir))
+    window = MainWindow(AppContext(workspace, interaction, window_state_for(workspace.data_dir)))
     interaction.parent = window
     return window
 

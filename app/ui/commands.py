@@ -1,168 +1,244 @@
-"""Undoable changes to the control matrix.
+"""Undoable actions: every data edit made in the window is one of these commands.
 
-Each command is pushed after its first change was made (and succeeded), so
-its first ``redo`` does nothing; later redos and undos call the services
-again and announce the result through the :class:`AppContext` signals.
+A command's ``redo()`` is the only implementation of its action: a page
+builds the command and pushes it (:meth:`AppContext.push`), and the push runs
+the first ``redo()``. ``undo()`` calls the inverse service. A refused action
+(the service raised) is shown to the user and the command is dropped from
+the stack. The services announce what they changed, so no command refreshes
+a page itself.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from app.domain.controls import ControlRow, field_spec
+from app.domain.controls import field_spec
+from app.domain.engagements import EngagementRow
+from app.domain.scoping import Answers
+from app.domain.snapshots import Snapshot
 from app.services.controls import (
-    ControlSnapshot,
     delete_controls,
-    list_controls,
+    get_controls,
     restore_controls,
-    snapshot_controls,
-    update_control,
+    set_control_values,
     update_controls,
 )
-from app.services.objectives import delete_objectives, list_objectives
-from app.services.seeding import seed_engagement
+from app.services.engagements import update_engagement
+from app.services.evidence import link_evidence, unlink_evidence
+from app.services.objectives import delete_objectives, restore_objectives
+from app.services.scoping import APPLIED_FIELDS, apply_scoping
+from app.services.seeding import SeedResult, seed_engagement
 from app.ui.context import AppContext
 
 
-class _Command(QUndoCommand):
+class Command(QUndoCommand):
+    """An undoable action; subclasses implement :meth:`apply` and :meth:`revert`.
+
+    ``done`` says whether the last ``redo()`` succeeded.
+    """
+
     def __init__(self, context: AppContext, text: str) -> None:
         super().__init__(text)
         self.context = context
-        self._first = True
+        self.done = False
 
     def redo(self) -> None:
-        if self._first:
-            self._first = False
-            return
-        self.do()
+        self.done = self._attempt(self.text(), self.apply)
+        if not self.done:
+            self.setObsolete(True)
 
-    def do(self) -> None:
+    def undo(self) -> None:
+        if not self._attempt(f"Undo: {self.text()}", self.revert):
+            self.setObsolete(True)
+
+    def _attempt(self, title: str, action: Callable[[], None]) -> bool:
+        def run() -> bool:
+            action()
+            return True
+
+        return bool(self.context.run(title, run))
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
         raise NotImplementedError
 
 
-class EditControls(_Command):
-    """One field set to one value on one or more controls."""
+class EditControls(Command):
+    """One field set to one value on one or more controls; undo gives each its old value back."""
 
-    def __init__(self, context: AppContext, before: Sequence[ControlRow], field: str, value: Any) -> None:
-        count = f"{len(before)} controls" if len(before) != 1 else before[0].ref
+    def __init__(self, context: AppContext, control_ids: Sequence[int], field: str, value: Any) -> None:
+        count = f"{len(control_ids)} controls" if len(control_ids) != 1 else "a control"
         super().__init__(context, f"Change {field_spec(field).label.lower()} of {count}")
-        self.before = [(row.id, getattr(row, field)) for row in before]
+        self.ids = list(control_ids)
         self.field = field
         self.value = value
+        self.before: list[tuple[int, str, Any]] | None = None
 
-    def do(self) -> None:
-        ids = [control_id for control_id, _old in self.before]
-        rows = self.context.run(
-            self.text(), lambda: update_controls(self.context.workspace, ids, **{self.field: self.value})
-        )
-        if rows:
-            self.context.controls_updated.emit(rows)
-
-    def undo(self) -> None:
-        def restore() -> list[ControlRow]:
-            return [
-                update_control(self.context.workspace, control_id, **{self.field: old})
-                for control_id, old in self.before
+    def apply(self) -> None:
+        workspace = self.context.workspace
+        if self.before is None:
+            self.before = [
+                (row.id, self.field, getattr(row, self.field)) for row in get_controls(workspace, self.ids)
             ]
+        update_controls(workspace, self.ids, **{self.field: self.value})
 
-        rows = self.context.run(f"Undo: {self.text()}", restore)
-        if rows:
-            self.context.controls_updated.emit(rows)
-
-
-class AddControls(_Command):
-    """Controls that were created (added, duplicated or seeded)."""
-
-    def __init__(self, context: AppContext, rows: Sequence[ControlRow], text: str) -> None:
-        super().__init__(context, text)
-        self.ids = [row.id for row in rows]
-        self.snapshots: list[ControlSnapshot] = []
-
-    def do(self) -> None:
-        rows = self.context.run(self.text(), lambda: restore_controls(self.context.workspace, self.snapshots))
-        if rows:
-            self.ids = [row.id for row in rows]
-            self.context.controls_added.emit(rows)
-
-    def undo(self) -> None:
-        def remove() -> bool:
-            self.snapshots = snapshot_controls(self.context.workspace, self.ids)
-            delete_controls(self.context.workspace, self.ids)
-            return True
-
-        if self.context.run(f"Undo: {self.text()}", remove):
-            self.context.controls_removed.emit(list(self.ids))
+    def revert(self) -> None:
+        assert self.before is not None
+        set_control_values(self.context.workspace, self.before)
 
 
-class DeleteControls(_Command):
-    """Controls that were deleted, with what is needed to put them back."""
-
-    def __init__(self, context: AppContext, snapshots: Sequence[ControlSnapshot]) -> None:
-        count = f"{len(snapshots)} controls" if len(snapshots) != 1 else snapshots[0].row.ref
-        super().__init__(context, f"Delete {count}")
-        self.snapshots = list(snapshots)
-
-    def do(self) -> None:
-        ids = [snapshot.row.id for snapshot in self.snapshots]
-
-        def remove() -> bool:
-            self.snapshots = snapshot_controls(self.context.workspace, ids)
-            delete_controls(self.context.workspace, ids)
-            return True
-
-        if self.context.run(self.text(), remove):
-            self.context.controls_removed.emit(ids)
-
-    def undo(self) -> None:
-        rows = self.context.run(
-            f"Undo: {self.text()}", lambda: restore_controls(self.context.workspace, self.snapshots)
-        )
-        if rows:
-            self.snapshots = [
-                ControlSnapshot(row, snapshot.evidence_ids, snapshot.objective_ids)
-                for row, snapshot in zip(rows, self.snapshots, strict=True)
-            ]
-            self.context.controls_added.emit(rows)
-
-
-class SeedControls(_Command):
-    """Controls and objectives copied from the starter library; undo removes them again."""
+class Creation(Command):
+    """Records an action made; undo deletes them, keeping what puts them back; redo puts them back."""
 
     def __init__(
         self,
         context: AppContext,
-        engagement_id: int,
-        rows: Sequence[ControlRow],
-        objective_refs: Sequence[str],
-    ):
-        super().__init__(context, f"Seed {len(rows)} controls from the starter library")
+        text: str,
+        create: Callable[[], Sequence[int]],
+        delete: Callable[[Sequence[int]], Snapshot],
+        restore: Callable[[Snapshot], Sequence[Any]],
+    ) -> None:
+        super().__init__(context, text)
+        self.create, self.delete, self.restore = create, delete, restore
+        self.ids: list[int] = []
+        self.snapshot: Snapshot | None = None
+
+    def apply(self) -> None:
+        if self.snapshot is None:
+            self.ids = list(self.create())
+        else:
+            self.ids = [row.id for row in self.restore(self.snapshot)]
+
+    def revert(self) -> None:
+        self.snapshot = self.delete(self.ids)
+
+
+class Deletion(Command):
+    """Records deleted; undo puts them back with their links."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        text: str,
+        ids: Sequence[int],
+        delete: Callable[[Sequence[int]], Snapshot],
+        restore: Callable[[Snapshot], Sequence[Any]],
+    ) -> None:
+        super().__init__(context, text)
+        self.ids = list(ids)
+        self.delete, self.restore = delete, restore
+        self.snapshot: Snapshot | None = None
+
+    def apply(self) -> None:
+        self.snapshot = self.delete(self.ids)
+
+    def revert(self) -> None:
+        assert self.snapshot is not None
+        self.ids = [row.id for row in self.restore(self.snapshot)]
+
+
+class EditFields(Command):
+    """Fields of one record set to new values; undo sets the values they had."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        text: str,
+        write: Callable[[Mapping[str, Any]], Any],
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+    ) -> None:
+        super().__init__(context, text)
+        self.write = write
+        self.before = dict(before)
+        self.after = dict(after)
+
+    def apply(self) -> None:
+        self.write(self.after)
+
+    def revert(self) -> None:
+        self.write(self.before)
+
+
+class LinkEvidence(Command):
+    """Evidence linked to some controls and unlinked from others; undo does the opposite."""
+
+    def __init__(
+        self, context: AppContext, evidence_id: int, link: Sequence[int], unlink: Sequence[int], text: str
+    ) -> None:
+        super().__init__(context, text)
+        self.evidence_id = evidence_id
+        self.link = list(link)
+        self.unlink = list(unlink)
+
+    def _relink(self, link: Sequence[int], unlink: Sequence[int]) -> None:
+        workspace = self.context.workspace
+        if link:
+            link_evidence(workspace, self.evidence_id, link)
+        if unlink:
+            unlink_evidence(workspace, self.evidence_id, unlink)
+
+    def apply(self) -> None:
+        self._relink(self.link, self.unlink)
+
+    def revert(self) -> None:
+        self._relink(self.unlink, self.link)
+
+
+class ApplyScoping(Command):
+    """The wizard's answers and scope stored on the engagement; undo puts back what it had."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        engagement: EngagementRow,
+        answers: Answers,
+        overrides: dict[str, dict[str, Any]],
+    ) -> None:
+        super().__init__(context, "Apply the scoping wizard")
+        self.engagement_id = engagement.id
+        self.answers = answers
+        self.overrides = overrides
+        self.before = {name: getattr(engagement, name) for name in APPLIED_FIELDS}
+
+    def apply(self) -> None:
+        apply_scoping(self.context.workspace, self.engagement_id, self.answers, overrides=self.overrides)
+
+    def revert(self) -> None:
+        update_engagement(self.context.workspace, self.engagement_id, **self.before)
+
+
+class SeedControls(Command):
+    """Controls and objectives copied from the starter library; undo removes them again.
+
+    A seeding that added nothing is not kept on the stack.
+    """
+
+    def __init__(self, context: AppContext, engagement_id: int) -> None:
+        super().__init__(context, "Seed from the starter library")
         self.engagement_id = engagement_id
-        self.ids = [row.id for row in rows]
-        self.objective_refs = list(objective_refs)
+        self.result: SeedResult | None = None
+        self.control_ids: list[int] = []
+        self.objective_ids: list[int] = []
+        self.snapshots: tuple[Snapshot, Snapshot] | None = None
 
-    def do(self) -> None:
-        def seed() -> list[ControlRow]:
-            seed_engagement(self.context.workspace, engagement_id=self.engagement_id)
-            rows = list_controls(self.context.workspace, engagement_id=self.engagement_id)
-            return [row for row in rows if row.id not in self.known]
+    def apply(self) -> None:
+        workspace = self.context.workspace
+        if self.snapshots is None:
+            self.result = seed_engagement(workspace, engagement_id=self.engagement_id)
+            self.control_ids = list(self.result.added_control_ids)
+            self.objective_ids = list(self.result.added_objective_ids)
+            if not (self.control_ids or self.objective_ids):
+                self.setObsolete(True)
+            return
+        controls, objectives = self.snapshots
+        self.control_ids = [row.id for row in restore_controls(workspace, controls)]
+        self.objective_ids = [row.id for row in restore_objectives(workspace, objectives)]
 
-        self.known = {
-            row.id for row in list_controls(self.context.workspace, engagement_id=self.engagement_id)
-        }
-        rows = self.context.run(self.text(), seed)
-        if rows:
-            self.ids = [row.id for row in rows]
-            self.context.controls_added.emit(rows)
-
-    def undo(self) -> None:
-        def remove() -> bool:
-            objectives = list_objectives(self.context.workspace, engagement_id=self.engagement_id)
-            delete_objectives(
-                self.context.workspace, [o.id for o in objectives if o.ref in self.objective_refs]
-            )
-            delete_controls(self.context.workspace, self.ids)
-            return True
-
-        if self.context.run(f"Undo: {self.text()}", remove):
-            self.context.controls_removed.emit(list(self.ids))
+    def revert(self) -> None:
+        workspace = self.context.workspace
+        objectives = delete_objectives(workspace, self.objective_ids)
+        self.snapshots = (delete_controls(workspace, self.control_ids), objectives)

@@ -1,70 +1,83 @@
-"""What every page shares: the workspace, the current engagement, and change signals."""
+"""What every page shares: the workspace, the current engagement, the undo stack, and change notices."""
 
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from app.db.models import Engagement
+from app.domain.changes import Changes, Kind
+from app.domain.engagements import EngagementRow
 from app.services.engagements import get_engagement
 from app.services.errors import NotFoundError, WorkbenchError
 from app.services.workspace import Workspace
 from app.ui.interaction import Interaction
 from app.ui.tasks import Task, TaskBar, Work, start_task
+from app.ui.window_state import WindowState
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 class AppContext(QObject):
-    """Shared state of the window.
+    """Shared state of the window, complete when constructed.
 
     Signals:
-        engagement_changed(object): the current engagement switched (id or ``None``)
-            or its scope or details changed.
-        engagements_changed(): engagements were created, renamed or deleted.
-        data_changed(): something was written to the workspace (the status bar says "saved").
-        controls_added(list): new ``ControlRow``s of the current engagement.
-        controls_updated(list): changed ``ControlRow``s.
-        controls_removed(list): ids of deleted controls.
+        changed(object): the workspace's data changed (a :class:`~app.domain.changes.Changes`);
+            every service that writes announces what it changed, from whichever thread
+            committed, and the notice arrives here on the GUI thread.
+        engagement_selected(object): another engagement became the current one (id or ``None``).
         navigate(object): go to ``("control", id)``, ``("criterion", "CC6.1")`` or another target.
-        evidence_changed(): evidence was added, changed, linked or removed.
     """
 
-    engagement_changed = Signal(object)
-    engagements_changed = Signal()
-    data_changed = Signal()
-    controls_added = Signal(list)
-    controls_updated = Signal(list)
-    controls_removed = Signal(list)
+    changed = Signal(object)
+    engagement_selected = Signal(object)
     navigate = Signal(object)
-    evidence_changed = Signal()
+    _announced = Signal(object)
 
-    def __init__(
-        self, workspace: Workspace, interaction: Interaction, settings: QSettings | None = None
-    ) -> None:
+    def __init__(self, workspace: Workspace, interaction: Interaction, window_state: WindowState) -> None:
         super().__init__()
         self.workspace = workspace
         self.interaction = interaction
-        self.settings = settings
+        self.window_state = window_state
         self.undo_stack = QUndoStack(self)
-        self.task_bar: TaskBar | None = None
+        self.task_bar = TaskBar()
         self.tasks: list[Task] = []
         self._engagement_id: int | None = None
-        self._engagement: Engagement | None = None
-        for signal in (self.data_changed, self.engagement_changed, self.engagements_changed):
-            signal.connect(self._forget_engagement)
+        self._engagement: EngagementRow | None = None
+        self._announced.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        workspace.listeners.append(self._announce)
+
+    # --- change notices -------------------------------------------------------------------
+
+    def _announce(self, changes: Changes) -> None:
+        """Called by the workspace after a commit, in the committing thread."""
+        if QThread.currentThread() == self.thread():
+            self._deliver(changes)
+        else:
+            self._announced.emit(changes)
+
+    def _deliver(self, changes: Changes) -> None:
+        if changes.touches(Kind.ENGAGEMENT, Kind.SCOPE):
+            self._engagement = None
+        self.changed.emit(changes)
+
+    def detach(self) -> None:
+        """Stop hearing of the workspace's changes (the window is closing)."""
+        if self._announce in self.workspace.listeners:
+            self.workspace.listeners.remove(self._announce)
+
+    # --- the current engagement -----------------------------------------------------------
 
     @property
     def engagement_id(self) -> int | None:
         return self._engagement_id
 
-    def engagement(self) -> Engagement | None:
+    def engagement(self) -> EngagementRow | None:
         """The current engagement as stored now, or ``None``.
 
-        Read once and kept until something is written or another engagement is chosen.
+        Read once and kept until the engagement changes or another one is chosen.
         """
         if self._engagement_id is None:
             return None
@@ -76,14 +89,19 @@ class AppContext(QObject):
                 return None
         return self._engagement
 
-    def _forget_engagement(self, *_args: Any) -> None:
-        self._engagement = None
-
     def set_engagement(self, engagement_id: int | None) -> None:
         if engagement_id != self._engagement_id:
             self._engagement_id = engagement_id
+            self._engagement = None
             self.undo_stack.clear()
-            self.engagement_changed.emit(engagement_id)
+            self.engagement_selected.emit(engagement_id)
+
+    # --- doing things ---------------------------------------------------------------------
+
+    def push(self, command: QUndoCommand) -> bool:
+        """Do an undoable action: its ``redo()`` runs now. False when it was refused (not kept)."""
+        self.undo_stack.push(command)
+        return bool(getattr(command, "done", True))
 
     def start(
         self,
@@ -105,7 +123,6 @@ class AppContext(QObject):
 
         def succeeded(result: Any) -> None:
             done()
-            self.data_changed.emit()
             on_success(result)
 
         def failed(message: str) -> None:
@@ -122,13 +139,10 @@ class AppContext(QObject):
         task.signals.cancelled.connect(cancelled)
         return start_task(task, self.task_bar)
 
-    def run(self, title: str, action: Callable[[], T], *, writes: bool = True) -> T | None:
-        """Run a service call; a refusal is shown to the user and ``None`` returned.
-
-        A call that *writes* announces ``data_changed`` when it succeeds.
-        """
+    def run(self, title: str, action: Callable[[], T]) -> T | None:
+        """Run a service call; a refusal is shown to the user and ``None`` returned."""
         try:
-            result = action()
+            return action()
         except WorkbenchError as error:
             self.interaction.error(title, str(error))
             return None
@@ -140,6 +154,3 @@ class AppContext(QObject):
                 f"Details are in {self.workspace.log_path}.",
             )
             return None
-        if writes:
-            self.data_changed.emit()
-        return result

@@ -41,7 +41,6 @@ def add_files(
         )
 
     def succeeded(rows: Any) -> None:
-        context.evidence_changed.emit()
         if on_done is not None:
             on_done(rows)
 
@@ -62,6 +61,6 @@ def verify(context: AppContext, on_done: Callable[[VerifyReport], None]) -> Task
 
 def open_evidence(context: AppContext, evidence_id: int, *, folder: bool = False) -> None:
     """Open a viewing copy with the system viewer (or its folder)."""
-    path = context.run("Open evidence", lambda: viewing_copy(context.workspace, evidence_id), writes=False)
+    path = context.run("Open evidence", lambda: viewing_copy(context.workspace, evidence_id))
     if path is not None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent if folder else path)))

@@ -4,10 +4,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from importlib import import_module
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QThreadPool, QTimer, QUrl
+from PySide6.QtCore import QSize, Qt, QThreadPool, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,11 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
-from app.domain.periods import describe_scope
+from app.domain.changes import Changes, Kind
 from app.services.engagements import list_engagements
 from app.ui.context import AppContext
 from app.ui.pages.base import Page
-from app.ui.tasks import TaskBar
 
 if TYPE_CHECKING:
     from app.ui.widgets.settings_dialog import SettingsDialog
@@ -132,16 +130,10 @@ PAGES: tuple[PageSpec, ...] = (
 class MainWindow(QMainWindow):
     """The application's window; each page is built the first time it is shown."""
 
-    def __init__(
-        self,
-        context: AppContext,
-        settings: QSettings,
-        pages: Sequence[PageSpec] = PAGES,
-    ) -> None:
+    def __init__(self, context: AppContext, pages: Sequence[PageSpec] = PAGES) -> None:
         super().__init__()
         self.context = context
-        self.settings = settings
-        context.settings = settings
+        self.window_state = context.window_state
         self.setWindowTitle(APP_NAME)
         self.pages = list(pages)
         self._built: dict[int, Page] = {}
@@ -195,10 +187,8 @@ class MainWindow(QMainWindow):
         self.workspace_label = QLabel(str(context.workspace.data_dir))
         self.workspace_label.setToolTip("Workspace folder: the database and the evidence store")
         self.saved_label = QLabel()
-        self.task_bar = TaskBar()
-        context.task_bar = self.task_bar
         self.status.addWidget(self.workspace_label, 1)
-        self.status.addPermanentWidget(self.task_bar)
+        self.status.addPermanentWidget(context.task_bar)
         self.status.addPermanentWidget(self.saved_label)
         self.setStatusBar(self.status)
         self._saved_timer = QTimer(self)
@@ -209,9 +199,8 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self._show_row)
         self.engagement_box.activated.connect(self._engagement_chosen)
         self.search.textChanged.connect(self._search_changed)
-        context.engagement_changed.connect(self._engagement_changed)
-        context.engagements_changed.connect(self.reload_engagements)
-        context.data_changed.connect(self._saved)
+        context.engagement_selected.connect(self._engagement_selected)
+        context.changed.connect(self._changed)
         context.navigate.connect(self.navigate)
 
         self._restore_state()
@@ -377,9 +366,7 @@ class MainWindow(QMainWindow):
     def reload_engagements(self) -> None:
         """Refill the engagement chooser and the scope line."""
         current = self.context.engagement_id
-        engagements = self.context.run(
-            "Load engagements", lambda: list_engagements(self.context.workspace), writes=False
-        )
+        engagements = self.context.run("Load engagements", lambda: list_engagements(self.context.workspace))
         self.engagement_box.blockSignals(True)
         self.engagement_box.clear()
         for engagement in engagements or []:
@@ -397,16 +384,20 @@ class MainWindow(QMainWindow):
     def _engagement_chosen(self, row: int) -> None:
         self.context.set_engagement(self.engagement_box.itemData(row))
 
-    def _engagement_changed(self, engagement_id: int | None) -> None:
+    def _engagement_selected(self, engagement_id: int | None) -> None:
         position = self.engagement_box.findData(engagement_id)
         if position < 0 and engagement_id is not None:
             self.reload_engagements()
-            return
-        self.engagement_box.setCurrentIndex(max(position, 0))
-        self.settings.setValue("last_engagement", engagement_id if engagement_id is not None else "")
-        self._update_scope()
-        if self._current >= 0:
-            self.current_page().refresh()
+        else:
+            self.engagement_box.setCurrentIndex(max(position, 0))
+            self._update_scope()
+        self.window_state.last_engagement = engagement_id
+
+    def _changed(self, changes: Changes) -> None:
+        self.saved_label.setText("Saved")
+        self._saved_timer.start(SAVED_MESSAGE_MS)
+        if changes.touches(Kind.ENGAGEMENT, Kind.SCOPE):
+            self.reload_engagements()
 
     def _update_scope(self) -> None:
         engagement = self.context.engagement()
@@ -414,15 +405,9 @@ class MainWindow(QMainWindow):
             self.scope_label.setText("Create or choose an engagement to start")
             self.setWindowTitle(APP_NAME)
             return
-        scope = describe_scope(
-            engagement.report_kinds,
-            engagement.report_type,
-            engagement.period_start,
-            engagement.period_end,
-            engagement.as_of_date,
+        self.scope_label.setText(
+            f"<b>{escape(engagement.display_company)}</b> · {escape(engagement.scope_words)}"
         )
-        company = engagement.company or engagement.name
-        self.scope_label.setText(f"<b>{escape(company)}</b> · {escape(scope)}")
         self.setWindowTitle(f"{engagement.name} — {APP_NAME}")
 
     def new_engagement(self) -> None:
@@ -431,11 +416,6 @@ class MainWindow(QMainWindow):
         self.open_page(EngagementsPage).new_engagement()
 
     # --- status, folders, about ---------------------------------------------------------
-
-    def _saved(self) -> None:
-        self.saved_label.setText("Saved")
-        self._saved_timer.start(SAVED_MESSAGE_MS)
-        self._update_scope()
 
     def open_workspace_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.workspace.data_dir)))
@@ -458,13 +438,11 @@ class MainWindow(QMainWindow):
         def save() -> None:
             samples, days = self.settings_dialog.values()
 
-            def write() -> bool:
+            def write() -> None:
                 set_sampling_conventions(workspace, samples)
                 set_type1_max_age_days(workspace, days)
-                return True
 
-            if self.context.run("Settings", write):
-                self.context.evidence_changed.emit()
+            self.context.run("Settings", write)
 
         self.settings_dialog.accepted.connect(save)
         self.settings_dialog.open()
@@ -481,19 +459,19 @@ class MainWindow(QMainWindow):
     # --- remembered state ---------------------------------------------------------------
 
     def _restore_state(self) -> None:
-        geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        geometry = self.window_state.geometry
+        if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        last = str(self.settings.value("last_engagement", ""))
+        last = self.window_state.last_engagement
         self.reload_engagements()
-        if last.isdigit() and self.engagement_box.findData(int(last)) >= 0:
-            self.context.set_engagement(int(last))
+        if last is not None and self.engagement_box.findData(last) >= 0:
+            self.context.set_engagement(last)
         elif self.engagement_box.itemData(0) is not None:
             self.context.set_engagement(self.engagement_box.itemData(0))
         titles = [page.title for page in self.pages]
-        last_page = str(self.settings.value("page", ""))
+        last_page = self.window_state.page
         if last_page not in titles:
             last_page = "Readiness" if self.context.engagement_id is not None else titles[0]
         self.show_page(titles.index(last_page) if last_page in titles else 0)
@@ -502,12 +480,8 @@ class MainWindow(QMainWindow):
         for task in list(self.context.tasks):
             task.cancel()
         QThreadPool.globalInstance().waitForDone(30_000)
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("page", self.pages[self._current].title)
-        self.settings.sync()
+        self.window_state.geometry = self.saveGeometry()
+        self.window_state.page = self.pages[self._current].title
+        self.window_state.sync()
+        self.context.detach()
         super().closeEvent(event)
-
-
-def settings_for(data_dir: Path) -> QSettings:
-    """Window state of this workspace (geometry, last engagement, last page)."""
-    return QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)

@@ -1,14 +1,9 @@
-"""The scoping wizard: about your service → categories (SOC 2 only) → timing → summary.
-
-Signals of :class:`ScopingWizard`:
-    applied(object): the engagement after the recommendation was applied to it.
-"""
+"""The scoping wizard: about your service → categories (SOC 2 only) → timing → summary."""
 
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,8 +22,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.db.models import Engagement
 from app.domain.catalog import load_catalog
+from app.domain.engagements import EngagementRow
+from app.domain.files import safe_name
 from app.domain.scoping import (
     FIRST_TYPE2_MONTHS,
     QUESTIONS_BY_KEY,
@@ -37,9 +33,8 @@ from app.domain.scoping import (
     recommend,
 )
 from app.domain.vocab import CATEGORIES
-from app.exporters.package import safe_name
 from app.services.exports import run_export
-from app.services.scoping import apply_scoping
+from app.ui.commands import ApplyScoping
 from app.ui.context import AppContext
 from app.ui.interaction import documents_folder
 
@@ -316,18 +311,12 @@ def recommendation_html(recommendation: Recommendation) -> str:
 
 
 class ScopingWizard(QWizard):
-    """Asks the scoping questions for one engagement and applies the result to it.
-
-    Signals:
-        applied(object): the updated engagement.
-    """
-
-    applied = Signal(object)
+    """Asks the scoping questions for one engagement and applies the result to it (undoably)."""
 
     def __init__(
         self,
         context: AppContext,
-        engagement: Engagement,
+        engagement: EngagementRow,
         initial: Answers | None = None,
         overrides: dict[str, dict[str, Any]] | None = None,
         parent: QWidget | None = None,
@@ -379,7 +368,6 @@ class ScopingWizard(QWizard):
     def save_memo(self) -> Path | None:
         """Write the scoping memo of the answers and adjustments as they stand (not yet applied)."""
         engagement_id = self.engagement.id
-        assert engagement_id is not None
         suggested = documents_folder() / f"{safe_name(self.engagement.name)} - scoping memo.pdf"
         target = self.context.interaction.save_file("Save scoping memo", suggested, "PDF (*.pdf)")
         if target is None:
@@ -400,15 +388,4 @@ class ScopingWizard(QWizard):
 
     def apply(self, overrides: dict[str, dict[str, Any]]) -> bool:
         """Store answers, recommendation and overrides and apply the scope; False if refused."""
-        engagement_id = self.engagement.id
-        assert engagement_id is not None
-        answers = self.answers()
-        updated = self.context.run(
-            "Apply scoping",
-            lambda: apply_scoping(self.context.workspace, engagement_id, answers, overrides=overrides),
-        )
-        if updated is None:
-            return False
-        self.engagement = updated
-        self.applied.emit(updated)
-        return True
+        return self.context.push(ApplyScoping(self.context, self.engagement, self.answers(), overrides))

@@ -9,7 +9,8 @@ import pytest
 from app.services.workspace import Workspace
 from app.ui.context import AppContext
 from app.ui.interaction import Interaction
-from app.ui.main_window import MainWindow, settings_for
+from app.ui.main_window import MainWindow
+from app.ui.window_state import window_state_for
 
 
 class ScriptedInteraction(Interaction):
@@ -65,7 +66,7 @@ def make_window(qtbot: Any, workspace: Workspace, interaction: ScriptedInteracti
     windows: list[MainWindow] = []
 
     def build() -> MainWindow:
-        window = MainWindow(AppContext(workspace, interaction), settings_for(workspace.data_dir))
+        window = MainWindow(AppContext(workspace, interaction, window_state_for(workspace.data_dir)))
         qtbot.addWidget(window)
         window.show()
         window.activateWindow()

@@ -50,7 +50,7 @@ def controls_page(window: MainWindow) -> ControlsPage:
 
 
 def visible_refs(page: ControlsPage) -> list[str]:
-    return [page.model.control_at(row).ref for row in range(page.model.rowCount())]
+    return [page.model.row_at(row).ref for row in range(page.model.rowCount())]
 
 
 def stored(workspace: Workspace, engagement_id: int) -> dict[str, Any]:
@@ -256,12 +256,12 @@ def test_long_texts_follow_the_first_paint(qtbot: Any, workspace: Workspace, mak
     update_control(workspace, row.id, description="Ops restores last night's snapshot into staging")
     window = make_window()
     page = controls_page(window)
-    assert page.model.control(row.id).description == ""  # the matrix paints from the usual columns first
+    assert page.model.row_by_id(row.id).description == ""  # the matrix paints from the usual columns first
     page.select_control(row.id)
     assert page.details.widgets["description"].toPlainText().startswith("Ops restores")
     qtbot.keyClicks(window.search, "snapshot")
     assert visible_refs(page) == ["BCP-01"]
-    assert page.model.control(row.id).description.startswith("Ops restores")
+    assert page.model.row_by_id(row.id).description.startswith("Ops restores")
     column = page.model.column_of("description")
     page.set_column_visible(column, True)
     assert page.model.index(0, column).data().startswith("Ops restores")

@@ -151,13 +151,13 @@ def test_cancelling_a_large_add_leaves_nothing(
 
     window.open_page(EvidencePage)
     task = add_files(window.context, [big])
-    assert task is not None and window.task_bar.isVisible()
+    assert task is not None and window.context.task_bar.isVisible()
     with qtbot.waitSignal(task.signals.cancelled, timeout=20_000):
-        window.task_bar.cancel()
+        window.context.task_bar.cancel()
     assert list_evidence(workspace, engagement_id=engagement_id) == []
     stored = [p for p in (workspace.evidence_dir).rglob("*") if p.is_file()]
     assert stored == []
-    assert not window.task_bar.isVisible()
+    assert not window.context.task_bar.isVisible()
 
 
 def test_verify_flags_an_altered_file(
@@ -181,7 +181,7 @@ def test_verify_flags_an_altered_file(
     assert title == "Verify evidence" and "1 of 1 evidence files are missing or altered" in text
     page.problem_filter.setChecked(True)
     assert page.model.rowCount() == 1
-    assert page.model.index(0, page.model.HEADERS.index("Flag")).data() == "Altered"
+    assert page.model.index(0, [c.header for c in page.model.columns].index("Flag")).data() == "Altered"
 
 
 def test_details_edit_and_links(

@@ -62,7 +62,6 @@ def test_soc1_objectives_view(
     assert checklist is not None
     extra = add_control(workspace, engagement_id=engagement_id, ref="X-1", title="Extra")
     checklist.close()
-    page.context.controls_added.emit([extra])
     view.tree.setCurrentIndex(view.tree.model().index(0, 0))
     checklist = view.link_controls()
     assert checklist is not None
@@ -107,14 +106,14 @@ def test_readiness_page_bars_gaps_and_jumps(
         ("Confidentiality", 1, 2),
     ]
     assert "Confidentiality 50% ready" in page.bars.accessibleDescription()
-    kinds = [gap.kind for gap in page.gaps.gaps]
+    kinds = [gap.kind for gap in page.gaps.all_rows()]
     assert kinds.count("uncovered-criterion") == 33
     assert kinds[-2:] == ["key-not-implemented", "no-owner"]
     assert "criterion" in page.bars.toolTip()
     page.open_gap(page.gaps.index(len(kinds) - 1, 0))
     controls = window.current_page()
     assert isinstance(controls, ControlsPage)
-    assert [controls.model.control(i).ref for i in controls.selected_ids()] == ["C-2"]
+    assert [controls.model.row_by_id(i).ref for i in controls.selected_ids()] == ["C-2"]
     window.open_page(ReadinessPage)
     page.open_gap(page.gaps.index(0, 0))
     criteria = window.current_page()

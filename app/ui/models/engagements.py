@@ -1,67 +1,27 @@
 """Table model of the engagements list."""
 
-from collections.abc import Sequence
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
-from app.db.models import Engagement
-from app.domain.periods import describe_period
-
-Index = QModelIndex | QPersistentModelIndex
+from app.domain.engagements import EngagementRow
+from app.ui.models.base import RowTableModel, TableColumn
 
 
-class EngagementTableModel(QAbstractTableModel):
-    """One row per engagement: name, company, reports, period, last change."""
+def _changed(row: EngagementRow) -> str:
+    return row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M") if row.updated_at else ""
 
-    HEADERS = ("Name", "Company", "Reports", "Period", "Last changed")
+
+class EngagementTableModel(RowTableModel[EngagementRow]):
+    """One row per engagement: name, company, reports, period, last change.
+
+    Signals:
+        filtered(int): the number of visible rows.
+    """
 
     def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[Engagement] = []
-
-    def set_engagements(self, engagements: Sequence[Engagement]) -> None:
-        self.beginResetModel()
-        self._rows = list(engagements)
-        self.endResetModel()
-
-    def engagement_at(self, row: int) -> Engagement:
-        return self._rows[row]
-
-    def row_of(self, engagement_id: int | None) -> int:
-        for row, engagement in enumerate(self._rows):
-            if engagement.id == engagement_id:
-                return row
-        return -1
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
-        engagement = self._rows[index.row()]
-        column = index.column()
-        if column == 0:
-            return engagement.name
-        if column == 1:
-            return engagement.company
-        if column == 2:
-            reports = " + ".join(engagement.report_kinds)
-            return f"{reports} {engagement.report_type or ''}".strip() or "Not scoped"
-        if column == 3:
-            return describe_period(engagement.period_start, engagement.period_end, engagement.as_of_date)
-        return engagement.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        super().__init__(
+            [
+                TableColumn("Name", lambda row: row.name),
+                TableColumn("Company", lambda row: row.company),
+                TableColumn("Reports", lambda row: row.reports_words if row.report_kinds else "Not scoped"),
+                TableColumn("Period", lambda row: row.period_words),
+                TableColumn("Last changed", _changed),
+            ]
+        )

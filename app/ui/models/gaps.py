@@ -1,13 +1,10 @@
 """Table model of the readiness gap list."""
 
 from collections.abc import Sequence
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from app.domain.readiness import Gap
+from app.ui.models.base import RowTableModel, TableColumn
 
-Index = QModelIndex | QPersistentModelIndex
 KIND_WORDS = {
     "uncovered-criterion": "Criterion without a control",
     "key-not-implemented": "Key control not implemented",
@@ -16,40 +13,29 @@ KIND_WORDS = {
 }
 
 
-class GapTableModel(QAbstractTableModel):
-    """One row per gap: what kind, which category, what it points at, and the explanation."""
+class GapTableModel(RowTableModel[Gap]):
+    """One row per gap: what kind, which category, what it points at, and the explanation.
 
-    HEADERS = ("Gap", "Category", "Criterion / control", "Details")
+    Gaps have no id of their own: a row's id is its position in the list.
+
+    Signals:
+        filtered(int): the number of visible rows.
+    """
 
     def __init__(self) -> None:
-        super().__init__()
-        self.gaps: list[Gap] = []
+        super().__init__(
+            [
+                TableColumn("Gap", lambda gap: KIND_WORDS[gap.kind]),
+                TableColumn("Category", lambda gap: gap.category or ""),
+                TableColumn("Criterion / control", lambda gap: gap.criterion or gap.control_ref or ""),
+                TableColumn("Details", lambda gap: gap.message),
+            ]
+        )
+        self._numbers: dict[int, int] = {}
 
     def set_gaps(self, gaps: Sequence[Gap]) -> None:
-        self.beginResetModel()
-        self.gaps = list(gaps)
-        self.endResetModel()
+        self._numbers = {id(gap): number for number, gap in enumerate(gaps)}
+        self.set_rows(gaps)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.gaps)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        gap = self.gaps[index.row()]
-        return (
-            KIND_WORDS[gap.kind],
-            gap.category or "",
-            gap.criterion or gap.control_ref or "",
-            gap.message,
-        )[index.column()]
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def row_id(self, row: Gap) -> int:
+        return self._numbers[id(row)]

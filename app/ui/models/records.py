@@ -1,64 +1,47 @@
-"""An editable table over a list of simple records (CUECs, subservice organizations)."""
+"""A table over simple records (CUECs, subservice organizations, the export history), optionally editable."""
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
+from app.ui.models.base import RowTableModel, TableColumn
 
 Index = QModelIndex | QPersistentModelIndex
-Saver = Callable[[Any, str, str], Any | None]
-"""Writes one field of a record and returns the updated record, or ``None`` when refused."""
+Saver = Callable[[Any, str, str], bool]
+"""Writes one field of a record; False when refused."""
 
 
-class RecordTableModel(QAbstractTableModel):
-    """Rows are records with an ``id``; columns are (attribute, header) pairs; edits go through *save*."""
+def _text_of(name: str) -> Callable[[Any], str]:
+    return lambda record: str(getattr(record, name))
 
-    def __init__(self, columns: Sequence[tuple[str, str]], save: Saver) -> None:
-        super().__init__()
-        self.columns = list(columns)
+
+class RecordTableModel(RowTableModel[Any]):
+    """Rows are records with an ``id``; columns are (attribute, header) pairs; edits go through *save*.
+
+    Signals:
+        filtered(int): the number of visible rows.
+    """
+
+    def __init__(self, columns: Sequence[tuple[str, str]], save: Saver | None = None) -> None:
+        super().__init__([TableColumn(header, _text_of(name)) for name, header in columns])
+        self.fields = [name for name, _ in columns]
         self.save = save
-        self.records: list[Any] = []
-
-    def set_records(self, records: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.records = list(records)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.EditRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
-        return str(getattr(self.records[index.row()], self.columns[index.column()][0]))
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section][1]
-        return None
+        if role == Qt.ItemDataRole.EditRole:
+            role = Qt.ItemDataRole.DisplayRole
+        return super().data(index, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        return super().flags(index) | Qt.ItemFlag.ItemIsEditable if index.isValid() else super().flags(index)
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsEditable if index.isValid() and self.save is not None else flags
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole or self.save is None:
             return False
-        record = self.records[index.row()]
-        field = self.columns[index.column()][0]
+        record = self.row_at(index.row())
+        field = self.fields[index.column()]
         if str(value) == str(getattr(record, field)):
             return False
-        updated = self.save(record, field, str(value))
-        if updated is None:
-            return False
-        self.records[index.row()] = updated
-        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), self.columnCount() - 1))
-        return True
+        return self.save(record, field, str(value))

@@ -2,5 +2,7 @@
 
 from PySide6.QtCore import Qt
 
+ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 5
+"""The id of the row object behind a cell of any :class:`~app.ui.models.base.RowTableModel`."""
 CONTROL_ID_ROLE = Qt.ItemDataRole.UserRole + 10
 EVIDENCE_ID_ROLE = Qt.ItemDataRole.UserRole + 30

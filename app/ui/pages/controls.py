@@ -4,15 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
-from PySide6.QtGui import (
-    QBrush,
-    QDragEnterEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QPalette,
-    QStandardItem,
-    QStandardItemModel,
-)
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -31,26 +23,25 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.catalog import load_catalog
-from app.domain.controls import CONTROL_FIELDS, ControlRow
-from app.domain.vocab import Status, categories_in_scope, label
+from app.domain.changes import Changes, Kind
+from app.domain.controls import CONTROL_FIELDS, SUMMARY_FIELDS, ControlRow
+from app.domain.vocab import Status, label
 from app.services.control_import import ImportPlan, apply_import, plan_import
 from app.services.controls import (
-    SUMMARY_COLUMNS,
     add_control,
     delete_controls,
     duplicate_controls,
+    existing_controls,
     get_control,
-    get_controls,
     list_controls,
-    snapshot_controls,
-    update_controls,
+    restore_controls,
 )
-from app.services.seeding import seed_engagement
-from app.ui.commands import AddControls, DeleteControls, EditControls, SeedControls
+from app.ui.commands import Creation, Deletion, EditControls, SeedControls
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths
 from app.ui.interaction import documents_folder
-from app.ui.models.controls import ControlMatrixModel, natural_key
+from app.ui.models.controls import ControlMatrixModel
+from app.ui.models.criterion_tree import build_criterion_tree
 from app.ui.models.roles import CONTROL_ID_ROLE
 from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.tasks import Task
@@ -76,53 +67,6 @@ def next_ref(existing: Sequence[str], prefix: str = "CTL") -> str:
         if ref.startswith(prefix + "-") and ref[len(prefix) + 1 :].isdigit()
     ]
     return f"{prefix}-{max(numbers, default=0) + 1:03d}"
-
-
-def build_criterion_tree(controls: Sequence[ControlRow], categories: Sequence[str]) -> QStandardItemModel:
-    """Category → criterion → its controls; a criterion without a control is marked as a gap."""
-    catalog = load_catalog()
-    by_criterion: dict[str, list[ControlRow]] = {}
-    for row in controls:
-        for criterion_id in row.criteria:
-            by_criterion.setdefault(criterion_id, []).append(row)
-    model = QStandardItemModel()
-    model.setHorizontalHeaderLabels(["Criterion / control", "Owner", "Status"])
-    gap_brush = QBrush(QPalette().color(QPalette.ColorRole.PlaceholderText))
-    for category in categories:
-        criteria = catalog.in_category(category)
-        gaps = sum(1 for c in criteria if c.id not in by_criterion)
-        category_item = QStandardItem(
-            f"{category} — {len(criteria) - gaps} of {len(criteria)} criteria covered"
-        )
-        category_item.setEditable(False)
-        for criterion in criteria:
-            mapped = sorted(by_criterion.get(criterion.id, []), key=lambda r: natural_key(r.ref))
-            text = f"{criterion.id}  {criterion.title}"
-            item = QStandardItem(text if mapped else f"{text}  — gap: no control yet")
-            item.setEditable(False)
-            item.setToolTip(criterion.about)
-            if not mapped:
-                item.setForeground(gap_brush)
-            row_items = [
-                item,
-                QStandardItem(""),
-                QStandardItem(f"{len(mapped)} controls" if mapped else "Gap"),
-            ]
-            for control in mapped:
-                child = [
-                    QStandardItem(f"{control.ref}  {control.title}"),
-                    QStandardItem(control.owner),
-                    QStandardItem(label(control.status)),
-                ]
-                for cell in child:
-                    cell.setEditable(False)
-                    cell.setData(control.id, CONTROL_ID_ROLE)
-                item.appendRow(child)
-            for cell in row_items[1:]:
-                cell.setEditable(False)
-            category_item.appendRow(row_items)
-        model.appendRow([category_item, QStandardItem(), QStandardItem()])
-    return model
 
 
 class ControlsPage(Page):
@@ -279,9 +223,8 @@ class ControlsPage(Page):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.details.edited.connect(self._detail_edited)
         self.details.criteria_requested.connect(self.map_criteria)
-        context.controls_added.connect(self._added)
-        context.controls_updated.connect(self._updated)
-        context.controls_removed.connect(self._removed)
+        context.changed.connect(self._changed)
+        context.engagement_selected.connect(lambda _id: self._refresh_if_visible())
         self._restore_columns()
 
     # --- loading ------------------------------------------------------------------------
@@ -293,24 +236,23 @@ class ControlsPage(Page):
             self.empty_add.hide()
             self.empty_seed.hide()
             self.body.setCurrentIndex(1)
-            self.model.set_controls([])
+            self.model.set_rows([])
             self._loaded_for = None
             return
-        self.soc1 = "SOC 1" in engagement.report_kinds
-        self._set_tabs(categories_in_scope(engagement.report_kinds, engagement.categories))
+        self.soc1 = engagement.soc1
+        self._set_tabs(engagement.categories_in_scope)
         if self._loaded_for != engagement.id:
             engagement_id = engagement.id or 0
             rows = self.context.run(
                 "Load controls",
                 lambda: list_controls(self.context.workspace, engagement_id=engagement_id, summary=True),
-                writes=False,
             )
-            self.model.set_controls(rows or [])
+            self.model.set_rows(rows or [])
             self._loaded_for = engagement.id
             self._complete = False
             self._refill_owners()
             if any(
-                not self.table.isColumnHidden(column) and spec.name not in SUMMARY_COLUMNS
+                not self.table.isColumnHidden(column) and spec.name not in SUMMARY_FIELDS
                 for column, spec in enumerate(CONTROL_FIELDS)
             ):
                 self.complete_rows()
@@ -322,17 +264,10 @@ class ControlsPage(Page):
             return
         engagement_id = self._loaded_for
         rows = self.context.run(
-            "Load controls",
-            lambda: list_controls(self.context.workspace, engagement_id=engagement_id),
-            writes=False,
+            "Load controls", lambda: list_controls(self.context.workspace, engagement_id=engagement_id)
         )
-        self._completed(engagement_id, rows or [])
-
-    def _completed(self, engagement_id: int, rows: list[ControlRow]) -> None:
-        if self._complete or engagement_id != self._loaded_for:
-            return
         self._complete = True
-        self.model.replace_controls(rows)
+        self.model.replace_rows(rows or [])
 
     def _update_empty(self) -> None:
         """The matrix when there are controls, else what goes here and how to start."""
@@ -369,13 +304,13 @@ class ControlsPage(Page):
     def _tab_changed(self, index: int) -> None:
         name = self.tabs.tabText(index)
         if name == CRITERION_TAB:
-            self.criterion_view.setModel(build_criterion_tree(self.model.all_controls(), self.categories()))
+            self.criterion_view.setModel(build_criterion_tree(self.model.all_rows(), self.categories()))
             self.criterion_view.expandToDepth(0)
             self.criterion_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             self.views.setCurrentWidget(self.criterion_view)
             return
         if name == OBJECTIVES_TAB:
-            self.objectives_view.show_objectives(self.model.all_controls())
+            self.objectives_view.show_objectives(self.model.all_rows())
             self.views.setCurrentWidget(self.objectives_view)
             return
         self.views.setCurrentWidget(self.table)
@@ -408,7 +343,7 @@ class ControlsPage(Page):
         )
 
     def _show_count(self, visible: int) -> None:
-        total = len(self.model.all_controls())
+        total = len(self.model.all_rows())
         self.count.setText(
             f"{visible:,} of {total:,} controls" if visible != total else f"{total:,} controls"
         )
@@ -417,7 +352,7 @@ class ControlsPage(Page):
 
     def selected_ids(self) -> list[int]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.control_at(row).id for row in rows]
+        return [self.model.row_at(row).id for row in rows]
 
     def select_control(self, control_id: int) -> bool:
         """Select a control in the table (switching to All controls if a tab hides it)."""
@@ -439,9 +374,7 @@ class ControlsPage(Page):
     def _selection_changed(self) -> None:
         ids = self.selected_ids()
         selected = (
-            self.context.run(
-                "Load control", lambda: get_control(self.context.workspace, ids[0]), writes=False
-            )
+            self.context.run("Load control", lambda: get_control(self.context.workspace, ids[0]))
             if len(ids) == 1
             else None
         )
@@ -459,62 +392,56 @@ class ControlsPage(Page):
     # --- editing ------------------------------------------------------------------------
 
     def edit(self, control_ids: Sequence[int], field: str, value: Any) -> bool:
-        """Write one change to the given controls and make it undoable; False if refused."""
-        before = self.context.run(
-            "Edit control", lambda: get_controls(self.context.workspace, list(control_ids)), writes=False
-        )
-        if before is None:
-            return False
-        rows = self.context.run(
-            "Edit control",
-            lambda: update_controls(self.context.workspace, list(control_ids), **{field: value}),
-        )
-        if rows is None:
-            return False
-        self.context.undo_stack.push(EditControls(self.context, before, field, value))
-        self.context.controls_updated.emit(rows)
-        return True
+        """Write one change to the given controls, undoably; False if refused."""
+        return self.context.push(EditControls(self.context, control_ids, field, value))
 
     def _detail_edited(self, field: str, value: Any) -> None:
         row = self.details.row
         if row is not None and not self.edit([row.id], field, value):
-            self.details.show_control(self.model.control(row.id))
+            self.details.show_control(self.model.row_by_id(row.id))
+
+    def _creation(self, text: str, create: Any) -> Creation:
+        workspace = self.context.workspace
+        return Creation(
+            self.context,
+            text,
+            create,
+            lambda ids: delete_controls(workspace, ids),
+            lambda snapshot: restore_controls(workspace, snapshot),
+        )
 
     def add_control(self) -> ControlRow | None:
         engagement_id = self.context.engagement_id
         if engagement_id is None:
             return None
-        ref = next_ref([row.ref for row in self.model.all_controls()])
-        row = self.context.run(
-            "Add control",
-            lambda: add_control(
-                self.context.workspace, engagement_id=engagement_id, ref=ref, title="New control"
-            ),
+        ref = next_ref([row.ref for row in self.model.all_rows()])
+        workspace = self.context.workspace
+        command = self._creation(
+            f"Add control {ref}",
+            lambda: [add_control(workspace, engagement_id=engagement_id, ref=ref, title="New control").id],
         )
-        if row is None:
+        if not self.context.push(command):
             return None
-        self.context.undo_stack.push(AddControls(self.context, [row], f"Add control {row.ref}"))
-        self.context.controls_added.emit([row])
-        self.select_control(row.id)
+        self.select_control(command.ids[0])
         self.details.focus_field("title")
-        return row
+        return self.model.row_by_id(command.ids[0])
 
     def duplicate_selected(self) -> None:
         ids = self.selected_ids()
         if not ids:
             return
-        rows = self.context.run("Duplicate controls", lambda: duplicate_controls(self.context.workspace, ids))
-        if not rows:
-            return
-        self.context.undo_stack.push(AddControls(self.context, rows, f"Duplicate {len(rows)} control(s)"))
-        self.context.controls_added.emit(rows)
-        self.select_control(rows[0].id)
+        workspace = self.context.workspace
+        command = self._creation(
+            f"Duplicate {len(ids)} control(s)", lambda: [row.id for row in duplicate_controls(workspace, ids)]
+        )
+        if self.context.push(command):
+            self.select_control(command.ids[0])
 
     def delete_selected(self) -> None:
         ids = self.selected_ids()
         if not ids:
             return
-        refs = [row.ref for row in (self.model.control(i) for i in ids) if row]
+        refs = [row.ref for row in (self.model.row_by_id(i) for i in ids) if row]
         shown = ", ".join(refs[:8]) + (f" and {len(refs) - 8} more" if len(refs) > 8 else "")
         if not self.context.interaction.confirm(
             "Delete controls",
@@ -524,21 +451,20 @@ class ControlsPage(Page):
             action="Delete",
         ):
             return
-
-        def remove() -> list[Any]:
-            snapshots = snapshot_controls(self.context.workspace, ids)
-            delete_controls(self.context.workspace, ids)
-            return snapshots
-
-        snapshots = self.context.run("Delete controls", remove)
-        if snapshots is None:
-            return
-        self.context.undo_stack.push(DeleteControls(self.context, snapshots))
-        self.context.controls_removed.emit(ids)
+        workspace = self.context.workspace
+        self.context.push(
+            Deletion(
+                self.context,
+                f"Delete {len(ids)} control{'s' if len(ids) != 1 else ''}",
+                ids,
+                lambda ids: delete_controls(workspace, ids),
+                lambda snapshot: restore_controls(workspace, snapshot),
+            )
+        )
 
     def map_criteria(self) -> CriteriaPicker | None:
         ids = self.selected_ids()
-        row = self.model.control(ids[0]) if len(ids) == 1 else None
+        row = self.model.row_by_id(ids[0]) if len(ids) == 1 else None
         if row is None:
             return None
         self.picker = CriteriaPicker(row.criteria, f"Map criteria — {row.ref}", self)
@@ -567,40 +493,62 @@ class ControlsPage(Page):
             self.edit(ids, field, value)
         self.context.undo_stack.endMacro()
 
-    # --- model updates from anywhere ----------------------------------------------------
+    # --- changes from anywhere ------------------------------------------------------------
 
-    def _added(self, rows: list[ControlRow]) -> None:
-        ours = [row for row in rows if row.engagement_id == self._loaded_for]
-        self.model.add_controls(ours)
-        self._refill_owners()
-        self._update_empty()
-        if self.views.currentWidget() is not self.table:
+    def _refresh_if_visible(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        """Show controls as the services now hold them: reread the changed ones (or all)."""
+        if self._loaded_for is None:
+            return
+        if Kind.SCOPE in changes:
+            self._refresh_if_visible()
+        if Kind.CONTROLS in changes:
+            ids = changes.ids_of(Kind.CONTROLS)
+            if ids:
+                self._reread(sorted(ids))
+            else:
+                self._loaded_for = None
+                self._refresh_if_visible()
+        if (
+            changes.touches(Kind.CONTROLS, Kind.OBJECTIVES, Kind.EVIDENCE)
+            and self.views.currentWidget() is not self.table
+        ):
             self._tab_changed(self.tabs.currentIndex())
 
-    def _updated(self, rows: list[ControlRow]) -> None:
-        self.model.update_controls(rows)
+    def _reread(self, ids: list[int]) -> None:
+        engagement_id = self._loaded_for
+        assert engagement_id is not None
+        rows = self.context.run(
+            "Load controls",
+            lambda: existing_controls(self.context.workspace, engagement_id=engagement_id, control_ids=ids),
+        )
+        if rows is None:
+            return
+        present = {row.id for row in rows}
+        self.model.remove_rows([i for i in ids if i not in present])
+        self.model.update_rows(rows)
+        self.model.add_rows([row for row in rows if self.model.row_by_id(row.id) is None])
         selected = self.details.row
         for row in rows:
             if selected is not None and row.id == selected.id:
                 self.details.show_control(row)
+                self.evidence_panel.show_control(row)
         self._refill_owners()
-        if self.views.currentWidget() is not self.table:
-            self._tab_changed(self.tabs.currentIndex())
-
-    def _removed(self, ids: list[int]) -> None:
-        self.model.remove_controls(ids)
         self._update_empty()
-        if self.views.currentWidget() is not self.table:
-            self._tab_changed(self.tabs.currentIndex())
 
-    def seed_from_library(self) -> list[ControlRow] | None:
-        """Copy the starter controls (and SOC 1 objectives) that fit the scope; undoable."""
+    def seed_from_library(self) -> list[str] | None:
+        """Copy the starter controls (and SOC 1 objectives) that fit the scope, undoably.
+
+        Returns the refs of the controls added.
+        """
         engagement = self.context.engagement()
-        if engagement is None or engagement.id is None:
+        if engagement is None:
             return None
-        engagement_id = engagement.id
         reports = " + ".join(engagement.report_kinds) or "not scoped yet (Security assumed)"
-        categories = ", ".join(categories_in_scope(engagement.report_kinds, engagement.categories)) or "none"
+        categories = ", ".join(engagement.categories_in_scope) or "none"
         if not self.context.interaction.confirm(
             "Seed from the starter library",
             f"Copy the starter controls that fit this engagement's scope?\n\nReports: {reports}\n"
@@ -609,26 +557,18 @@ class ControlsPage(Page):
             action="Seed",
         ):
             return None
-        known = {row.id for row in self.model.all_controls()}
-
-        def seed() -> tuple[list[ControlRow], list[str]]:
-            result = seed_engagement(self.context.workspace, engagement_id=engagement_id)
-            rows = list_controls(self.context.workspace, engagement_id=engagement_id)
-            return [row for row in rows if row.id not in known], result.added_objectives
-
-        seeded = self.context.run("Seed from the starter library", seed)
-        if seeded is None:
+        command = SeedControls(self.context, engagement.id)
+        self.context.push(command)
+        if command.result is None:
             return None
-        rows, objectives = seeded
-        if rows or objectives:
-            self.context.undo_stack.push(SeedControls(self.context, engagement_id, rows, objectives))
-            self.context.controls_added.emit(rows)
+        added = command.result.added_controls
         self.context.interaction.info(
             "Seed from the starter library",
-            f"Added {len(rows)} controls and {len(objectives)} SOC 1 objectives. Review each control's "
-            "owner, frequency and description so that it says what your company really does.",
+            f"Added {len(added)} controls and {len(command.result.added_objectives)} SOC 1 objectives. "
+            "Review each control's owner, frequency and description so that it says what your company "
+            "really does.",
         )
-        return rows
+        return added
 
     # --- the workbook back from the client ----------------------------------------------
 
@@ -671,9 +611,6 @@ class ControlsPage(Page):
 
     def _imported(self, _result: Any) -> None:
         self.context.undo_stack.clear()
-        self._loaded_for = None
-        self.refresh()
-        self.context.controls_updated.emit([])
 
     # --- files dropped on a control -----------------------------------------------------
 
@@ -686,7 +623,7 @@ class ControlsPage(Page):
                 event.ignore()
                 return True
             if isinstance(event, QDropEvent) and event.type() == QEvent.Type.Drop:
-                control = self.model.control_at(row)
+                control = self.model.row_at(row)
                 event.setDropAction(Qt.DropAction.CopyAction)
                 event.accept()
                 self.select_control(control.id)
@@ -710,18 +647,17 @@ class ControlsPage(Page):
         menu.popup(header.mapToGlobal(position))
 
     def set_column_visible(self, column: int, visible: bool) -> None:
-        if visible and CONTROL_FIELDS[column].name not in SUMMARY_COLUMNS:
+        if visible and CONTROL_FIELDS[column].name not in SUMMARY_FIELDS:
             self.complete_rows()
         self.table.horizontalHeader().setSectionHidden(column, not visible)
         self._save_columns()
 
     def _save_columns(self) -> None:
-        if self.context.settings is not None:
-            self.context.settings.setValue("controls/header", self.table.horizontalHeader().saveState())
+        self.context.window_state.controls_header = self.table.horizontalHeader().saveState()
 
     def _restore_columns(self) -> None:
         header = self.table.horizontalHeader()
-        state = self.context.settings.value("controls/header") if self.context.settings is not None else None
+        state = self.context.window_state.controls_header
         if state is not None and header.restoreState(state):
             return
         for column, spec in enumerate(CONTROL_FIELDS):

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.exporters.package import safe_name
+from app.domain.changes import Changes, Kind
+from app.domain.files import safe_name
 from app.services.exports import (
-    DEFAULT_FILE_NAMES,
     EXPORT_KINDS,
-    KIND_NAMES,
+    KINDS_BY_NAME,
     ExportResult,
     changes_since_last_package,
     export_history,
@@ -51,9 +51,9 @@ class ExportsPage(Page):
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
-        self.kinds = {kind: QCheckBox(KIND_NAMES[kind]) for kind in EXPORT_KINDS}
-        for kind in ("xlsx", "pdf", "package"):
-            self.kinds[kind].setChecked(True)
+        self.kinds = {kind.name: QCheckBox(kind.label) for kind in EXPORT_KINDS}
+        for kind in EXPORT_KINDS:
+            self.kinds[kind.name].setChecked(kind.selected)
         choose = QGroupBox("What")
         choose_layout = QVBoxLayout(choose)
         for box in self.kinds.values():
@@ -80,7 +80,7 @@ class ExportsPage(Page):
         changes_box = QGroupBox("Since the last evidence package")
         QVBoxLayout(changes_box).addWidget(self.changes)
         self.history = RecordTableModel(
-            [("when", "When"), ("what", "What"), ("sha", "SHA-256"), ("path", "File")], lambda *_: None
+            [("when", "When"), ("what", "What"), ("sha", "SHA-256"), ("path", "File")]
         )
         self.history_view = QTableView()
         self.history_view.setModel(self.history)
@@ -112,9 +112,12 @@ class ExportsPage(Page):
         self.browse.clicked.connect(self.choose_folder)
         self.export_button.clicked.connect(self.export_selected)
         self.open_folder.clicked.connect(self.show_folder)
-        context.evidence_changed.connect(self._refresh_if_visible)
-        for signal in (context.controls_added, context.controls_updated, context.controls_removed):
-            signal.connect(lambda _rows: self._refresh_if_visible())
+        context.changed.connect(self._changed)
+        context.engagement_selected.connect(lambda _id: self._refresh_if_visible())
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches(Kind.CONTROLS, Kind.EVIDENCE, Kind.EXPORTS):
+            self._refresh_if_visible()
 
     def _refresh_if_visible(self) -> None:
         if self.isVisible():
@@ -124,11 +127,9 @@ class ExportsPage(Page):
         engagement_id = self.context.engagement_id
         self.export_button.setEnabled(engagement_id is not None)
         if not self.folder.text():
-            settings = self.context.settings
-            saved = settings.value("exports/folder", "") if settings is not None else ""
-            self.folder.setText(str(saved) or str(documents_folder()))
+            self.folder.setText(str(self.context.window_state.export_folder or documents_folder()))
         if engagement_id is None:
-            self.history.set_records([])
+            self.history.set_rows([])
             self.changes.setText("Choose an engagement first.")
             return
         loaded = self.context.run(
@@ -137,17 +138,16 @@ class ExportsPage(Page):
                 export_history(self.context.workspace, engagement_id=engagement_id),
                 changes_since_last_package(self.context.workspace, engagement_id=engagement_id),
             ),
-            writes=False,
         )
         if loaded is None:
             return
         records, changes = loaded
-        self.history.set_records(
+        self.history.set_rows(
             [
                 _HistoryRow(
                     r.id or 0,
                     r.at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                    KIND_NAMES.get(r.kind, r.kind),
+                    KINDS_BY_NAME[r.kind].label if r.kind in KINDS_BY_NAME else r.kind,
                     r.manifest_sha256[:16],
                     r.path,
                 )
@@ -188,7 +188,7 @@ class ExportsPage(Page):
         prefix = safe_name(engagement.name) if engagement else "export"
         folder = Path(self.folder.text()).expanduser()
         return [
-            (kind, folder / f"{prefix} - {DEFAULT_FILE_NAMES[kind]}")
+            (kind, folder / f"{prefix} - {KINDS_BY_NAME[kind].file_name}")
             for kind, box in self.kinds.items()
             if box.isChecked()
         ]
@@ -206,8 +206,7 @@ class ExportsPage(Page):
                 "Export", f"Cannot use the folder {folder}: {error.strerror or error}"
             )
             return
-        if self.context.settings is not None:
-            self.context.settings.setValue("exports/folder", str(folder))
+        self.context.window_state.export_folder = folder
         self.export_button.setEnabled(False)
         self.result.setText("Exporting…")
 
@@ -234,12 +233,10 @@ class ExportsPage(Page):
             self.export_button.setEnabled(True)
             self.open_folder.setEnabled(True)
             self.result.setText("Wrote " + ", ".join(result.path.name for result in results))
-            self.refresh()
 
         def stopped(text: str) -> None:
             self.export_button.setEnabled(True)
             self.result.setText(text)
-            self.refresh()
 
         task = self.context.start(
             "Exporting", work, done, lambda: stopped("Cancelled: the export that was running left no file.")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.domain.changes import Changes, Kind
 from app.domain.readiness import READINESS_DEFINITION, ReadinessReport
 from app.domain.sampling import ControlSampling, group_due
 from app.domain.vocab import label
@@ -101,9 +102,12 @@ class ReadinessPage(Page):
         layout.addWidget(due_box)
         layout.addWidget(gap_box, 1)
         self.gap_view.activated.connect(self.open_gap)
-        for signal in (context.controls_added, context.controls_updated, context.controls_removed):
-            signal.connect(lambda _rows: self._refresh_if_visible())
-        context.evidence_changed.connect(self._refresh_if_visible)
+        context.changed.connect(self._changed)
+        context.engagement_selected.connect(lambda _id: self._refresh_if_visible())
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches(Kind.CONTROLS, Kind.OBJECTIVES, Kind.EVIDENCE, Kind.SCOPE, Kind.SETTINGS):
+            self._refresh_if_visible()
 
     def _refresh_if_visible(self) -> None:
         if self.isVisible():
@@ -126,7 +130,6 @@ class ReadinessPage(Page):
                 engagement_readiness(self.context.workspace, engagement_id=engagement_id, today=today),
                 sampling_report(self.context.workspace, engagement_id=engagement_id, today=today),
             ),
-            writes=False,
         )
         if loaded is None:
             return
@@ -188,7 +191,7 @@ class ReadinessPage(Page):
 
     def open_gap(self, index: QModelIndex) -> None:
         """Go to what the gap points at: the control on the Controls page, or the criterion."""
-        gap = self.gaps.gaps[index.row()]
+        gap = self.gaps.row_at(index.row())
         if gap.control_id is not None:
             self.context.navigate.emit(("control", gap.control_id))
         elif gap.criterion is not None:

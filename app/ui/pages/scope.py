@@ -1,28 +1,23 @@
 """Scope page: the engagement's reports, type, categories and period, and why; runs the wizard."""
 
-from collections.abc import Callable, Sequence
 from html import escape
-from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from app.db.models import Engagement
-from app.domain.periods import describe_period
+from app.domain.changes import Changes, Kind
+from app.domain.engagements import EngagementRow
+from app.domain.files import safe_name
 from app.domain.starter import load_starter
 from app.domain.vocab import SubserviceMethod
-from app.exporters.package import safe_name
 from app.services.carveouts import (
     add_cuec,
     add_subservice_org,
@@ -30,24 +25,27 @@ from app.services.carveouts import (
     delete_subservice_orgs,
     list_cuecs,
     list_subservice_orgs,
+    restore_cuecs,
+    restore_subservice_orgs,
     update_cuec,
     update_subservice_org,
 )
 from app.services.engagements import update_engagement
 from app.services.exports import run_export
 from app.services.scoping import saved_scoping
+from app.ui.commands import EditFields
 from app.ui.context import AppContext
 from app.ui.interaction import documents_folder
-from app.ui.models.records import RecordTableModel
 from app.ui.pages.base import Page, page_heading
+from app.ui.widgets.records_panel import RecordServices, RecordsPanel
 from app.ui.wizard import ScopingWizard, recommendation_html
 
 
-def scope_html(engagement: Engagement) -> str:
+def scope_html(engagement: EngagementRow) -> str:
     """The applied scope, the saved recommendation and the user's overrides with their reasons."""
     saved = saved_scoping(engagement)
     reports = " + ".join(engagement.report_kinds) or "not set"
-    period = describe_period(engagement.period_start, engagement.period_end, engagement.as_of_date)
+    period = engagement.period_words
     parts = [
         "<h2>Applied scope</h2>",
         f"<p><b>Reports:</b> {escape(reports)} {escape(engagement.report_type or '')}<br>",
@@ -74,94 +72,6 @@ def scope_html(engagement: Engagement) -> str:
     parts.append("<hr><p><b>What the wizard recommended</b></p>")
     parts.append(recommendation_html(saved.recommendation))
     return "".join(parts)
-
-
-class RecordsPanel(QWidget):
-    """A table of simple records with Add and Delete, each edit saved at once."""
-
-    def __init__(
-        self,
-        context: AppContext,
-        explanation: str,
-        columns: Sequence[tuple[str, str]],
-        load: Callable[[int], Sequence[Any]],
-        add: Callable[[int, int], Any],
-        save: Callable[[int, str, str], Any],
-        delete: Callable[[list[int]], None],
-        noun: str,
-    ) -> None:
-        super().__init__()
-        self.context = context
-        self.load, self.add, self.delete, self.noun = load, add, delete, noun
-        self.model = RecordTableModel(
-            columns,
-            lambda record, field, value: context.run(f"Change {noun}", lambda: save(record.id, field, value)),
-        )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(noun.capitalize() + "s")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate([100] + [220] * (len(columns) - 1)):
-            self.table.setColumnWidth(column, width)
-        self.add_button = QPushButton(f"Add {noun}")
-        self.delete_button = QPushButton("Delete…")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch(1)
-        text = QLabel(explanation)
-        text.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
-        self.add_button.clicked.connect(self.add_record)
-        self.delete_button.clicked.connect(self.delete_selected)
-
-    def reload(self) -> None:
-        engagement_id = self.context.engagement_id
-        records = (
-            self.context.run(f"Load {self.noun}s", lambda: self.load(engagement_id), writes=False)
-            if engagement_id is not None
-            else []
-        )
-        self.model.set_records(records or [])
-        self.setEnabled(engagement_id is not None)
-
-    def add_record(self) -> None:
-        engagement_id = self.context.engagement_id
-        if engagement_id is None:
-            return
-        number = len(self.model.records) + 1
-        if self.context.run(f"Add {self.noun}", lambda: self.add(engagement_id, number)) is None:
-            return
-        self.reload()
-        self.table.setCurrentIndex(self.model.index(len(self.model.records) - 1, 1))
-        self.table.edit(self.table.currentIndex())
-
-    def delete_selected(self) -> None:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        if not rows:
-            return
-        records = [self.model.records[row] for row in rows]
-        if not self.context.interaction.confirm(
-            f"Delete {self.noun}s",
-            f"Delete {len(records)} {self.noun}(s)? This cannot be undone.",
-            action="Delete",
-        ):
-            return
-
-        def remove() -> bool:
-            self.delete([record.id for record in records])
-            return True
-
-        if self.context.run(f"Delete {self.noun}s", remove):
-            self.reload()
 
 
 class ScopePage(Page):
@@ -204,16 +114,20 @@ class ScopePage(Page):
                 ("related_criteria", "Criteria"),
                 ("notes", "Notes"),
             ],
-            lambda engagement_id: list_cuecs(ws, engagement_id=engagement_id),
-            lambda engagement_id, n: add_cuec(
-                ws,
-                engagement_id=engagement_id,
-                ref=f"CUEC-{n:02d}",
-                description="Describe what customers must do",
+            RecordServices(
+                load=lambda engagement_id: list_cuecs(ws, engagement_id=engagement_id),
+                add=lambda engagement_id, n: add_cuec(
+                    ws,
+                    engagement_id=engagement_id,
+                    ref=f"CUEC-{n:02d}",
+                    description="Describe what customers must do",
+                ),
+                update=lambda record_id, values: update_cuec(ws, record_id, **values),
+                delete=lambda ids: delete_cuecs(ws, ids),
+                restore=lambda snapshot: restore_cuecs(ws, snapshot),
             ),
-            lambda record_id, field, value: update_cuec(ws, record_id, **{field: value}),
-            lambda ids: delete_cuecs(ws, ids),
             "CUEC",
+            "description",
         )
         self.subservice = RecordsPanel(
             context,
@@ -229,13 +143,17 @@ class ScopePage(Page):
                 ("monitoring", "How you monitor them"),
                 ("notes", "Notes"),
             ],
-            lambda engagement_id: list_subservice_orgs(ws, engagement_id=engagement_id),
-            lambda engagement_id, n: add_subservice_org(
-                ws, engagement_id=engagement_id, name=f"Subservice organization {n}"
+            RecordServices(
+                load=lambda engagement_id: list_subservice_orgs(ws, engagement_id=engagement_id),
+                add=lambda engagement_id, n: add_subservice_org(
+                    ws, engagement_id=engagement_id, name=f"Subservice organization {n}"
+                ),
+                update=lambda record_id, values: update_subservice_org(ws, record_id, **values),
+                delete=lambda ids: delete_subservice_orgs(ws, ids),
+                restore=lambda snapshot: restore_subservice_orgs(ws, snapshot),
             ),
-            lambda record_id, field, value: update_subservice_org(ws, record_id, **{field: value}),
-            lambda ids: delete_subservice_orgs(ws, ids),
             "subservice organization",
+            "name",
         )
         scope_tab = QWidget()
         scope_layout = QVBoxLayout(scope_tab)
@@ -258,14 +176,19 @@ class ScopePage(Page):
         self.wizard_button.clicked.connect(self.open_wizard)
         self.memo_button.clicked.connect(self.save_memo)
         self.business_type.activated.connect(self._business_type_chosen)
-        context.engagement_changed.connect(lambda _id: self.refresh())
+        context.engagement_selected.connect(lambda _id: self.refresh())
+        context.changed.connect(self._changed)
+        self.cuecs.reload()
+        self.subservice.reload()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches(Kind.SCOPE, Kind.ENGAGEMENT):
+            self.refresh()
 
     def refresh(self) -> None:
         engagement = self.context.engagement()
         self.wizard_button.setEnabled(engagement is not None)
         self.business_type.setEnabled(engagement is not None)
-        self.cuecs.reload()
-        self.subservice.reload()
         self.memo_button.setEnabled(engagement is not None and engagement.scoping_answers is not None)
         if engagement is None:
             self.text.setHtml("<p>Create or choose an engagement on the Engagements page first.</p>")
@@ -276,7 +199,7 @@ class ScopePage(Page):
     def save_memo(self) -> None:
         """Write the scoping memo of the saved answers, recommendation and overrides."""
         engagement = self.context.engagement()
-        if engagement is None or engagement.id is None:
+        if engagement is None:
             return
         engagement_id = engagement.id
         suggested = documents_folder() / f"{safe_name(engagement.name)} - scoping memo.pdf"
@@ -290,13 +213,18 @@ class ScopePage(Page):
             )
 
     def _business_type_chosen(self, _index: int) -> None:
-        engagement_id = self.context.engagement_id
-        if engagement_id is None:
+        engagement = self.context.engagement()
+        if engagement is None:
             return
-        value = str(self.business_type.currentData())
-        self.context.run(
-            "SOC 1 business type",
-            lambda: update_engagement(self.context.workspace, engagement_id, business_type=value),
+        workspace = self.context.workspace
+        self.context.push(
+            EditFields(
+                self.context,
+                "Change the SOC 1 business type",
+                lambda values: update_engagement(workspace, engagement.id, **values),
+                {"business_type": engagement.business_type},
+                {"business_type": str(self.business_type.currentData())},
+            )
         )
 
     def open_wizard(self) -> ScopingWizard | None:
@@ -312,11 +240,5 @@ class ScopePage(Page):
             saved.overrides if saved else None,
             parent=self,
         )
-        self.wizard.applied.connect(self._applied)
         self.wizard.open()
         return self.wizard
-
-    def _applied(self, engagement: Engagement) -> None:
-        self.context.engagement_changed.emit(engagement.id)
-        self.context.engagements_changed.emit()
-        self.refresh()

@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Changes, Kind
 from app.domain.controls import ControlRow
 from app.domain.vocab import label
-from app.services.evidence import list_evidence, unlink_evidence
+from app.services.evidence import list_evidence
 from app.services.sampling import sampling_report
+from app.ui.commands import LinkEvidence
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths, open_evidence
 from app.ui.models.roles import EVIDENCE_ID_ROLE
@@ -63,7 +65,11 @@ class ControlEvidencePanel(QWidget):
         self.list.itemActivated.connect(
             lambda item: open_evidence(self.context, int(item.data(EVIDENCE_ID_ROLE)))
         )
-        context.evidence_changed.connect(lambda: self.show_control(self.control))
+        context.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches(Kind.EVIDENCE, Kind.SETTINGS, Kind.SCOPE):
+            self.show_control(self.control)
 
     def show_control(self, control: ControlRow | None) -> None:
         self.control = control
@@ -86,7 +92,6 @@ class ControlEvidencePanel(QWidget):
                     control_ids=[control.id],
                 ),
             ),
-            writes=False,
         )
         if loaded is None:
             return
@@ -129,10 +134,11 @@ class ControlEvidencePanel(QWidget):
         if item is None or control is None:
             return
         evidence_id = int(item.data(EVIDENCE_ID_ROLE))
-        if self.context.run(
-            "Unlink evidence", lambda: unlink_evidence(self.context.workspace, evidence_id, [control.id])
-        ):
-            self.context.evidence_changed.emit()
+        self.context.push(
+            LinkEvidence(
+                self.context, evidence_id, [], [control.id], f"Unlink {item.text()} from {control.ref}"
+            )
+        )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         if self.control is not None and local_paths(event.mimeData()):

@@ -10,13 +10,8 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QTreeView,
     QVBoxLayout,
@@ -24,69 +19,22 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.controls import ControlRow
+from app.domain.objectives import ObjectiveRow
 from app.domain.vocab import label
 from app.services.objectives import (
-    ObjectiveRow,
     add_objective,
     delete_objectives,
     list_objectives,
+    restore_objectives,
     set_objective_controls,
 )
+from app.ui.commands import Creation, Deletion, EditFields
 from app.ui.context import AppContext
 from app.ui.models.controls import natural_key
 from app.ui.models.roles import CONTROL_ID_ROLE
+from app.ui.widgets.control_checklist import ControlChecklist
 
 OBJECTIVE_ID_ROLE = Qt.ItemDataRole.UserRole + 20
-
-
-class ControlChecklist(QDialog):
-    """Tick the controls that address an objective."""
-
-    def __init__(
-        self, title: str, controls: Sequence[ControlRow], chosen: set[int], parent: QWidget | None = None
-    ):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter controls")
-        self.search.setClearButtonEnabled(True)
-        self.list = QListWidget()
-        for row in sorted(controls, key=lambda r: natural_key(r.ref)):
-            item = QListWidgetItem(f"{row.ref}  {row.title}")
-            item.setData(CONTROL_ID_ROLE, row.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if row.id in chosen else Qt.CheckState.Unchecked)
-            self.list.addItem(item)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(buttons)
-        self.search.textChanged.connect(self._filter)
-        self.resize(520, 520)
-
-    def _filter(self, text: str) -> None:
-        needle = text.strip().casefold()
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            item.setHidden(bool(needle) and needle not in item.text().casefold())
-
-    def chosen(self) -> list[int]:
-        return [
-            int(self.list.item(row).data(CONTROL_ID_ROLE))
-            for row in range(self.list.count())
-            if self.list.item(row).checkState() == Qt.CheckState.Checked
-        ]
-
-    def set_checked(self, control_id: int, checked: bool) -> None:
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            if item.data(CONTROL_ID_ROLE) == control_id:
-                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
 
 class ObjectivesView(QWidget):
@@ -128,7 +76,6 @@ class ObjectivesView(QWidget):
             self.context.run(
                 "Load objectives",
                 lambda: list_objectives(self.context.workspace, engagement_id=engagement_id),
-                writes=False,
             )
             if engagement_id is not None
             else []
@@ -184,13 +131,20 @@ class ObjectivesView(QWidget):
         number = len(taken) + 1
         while f"CO-{number:02d}" in taken:
             number += 1
-        if self.context.run(
-            "Add objective",
-            lambda: add_objective(
-                self.context.workspace, engagement_id=engagement_id, ref=f"CO-{number:02d}", title=title
-            ),
-        ):
-            self.show_objectives(self.controls)
+        workspace = self.context.workspace
+        self.context.push(
+            Creation(
+                self.context,
+                f"Add objective CO-{number:02d}",
+                lambda: [
+                    add_objective(
+                        workspace, engagement_id=engagement_id, ref=f"CO-{number:02d}", title=title
+                    ).id
+                ],
+                lambda ids: delete_objectives(workspace, ids),
+                lambda snapshot: restore_objectives(workspace, snapshot),
+            )
+        )
 
     def link_controls(self) -> ControlChecklist | None:
         objective = self.current_objective()
@@ -206,10 +160,17 @@ class ObjectivesView(QWidget):
     def _link(self, objective_id: int) -> None:
         assert self.checklist is not None
         chosen = self.checklist.chosen()
-        if self.context.run(
-            "Link controls", lambda: set_objective_controls(self.context.workspace, objective_id, chosen)
-        ):
-            self.show_objectives(self.controls)
+        objective = next(o for o in self.objectives if o.id == objective_id)
+        workspace = self.context.workspace
+        self.context.push(
+            EditFields(
+                self.context,
+                f"Link controls to {objective.ref}",
+                lambda values: set_objective_controls(workspace, objective_id, values["controls"]),
+                {"controls": list(objective.control_ids)},
+                {"controls": chosen},
+            )
+        )
 
     def delete_objective(self) -> None:
         objective = self.current_objective()
@@ -222,9 +183,13 @@ class ObjectivesView(QWidget):
         ):
             return
 
-        def delete() -> bool:
-            delete_objectives(self.context.workspace, [objective.id])
-            return True
-
-        if self.context.run("Delete objective", delete):
-            self.show_objectives(self.controls)
+        workspace = self.context.workspace
+        self.context.push(
+            Deletion(
+                self.context,
+                f"Delete objective {objective.ref}",
+                [objective.id],
+                lambda ids: delete_objectives(workspace, ids),
+                lambda snapshot: restore_objectives(workspace, snapshot),
+            )
+        )

@@ -17,7 +17,16 @@ AS_OF = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 
 
 def row(evidence_id: int, name: str, controls: list[str]) -> EvidenceRow:
-    return EvidenceRow(evidence_id, 1, name, name, 1, "0" * 64, "text/plain", controls=controls)
+    return EvidenceRow(
+        id=evidence_id,
+        engagement_id=1,
+        title=name,
+        file_name=name,
+        size=1,
+        sha256="0" * 64,
+        media_type="text/plain",
+        controls=controls,
+    )
 
 
 def test_evidence_paths_use_the_first_control_and_avoid_collisions() -> None:

@@ -11,7 +11,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 from sqlmodel import col, select
 
-from app.db.changelog import changes_for
+from app.db.changelog import change_rows
 from app.db.models import ChangeLog
 from app.domain.vocab import categories_in_scope
 from app.domain.workbook_layout import ALL_CONTROLS_SHEET, CONTROL_COLUMNS
@@ -40,7 +40,7 @@ def export(workspace: Workspace, engagement_id: int, target: Path) -> Path:
     """The engagement's workbook, as the export command writes it."""
     engagement = get_engagement(workspace, engagement_id)
     with workspace.session() as session:
-        changes = list(changes_for(session, engagement_id=engagement_id))
+        changes = change_rows(session, engagement_id=engagement_id)
     data = WorkbookData(
         company=engagement.company,
         engagement_name=engagement.name,

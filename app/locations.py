@@ -1,4 +1,4 @@
-"""Where the workspace lives, and the settings the workbench declares.
+"""Where the workspace lives: the data folder and the names of what it holds.
 
 The data folder is resolved here and nowhere else: ``--data-dir`` wins over
 ``SOC_WORKBENCH_DATA_DIR``, which wins over the platform's user data folder.

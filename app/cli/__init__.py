@@ -1,0 +1,77 @@
+"""The ``soc-workbench`` command: the window by default, subcommands for headless work.
+
+Each area's commands live in a module of this package with a ``register``
+function; :data:`COMMAND_MODULES` lists them in the order ``--help`` shows
+them. A new command is a new module plus one line there. See
+:mod:`app.cli.common` for the grammar, the output and the exit codes.
+"""
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+from app import __version__
+from app.cli.common import PROG, CommandError
+
+COMMAND_MODULES = ("criteria", "engagements", "wizard", "controls", "evidence", "exports", "readiness")
+"""The modules of this package that register commands."""
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from app.ui.application import run
+
+    return run(args.data_dir, smoke_test=args.smoke_test)
+
+
+def _top_parser() -> argparse.ArgumentParser:
+    """The options that come before any command (all the window needs)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="SOC Workbench: prepare a small company for its SOC 1 and SOC 2 audits. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", default=None, help="workspace folder")
+    parser.add_argument(
+        "--smoke-test", action="store_true", help="open the main window, render it once and exit"
+    )
+    return parser
+
+
+def _opens_the_window(argv: Sequence[str]) -> bool:
+    """Whether the command line only opens the window (no command, no help), so the
+    subcommands need not be built before the window starts."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--data-dir":
+            if next(tokens, None) is None:
+                return False
+        elif token != "--smoke-test" and not token.startswith("--data-dir="):
+            return False
+    return True
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _top_parser()
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        import_module(f"{__name__}.{name}").register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if _opens_the_window(arguments):
+        return run_gui(_top_parser().parse_args(arguments))
+    args = build_parser().parse_args(arguments)
+    from app.services.errors import WorkbenchError
+
+    try:
+        return int(args.handler(args))
+    except (WorkbenchError, CommandError) as error:
+        sys.stderr.write(f"{PROG}: {error}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted; nothing further was written\n")
+        return 1

@@ -1,0 +1,94 @@
+"""Reads written as SQL for speed: the control matrix, read on every opening of the Controls page.
+
+Services call these with their session; nothing outside ``app/db`` writes SQL.
+"""
+
+from collections.abc import Sequence
+from functools import cache
+
+from sqlalchemy import Table, func, select
+from sqlmodel import Session
+
+from app.db.models import Control, ControlCriterion, Criterion
+from app.domain.catalog import load_catalog
+from app.domain.controls import STORED_FIELDS, SUMMARY_FIELDS, ControlRow
+
+CONTROL: Table = Control.__table__  # type: ignore[attr-defined]
+CONTROL_CRITERION: Table = ControlCriterion.__table__  # type: ignore[attr-defined]
+CRITERION: Table = Criterion.__table__  # type: ignore[attr-defined]
+
+_SUMMARY_COLUMNS = [name for name in STORED_FIELDS if name in SUMMARY_FIELDS]
+SUMMARY_QUERY = (
+    f"SELECT c.id, c.engagement_id, {', '.join(f'c.{name}' for name in _SUMMARY_COLUMNS)},"
+    " (SELECT group_concat(m.criterion_id) FROM control_criterion m WHERE m.control_id = c.id)"
+    " FROM control c WHERE c.engagement_id = ? ORDER BY c.ref"
+)
+"""The :data:`SUMMARY_FIELDS` of every control of an engagement, criteria as row ids."""
+
+
+@cache
+def criterion_ranks() -> dict[str, int]:
+    """Criterion ref -> its position in report order."""
+    return {criterion.id: position for position, criterion in enumerate(load_catalog().criteria)}
+
+
+def control_summaries(session: Session, engagement_id: int) -> list[ControlRow]:
+    """The matrix's usual columns of every control with its criteria, in ref order, in one query.
+
+    The long texts are left empty: enough to paint the matrix at once.
+    """
+    connection = session.connection()
+    catalog = connection.exec_driver_sql("SELECT id, sort_order, ref FROM criterion ORDER BY id").all()
+    names = {str(row_id): ref for row_id, _order, ref in catalog}
+    order = {str(row_id): position for row_id, position, _ref in catalog}
+    # Criterion ids come back in ascending order; they need sorting only if that is not report order.
+    in_report_order = [position for _id, position, _ref in catalog] == sorted(p for _i, p, _r in catalog)
+    rows = []
+    for record in connection.exec_driver_sql(SUMMARY_QUERY, (engagement_id,)).all():
+        values = dict(zip(_SUMMARY_COLUMNS, record[2:-1], strict=True))
+        keys = record[-1].split(",") if record[-1] else []
+        if not in_report_order:
+            keys.sort(key=order.__getitem__)
+        values["is_key"] = bool(values["is_key"])
+        rows.append(
+            ControlRow(id=record[0], engagement_id=record[1], criteria=[names[key] for key in keys], **values)
+        )
+    return rows
+
+
+def criteria_of(
+    session: Session, control_ids: Sequence[int] | None, engagement_id: int
+) -> dict[int, list[str]]:
+    """Control id -> its criterion refs in report order (one grouped query)."""
+    statement = (
+        select(CONTROL_CRITERION.c.control_id, func.group_concat(CRITERION.c.ref, ","))
+        .join(CRITERION, CRITERION.c.id == CONTROL_CRITERION.c.criterion_id)
+        .join(CONTROL, CONTROL.c.id == CONTROL_CRITERION.c.control_id)
+        .where(CONTROL.c.engagement_id == engagement_id)
+        .group_by(CONTROL_CRITERION.c.control_id)
+    )
+    if control_ids is not None:
+        statement = statement.where(CONTROL_CRITERION.c.control_id.in_(control_ids))
+    rank = criterion_ranks()
+    mapping: dict[int, list[str]] = {}
+    for control_id, joined in session.execute(statement).all():
+        refs = joined.split(",")
+        if len(refs) > 1:
+            refs.sort(key=rank.__getitem__)
+        mapping[control_id] = refs
+    return mapping
+
+
+def control_rows(
+    session: Session, engagement_id: int, control_ids: Sequence[int] | None = None
+) -> list[ControlRow]:
+    """Every field of the engagement's controls (or of these of them) in ref order."""
+    columns = [CONTROL.c.id, CONTROL.c.engagement_id, *(CONTROL.c[name] for name in STORED_FIELDS)]
+    statement = select(*columns).where(CONTROL.c.engagement_id == engagement_id).order_by(CONTROL.c.ref)
+    if control_ids is not None:
+        statement = statement.where(CONTROL.c.id.in_(control_ids))
+    mapping = criteria_of(session, control_ids, engagement_id)
+    return [
+        ControlRow(criteria=mapping.get(record.id, []), **record._asdict())
+        for record in session.execute(statement).all()
+    ]
