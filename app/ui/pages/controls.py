@@ -85,51 +85,83 @@ class ControlsPage(Page):
         self.tab_names: list[str] = []
 
         self.model = ControlMatrixModel(editor=self.edit)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName("Control matrix")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(
+        self.table = self._build_table()
+        self.table.viewport().installEventFilter(self)
+        self.objectives_view = ObjectivesView(context)
+        self.views = self._build_views()
+        filters = self._build_filters()
+        toolbar = self._build_toolbar()
+        matrix = stacked(toolbar, self.tabs, filters, self.views)
+        self.details = ControlDetails()
+        self.evidence_panel = ControlEvidencePanel(context)
+        self.details.extra.addWidget(self.evidence_panel)
+        self.splitter = with_details(matrix, self.details, (720, 380))
+
+        self.body = QStackedWidget()
+        self.body.addWidget(self.splitter)
+        self.body.addWidget(self._build_empty_state())
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            page_heading(
+                "Control matrix",
+                "What the company does to meet each criterion. Every change is saved at once; "
+                "Ctrl+Z undoes it.",
+            )
+        )
+        layout.addWidget(self.body, 1)
+
+        self._connect()
+        self._restore_columns()
+
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setAccessibleName("Control matrix")
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        vertical = self.table.verticalHeader()
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        vertical = table.verticalHeader()
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.viewport().setAcceptDrops(True)
-        self.table.viewport().installEventFilter(self)
-        header = self.table.horizontalHeader()
+        table.viewport().setAcceptDrops(True)
+        header = table.horizontalHeader()
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
+        table.setSortingEnabled(True)
         header.setSectionsMovable(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self.delegates = []
         for column, spec in enumerate(CONTROL_FIELDS):
             if spec.kind == "choice":
-                delegate = ChoiceDelegate(spec, self.table)
+                delegate = ChoiceDelegate(spec, table)
                 self.delegates.append(delegate)
-                self.table.setItemDelegateForColumn(column, delegate)
+                table.setItemDelegateForColumn(column, delegate)
             width = {"ref": 90, "title": 260, "criteria": 150, "owner": 130, "is_key": 44, "status": 130}
-            self.table.setColumnWidth(column, width.get(spec.name, 120))
+            table.setColumnWidth(column, width.get(spec.name, 120))
+        return table
 
+    def _build_views(self) -> QStackedWidget:
+        """The matrix, the by-criterion tree and the SOC 1 objectives, one shown at a time."""
         self.criterion_view = QTreeView()
         self.criterion_view.setAccessibleName("Controls by criterion")
         self.criterion_view.setUniformRowHeights(True)
         self.criterion_view.doubleClicked.connect(self._open_from_tree)
-        self.objectives_view = ObjectivesView(context)
         self.objectives_view.control_activated.connect(self.select_control)
-        self.views = QStackedWidget()
-        self.views.addWidget(self.table)
-        self.views.addWidget(self.criterion_view)
-        self.views.addWidget(self.objectives_view)
+        views = QStackedWidget()
+        views.addWidget(self.table)
+        views.addWidget(self.criterion_view)
+        views.addWidget(self.objectives_view)
+        return views
 
+    def _build_filters(self) -> QHBoxLayout:
         self.tabs = QTabBar()
         self.tabs.setExpanding(False)
         self.tabs.setDocumentMode(True)
@@ -149,7 +181,9 @@ class ControlsPage(Page):
         filters.addWidget(self.key_filter)
         filters.addStretch(1)
         filters.addWidget(self.count)
+        return filters
 
+    def _build_toolbar(self) -> QHBoxLayout:
         self.add_button = QPushButton("Add control")
         self.duplicate_button = QPushButton("Duplicate")
         self.delete_button = QPushButton("Delete…")
@@ -169,13 +203,10 @@ class ControlsPage(Page):
         self.import_button = QPushButton("Import workbook…")
         toolbar.addWidget(self.seed_button)
         toolbar.addWidget(self.import_button)
+        return toolbar
 
-        matrix = stacked(toolbar, self.tabs, filters, self.views)
-        self.details = ControlDetails()
-        self.evidence_panel = ControlEvidencePanel(context)
-        self.details.extra.addWidget(self.evidence_panel)
-        self.splitter = with_details(matrix, self.details, (720, 380))
-
+    def _build_empty_state(self) -> QWidget:
+        """What the page shows without controls: what goes here and how to start."""
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -192,20 +223,9 @@ class ControlsPage(Page):
         self.empty_buttons.addStretch(1)
         empty_layout.addLayout(self.empty_buttons)
         empty_layout.addStretch(2)
-        self.body = QStackedWidget()
-        self.body.addWidget(self.splitter)
-        self.body.addWidget(empty_box)
+        return empty_box
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            page_heading(
-                "Control matrix",
-                "What the company does to meet each criterion. Every change is saved at once; "
-                "Ctrl+Z undoes it.",
-            )
-        )
-        layout.addWidget(self.body, 1)
-
+    def _connect(self) -> None:
         self.add_button.clicked.connect(self.add_control)
         self.empty_add.clicked.connect(self.add_control)
         self.empty_seed.clicked.connect(self.seed_from_library)
@@ -223,9 +243,8 @@ class ControlsPage(Page):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.details.edited.connect(self._detail_edited)
         self.details.criteria_requested.connect(self.map_criteria)
-        context.changed.connect(self._changed)
-        context.engagement_selected.connect(lambda _id: self._refresh_if_visible())
-        self._restore_columns()
+        self.context.changed.connect(self._changed)
+        self.context.engagement_selected.connect(lambda _id: self._refresh_if_visible())
 
     # --- loading ------------------------------------------------------------------------
 

@@ -53,6 +53,38 @@ class EvidencePage(Page):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         for column, width in enumerate((220, 180, 80, 80, 90, 150, 140, 80, 110)):
             self.table.setColumnWidth(column, width)
+        filters = self._build_filters()
+        self.add_button = QPushButton("Add files…")
+        self.verify_button = QPushButton("Verify evidence")
+        self.delete_button = QPushButton("Delete…")
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count)
+        buttons.addWidget(self.verify_button)
+        self.drop_hint = QLabel(
+            "No evidence yet. Drag files or folders here from your desktop, or click Add files…. Files are "
+            "copied into the workspace (your originals are never touched), fingerprinted with SHA-256 and "
+            "stored read-only."
+        )
+        self.drop_hint.setWordWrap(True)
+        self.details = EvidenceDetails(context)
+        splitter = with_details(
+            stacked(buttons, filters, self.drop_hint, self.table), self.details, (760, 340)
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            page_heading(
+                "Evidence", "Files that show controls working, tied to controls and to the review period."
+            )
+        )
+        layout.addWidget(splitter, 1)
+
+        self._connect()
+
+    def _build_filters(self) -> QVBoxLayout:
+        """Two rows: control, category and kind; collected dates and the flags."""
         self.control_filter = QComboBox()
         self.category_filter = QComboBox()
         self.kind_filter = QComboBox()
@@ -91,33 +123,9 @@ class EvidencePage(Page):
         filters = QVBoxLayout()
         filters.addLayout(first_row)
         filters.addLayout(second_row)
-        self.add_button = QPushButton("Add files…")
-        self.verify_button = QPushButton("Verify evidence")
-        self.delete_button = QPushButton("Delete…")
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.delete_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.count)
-        buttons.addWidget(self.verify_button)
-        self.drop_hint = QLabel(
-            "No evidence yet. Drag files or folders here from your desktop, or click Add files…. Files are "
-            "copied into the workspace (your originals are never touched), fingerprinted with SHA-256 and "
-            "stored read-only."
-        )
-        self.drop_hint.setWordWrap(True)
-        self.details = EvidenceDetails(context)
-        splitter = with_details(
-            stacked(buttons, filters, self.drop_hint, self.table), self.details, (760, 340)
-        )
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            page_heading(
-                "Evidence", "Files that show controls working, tied to controls and to the review period."
-            )
-        )
-        layout.addWidget(splitter, 1)
+        return filters
 
+    def _connect(self) -> None:
         self.add_button.clicked.connect(self.choose_files)
         self.verify_button.clicked.connect(self.verify_all)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -129,8 +137,8 @@ class EvidencePage(Page):
             box.toggled.connect(self._filters_changed)
         for edit in (self.collected_from, self.collected_to):
             edit.date_changed.connect(lambda _value: self._filters_changed())
-        context.changed.connect(self._changed)
-        context.engagement_selected.connect(lambda _id: self._refresh_if_visible())
+        self.context.changed.connect(self._changed)
+        self.context.engagement_selected.connect(lambda _id: self._refresh_if_visible())
 
     def _changed(self, changes: Changes) -> None:
         if changes.touches(Kind.EVIDENCE, Kind.CONTROLS, Kind.SCOPE, Kind.SETTINGS):

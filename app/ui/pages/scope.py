@@ -102,59 +102,8 @@ class ScopePage(Page):
         buttons.addStretch(1)
         buttons.addWidget(QLabel("SOC 1 business type"))
         buttons.addWidget(self.business_type)
-        ws = context.workspace
-        self.cuecs = RecordsPanel(
-            context,
-            "Complementary user entity controls: what your customers must do themselves for your controls "
-            "to work (approve who may submit changes, review the reports you send, manage their own users). "
-            "They are listed in the system description and the exports.",
-            [
-                ("ref", "Ref"),
-                ("description", "What customers must do"),
-                ("related_criteria", "Criteria"),
-                ("notes", "Notes"),
-            ],
-            RecordServices(
-                load=lambda engagement_id: list_cuecs(ws, engagement_id=engagement_id),
-                add=lambda engagement_id, n: add_cuec(
-                    ws,
-                    engagement_id=engagement_id,
-                    ref=f"CUEC-{n:02d}",
-                    description="Describe what customers must do",
-                ),
-                update=lambda record_id, values: update_cuec(ws, record_id, **values),
-                delete=lambda ids: delete_cuecs(ws, ids),
-                restore=lambda snapshot: restore_cuecs(ws, snapshot),
-            ),
-            "CUEC",
-            "description",
-        )
-        self.subservice = RecordsPanel(
-            context,
-            "Subservice organizations whose services your system relies on (typically the cloud provider). "
-            f"Method: “{SubserviceMethod.CARVE_OUT.value}” (their controls are excluded; list the controls "
-            "you expect of them, CSOCs, and how you monitor them, e.g. reviewing their SOC 2) or "
-            f"“{SubserviceMethod.INCLUSIVE.value}” (rare).",
-            [
-                ("name", "Organization"),
-                ("services", "Services"),
-                ("method", "Method"),
-                ("csocs", "Controls expected of them (CSOCs)"),
-                ("monitoring", "How you monitor them"),
-                ("notes", "Notes"),
-            ],
-            RecordServices(
-                load=lambda engagement_id: list_subservice_orgs(ws, engagement_id=engagement_id),
-                add=lambda engagement_id, n: add_subservice_org(
-                    ws, engagement_id=engagement_id, name=f"Subservice organization {n}"
-                ),
-                update=lambda record_id, values: update_subservice_org(ws, record_id, **values),
-                delete=lambda ids: delete_subservice_orgs(ws, ids),
-                restore=lambda snapshot: restore_subservice_orgs(ws, snapshot),
-            ),
-            "subservice organization",
-            "name",
-        )
+        self.cuecs = self._cuec_panel()
+        self.subservice = self._subservice_panel()
         scope_tab = QWidget()
         scope_layout = QVBoxLayout(scope_tab)
         scope_layout.addLayout(buttons)
@@ -180,6 +129,64 @@ class ScopePage(Page):
         context.changed.connect(self._changed)
         self.cuecs.reload()
         self.subservice.reload()
+
+    def _cuec_panel(self) -> RecordsPanel:
+        ws = self.context.workspace
+        return RecordsPanel(
+            self.context,
+            "Complementary user entity controls: what your customers must do themselves for your controls "
+            "to work (approve who may submit changes, review the reports you send, manage their own users). "
+            "They are listed in the system description and the exports.",
+            [
+                ("ref", "Ref"),
+                ("description", "What customers must do"),
+                ("related_criteria", "Criteria"),
+                ("notes", "Notes"),
+            ],
+            RecordServices(
+                load=lambda engagement_id: list_cuecs(ws, engagement_id=engagement_id),
+                add=lambda engagement_id, n: add_cuec(
+                    ws,
+                    engagement_id=engagement_id,
+                    ref=f"CUEC-{n:02d}",
+                    description="Describe what customers must do",
+                ),
+                update=lambda record_id, values: update_cuec(ws, record_id, **values),
+                delete=lambda ids: delete_cuecs(ws, ids),
+                restore=lambda snapshot: restore_cuecs(ws, snapshot),
+            ),
+            "CUEC",
+            "description",
+        )
+
+    def _subservice_panel(self) -> RecordsPanel:
+        ws = self.context.workspace
+        return RecordsPanel(
+            self.context,
+            "Subservice organizations whose services your system relies on (typically the cloud provider). "
+            f"Method: “{SubserviceMethod.CARVE_OUT.value}” (their controls are excluded; list the controls "
+            "you expect of them, CSOCs, and how you monitor them, e.g. reviewing their SOC 2) or "
+            f"“{SubserviceMethod.INCLUSIVE.value}” (rare).",
+            [
+                ("name", "Organization"),
+                ("services", "Services"),
+                ("method", "Method"),
+                ("csocs", "Controls expected of them (CSOCs)"),
+                ("monitoring", "How you monitor them"),
+                ("notes", "Notes"),
+            ],
+            RecordServices(
+                load=lambda engagement_id: list_subservice_orgs(ws, engagement_id=engagement_id),
+                add=lambda engagement_id, n: add_subservice_org(
+                    ws, engagement_id=engagement_id, name=f"Subservice organization {n}"
+                ),
+                update=lambda record_id, values: update_subservice_org(ws, record_id, **values),
+                delete=lambda ids: delete_subservice_orgs(ws, ids),
+                restore=lambda snapshot: restore_subservice_orgs(ws, snapshot),
+            ),
+            "subservice organization",
+            "name",
+        )
 
     def _changed(self, changes: Changes) -> None:
         if changes.touches(Kind.SCOPE, Kind.ENGAGEMENT):

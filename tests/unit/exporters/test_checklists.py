@@ -177,6 +177,7 @@ def test_progress_counts_control_rows(tmp_path: Path) -> None:
     assert reports == [(2, 4), (3, 4), (4, 4)]
 
 
+@pytest.mark.long
 def test_thousands_of_controls_grow_linearly(tmp_path: Path) -> None:
     sizes = {}
     for count in (1500, 3000):

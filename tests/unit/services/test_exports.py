@@ -170,3 +170,42 @@ def test_refusals_and_cancel_write_nothing(workspace: Workspace, tmp_path: Path)
         assert not target.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     assert export_history(workspace, engagement_id=engagement_id) == []
+
+
+def test_an_export_shows_one_state_while_another_process_writes(
+    workspace: Workspace, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Everything an export shows is read in one transaction: a change committed by another
+    connection half-way through the reading is not in the file."""
+    import openpyxl
+
+    import app.services.exports as exports
+    from app.services.workspace import open_workspace
+
+    engagement_id = build(workspace, tmp_path)
+    other = open_workspace(data_dir)
+    reading = exports.evidence_of
+
+    def evidence_after_a_concurrent_change(session: object, engagement: int) -> object:
+        control = list_controls(other, engagement_id=engagement)[0]
+        update_control(other, control.id, title="Renamed elsewhere")
+        add_control(other, engagement_id=engagement, ref="NEW-01", title="Added elsewhere", criteria="CC1.1")
+        return reading(session, engagement)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(exports, "evidence_of", evidence_after_a_concurrent_change)
+    target = tmp_path / "book.xlsx"
+    run_export(workspace, engagement_id=engagement_id, kind="xlsx", target=target)
+    other.close()
+
+    sheet = openpyxl.load_workbook(target)["All controls"]
+    refs_titles = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert refs_titles == {"ACC-03": "Quarterly access review", "BCP-02": "Restore test"}
+    changes = openpyxl.load_workbook(target)["Change log"]
+    assert not any(
+        "Renamed elsewhere" in str(cell) for row in changes.iter_rows(values_only=True) for cell in row
+    )
+    assert {row.ref for row in list_controls(workspace, engagement_id=engagement_id)} == {
+        "ACC-03",
+        "BCP-02",
+        "NEW-01",
+    }
