@@ -47,10 +47,11 @@ MAX_ANSWER_LENGTH = 200
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 UNANSWERED_MARKER = "[not answered: {label}]"
-MARKDOWN_SPECIAL = "\\*_`|[]"
-"""Characters escaped with a backslash when an answer is put into Markdown."""
-LINE_START_SPECIAL = "#>-+"
-"""Characters escaped at the start of an answer, where they could open a heading, quote or list."""
+MARKDOWN_SPECIAL = "\\*_`|#"
+"""Characters escaped with a backslash when an answer is put into Markdown (the escapes the
+document model reads, see ``app.domain.document``)."""
+LIST_MARK = re.compile(r"^(?:[-+]|\d{1,9}[.)])(?:\s|$)")
+"""An answer starting like this would turn a line it begins into a list item; it is refused."""
 
 
 class PolicyRuleError(ValueError):
@@ -206,6 +207,8 @@ def clean_answer(key: str, value: object) -> str:
         raise ValueError(f"{question.label}: the answer must be one line of text")
     if "{{" in text or "}}" in text:
         raise ValueError(f"{question.label}: the answer may not contain “{{{{” or “}}}}”")
+    if LIST_MARK.match(text):
+        raise ValueError(f"{question.label}: the answer may not start with a list mark such as “-” or “1.”")
     if len(text) > MAX_ANSWER_LENGTH:
         raise ValueError(f"{question.label}: the answer is longer than {MAX_ANSWER_LENGTH} characters")
     if question.choices and text:
@@ -265,10 +268,7 @@ def check_policy_body(body: str) -> None:
 
 def escape_markdown(text: str) -> str:
     """*text* safe to put inside a Markdown paragraph, list item or table cell."""
-    escaped = "".join(f"\\{ch}" if ch in MARKDOWN_SPECIAL else ch for ch in text)
-    if escaped[:1] in LINE_START_SPECIAL:
-        escaped = "\\" + escaped
-    return escaped
+    return "".join(f"\\{ch}" if ch in MARKDOWN_SPECIAL else ch for ch in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,18 +290,20 @@ def _phrase(question: PolicyQuestion, answer: str) -> str:
 def render_policy(body: str, answers: Mapping[str, str]) -> RenderedPolicy:
     """*body* with each placeholder replaced by its answer.
 
-    Answers are escaped for Markdown and a choice prints its words (``annual``
-    prints "at least once a year"). An unanswered placeholder prints
-    :data:`UNANSWERED_MARKER` with the question's label and its key is listed
-    in ``missing`` (questionnaire order). The output never contains ``{{`` or
-    ``}}``. Raises ``ValueError`` for a body :func:`check_policy_body` refuses.
+    Each answer is cleaned as :func:`clean_answer` does, escaped for Markdown,
+    and a choice prints its words (``annual`` prints "at least once a year").
+    An unanswered placeholder prints :data:`UNANSWERED_MARKER` with the
+    question's label and its key is listed in ``missing`` (questionnaire
+    order). The output never contains ``{{`` or ``}}``. Raises ``ValueError``
+    for a body :func:`check_policy_body` refuses or an answer
+    :func:`clean_answer` refuses.
     """
     check_policy_body(body)
     missing: set[str] = set()
 
     def fill(match: re.Match[str]) -> str:
         question = QUESTIONS_BY_KEY[match.group(1)]
-        answer = str(answers.get(question.key, "") or "").strip()
+        answer = clean_answer(question.key, answers.get(question.key))
         if not answer:
             missing.add(question.key)
             return UNANSWERED_MARKER.format(label=question.label)
@@ -710,21 +712,29 @@ def _cell(text: str) -> str:
     return escape_markdown(" ".join(text.split())) or "—"
 
 
+def document_control(policy: PolicyRow, version: PolicyVersionRow) -> tuple[tuple[str, str], ...]:
+    """The document control lines of *version* as plain text: version, status, owner, approval, review.
+
+    Exporters that show these in a title block (the document model's
+    ``particulars``) take them from here; :func:`policy_markdown` prints them as a table.
+    """
+    return (
+        ("Version", version.version),
+        ("Status", label(version.status.value)),
+        ("Owner", policy.owner),
+        ("Approved by", version.approved_by),
+        ("Approved on", format_day(version.approved_on) if version.approved_on else ""),
+        ("Next review", format_day(version.next_review) if version.next_review else ""),
+    )
+
+
 def policy_markdown(policy: PolicyRow, version: PolicyVersionRow, rendered: RenderedPolicy) -> str:
     """The whole document for *version*: title, a document control table, the text, the change history.
 
     The history lists every version up to *version*: number, date (approval,
     else start), approver and what changed.
     """
-    status = version.status.value
-    rows = [
-        ("Version", version.version),
-        ("Status", label(status)),
-        ("Owner", policy.owner),
-        ("Approved by", version.approved_by),
-        ("Approved on", format_day(version.approved_on) if version.approved_on else ""),
-        ("Next review", format_day(version.next_review) if version.next_review else ""),
-    ]
+    rows = document_control(policy, version)
     control = "\n".join(["| Document control | |", "|---|---|", *(f"| {k} | {_cell(v)} |" for k, v in rows)])
     history = ["| Version | Date | Approved by | Change |", "|---|---|---|---|"]
     for entry in policy.versions:

@@ -18,6 +18,7 @@ from app.domain.policies import (
     check_policy_body,
     clean_answer,
     clean_answers,
+    document_control,
     edit_draft,
     initial_answers,
     load_policy_library,
@@ -122,7 +123,9 @@ def test_policies_refer_to_each_other_by_their_titles() -> None:
     }
     assert mentioned - titles == set()
     listed = re.findall(r"^- (.+ Policy)$", LIBRARY.template("information-security").body, flags=re.MULTILINE)
-    assert set(listed) == {t.title for t in LIBRARY.for_categories(["Security"])} - {"Information Security Policy"}
+    assert set(listed) == {t.title for t in LIBRARY.for_categories(["Security"])} - {
+        "Information Security Policy"
+    }
 
 
 def test_links_name_real_starter_controls_and_criteria() -> None:
@@ -201,12 +204,13 @@ def test_unanswered_placeholders_are_listed_and_marked_never_left_as_braces() ->
 
 def test_answers_are_escaped_and_choices_print_their_words() -> None:
     body = "{{company}} reviews this {{review_cadence}}.\n\n{{security_owner}} owns it.\n"
-    rendered = render_policy(
-        body, {"company": "A_B *Co* | [x]", "review_cadence": "semiannual", "security_owner": "#1"}
-    )
+    answers = {"company": "A_B *Co* | [x] `y`", "review_cadence": "Semiannual", "security_owner": "#1 \\ IT"}
+    rendered = render_policy(body, answers)
     assert rendered.markdown == (
-        "A\\_B \\*Co\\* \\| \\[x\\] reviews this at least every six months.\n\n\\#1 owns it.\n"
+        "A\\_B \\*Co\\* \\| [x] \\`y\\` reviews this at least every six months.\n\n\\#1 \\\\ IT owns it.\n"
     )
+    with pytest.raises(ValueError, match="Who owns security: the answer may not start with a list mark"):
+        render_policy(body, {"security_owner": "- IT"})
 
 
 def test_questions_for_lists_only_the_placeholders_used() -> None:
@@ -233,6 +237,10 @@ def test_answers_are_cleaned_or_refused_with_the_question_named() -> None:
         clean_answer("colour", "blue")
     with pytest.raises(ValueError, match="'weekly' is not one of: annual, semiannual"):
         clean_answer("review_cadence", "weekly")
+    for listed in ("- IT", "+ IT", "1. IT", "2) IT", "-"):
+        with pytest.raises(ValueError, match="may not start with a list mark"):
+            clean_answer("security_owner", listed)
+    assert clean_answer("company", "3M") == "3M" and clean_answer("company", "-ish Ltd") == "-ish Ltd"
     with pytest.raises(ValueError, match="longer than 200 characters"):
         clean_answer("company", "x" * 201)
     assert review_months({"review_cadence": "semiannual"}) == 6
@@ -456,6 +464,14 @@ def test_the_policy_document_carries_control_table_text_and_history() -> None:
     assert "| 1.0 | 3 Feb 2025 | Dana Ruiz, CEO | First version |" in document
     assert "| 1.1 | 5 Mar 2025 | Dana Ruiz | Names \\| tools |" in document
     assert "Northwind Ledger GmbH" in document and "{{" not in document
+    assert document_control(policy, version) == (
+        ("Version", "1.1"),
+        ("Status", "Approved"),
+        ("Owner", "IT Manager"),
+        ("Approved by", "Dana Ruiz"),
+        ("Approved on", "5 Mar 2025"),
+        ("Next review", "5 Mar 2026"),
+    )
     first = policy_markdown(policy, policy.versions[0], render_policy(policy.versions[0].body, ANSWERS))
     assert "| 1.1 |" not in first and "| Status | Retired |" in first
 
