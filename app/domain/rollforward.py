@@ -17,6 +17,7 @@ from typing import Any
 
 from app.domain.controls import ControlRow
 from app.domain.periods import add_months, describe_period
+from app.domain.readiness import READY_STATUSES
 from app.domain.vocab import Status
 
 RENEWAL_MONTHS = 12
@@ -50,7 +51,6 @@ COPIED_FIELDS = tuple(
     if name not in ("id", "engagement_id", *EXCEPTION_FIELDS, *REMEDIATION_FIELDS)
 )
 """Control fields copied as they are (the ids belong to the old engagement)."""
-READY_STATUSES = frozenset({Status.IMPLEMENTED.value, Status.READY_FOR_AUDIT.value})
 
 
 def _month_end(day: date) -> bool:
