@@ -55,6 +55,26 @@ class ObjectiveKind(StrEnum):
     BUSINESS = "business"
 
 
+class PolicyStatus(StrEnum):
+    """Where a policy version stands: being written, in force, or replaced or withdrawn."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    RETIRED = "retired"
+
+
+class VersionChange(StrEnum):
+    """How far a new policy version departs from the one in force.
+
+    A *minor* change (wording, names, a clarified step) keeps staff
+    acknowledgements; a *major* change (a new duty, a stricter deadline, a
+    rule removed) needs every person to acknowledge the policy again.
+    """
+
+    MINOR = "minor"
+    MAJOR = "major"
+
+
 class SubserviceMethod(StrEnum):
     """How a subservice organization is presented in the report."""
 

@@ -6,7 +6,9 @@ from app.domain.vocab import (
     ControlType,
     Frequency,
     Nature,
+    PolicyStatus,
     Status,
+    VersionChange,
     canonical_category,
     canonical_report_kind,
     canonical_report_type,
@@ -36,6 +38,8 @@ def test_values_are_lower_case_with_hyphens() -> None:
     ]
     assert [n.value for n in Nature] == ["manual", "automated", "it-dependent-manual"]
     assert [t.value for t in ControlType] == ["preventive", "detective", "corrective"]
+    assert [s.value for s in PolicyStatus] == ["draft", "approved", "retired"]
+    assert [c.value for c in VersionChange] == ["minor", "major"]
 
 
 @pytest.mark.parametrize(
