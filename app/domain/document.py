@@ -14,7 +14,7 @@ headings, paragraphs, ``-``/``*``/``+`` bullet lists, ``1.`` numbered lists,
 """
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 CONFIRM_PREFIX = "Confirm: "
@@ -125,7 +125,9 @@ def bullets(items: Iterable[str | Inlines]) -> BulletList:
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str | Inlines]]) -> Table:
-    """A table from plain strings or ready inlines per cell; a row of the wrong width is refused."""
+    """A table from plain strings or ready inlines per cell; refused without columns or with a ragged row."""
+    if not header:
+        raise ValueError("a table needs at least one column")
     body = tuple(tuple(inlines(cell) if isinstance(cell, str) else cell for cell in row) for row in rows)
     for row in body:
         if len(row) != len(header):
@@ -138,25 +140,32 @@ def plain_text(items: Inlines) -> str:
     return "".join(item.shown if isinstance(item, ConfirmMark) else item.text for item in items)
 
 
-MIN_COLUMN_CHARS = 6
-MAX_COLUMN_CHARS = 48
+def column_widths(
+    block: Table, total: float, measure: Callable[[str], float], padding: float = 0.0
+) -> tuple[float, ...]:
+    """Widths of *block*'s columns summing to *total*, from *measure* (the printed width of a text).
 
-
-def column_shares(block: Table) -> tuple[float, ...]:
-    """Each column's share of a table's width (summing to 1), in proportion to its longest text.
-
-    Every column gets room for at least a short word; one long cell does not
-    squeeze the others to nothing.
+    Each column gets at least its longest word plus *padding*, so no word is
+    cut; the room left goes to the columns whose text runs longer, in
+    proportion to how much more they would take on one line.
     """
-    weights = [
-        min(
-            max(len(name), *(len(plain_text(row[index])) for row in block.rows), MIN_COLUMN_CHARS),
-            MAX_COLUMN_CHARS,
-        )
-        for index, name in enumerate(block.header)
-    ]
-    total = sum(weights)
-    return tuple(weight / total for weight in weights)
+    least: list[float] = []
+    most: list[float] = []
+    for index, name in enumerate(block.header):
+        texts = [name, *(plain_text(row[index]) for row in block.rows)]
+        word = max((measure(word) for text in texts for word in text.split()), default=0.0) + padding
+        line = max(measure(text) for text in texts) + padding
+        least.append(word)
+        most.append(max(word, min(line, total)))
+    floor = sum(least)
+    if floor >= total:
+        return tuple(total * width / floor for width in least)
+    room, wanted = total - floor, sum(most) - floor
+    if wanted <= 0:
+        return tuple(width + room / len(least) for width in least)
+    return tuple(
+        width + room * (longest - width) / wanted for width, longest in zip(least, most, strict=True)
+    )
 
 
 def confirm_marks(document: Document) -> tuple[str, ...]:

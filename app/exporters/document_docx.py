@@ -23,6 +23,7 @@ from docx.enum.text import WD_BREAK, WD_COLOR_INDEX, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph as WordParagraph
 
@@ -36,7 +37,7 @@ from app.domain.document import (
     PageBreak,
     Paragraph,
     Table,
-    column_shares,
+    column_widths,
 )
 from app.exporters.atomic import atomic_path
 from app.exporters.pdf import data_stamp
@@ -51,6 +52,10 @@ HEADER_SHADE = "EEF2F6"
 MUTED = RGBColor(0x52, 0x60, 0x6D)
 _TEXT_WIDTH = Inches(6.5)
 """Letter paper less two one-inch margins; the Header and Footer styles' right tab stop sits there."""
+_AVERAGE_CHARACTER = Pt(7)
+"""A generous width of one character at 10.5 pt, bold, so that no word is cut in any font."""
+_CELL_MARGINS = Pt(12)
+"""Word's default left and right cell margins together, with a little room."""
 _PROPERTY_LIMIT = 255
 _EARLIEST_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -105,18 +110,22 @@ def _contents(word: WordDocument, document: Document) -> None:
     _field_char(paragraph, "end")
 
 
-def _shade(cell_properties: object, fill: str) -> None:
+def _shade(cell_properties: BaseOxmlElement, fill: str) -> None:
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
-    cell_properties.append(shading)  # type: ignore[attr-defined]
+    cell_properties.append(shading)
+
+
+def _text_width(text: str) -> float:
+    return float(len(text) * _AVERAGE_CHARACTER)
 
 
 def _table(word: WordDocument, block: Table) -> None:
     grid = word.add_table(rows=1, cols=len(block.header), style="Table Grid")
     grid.autofit = False
-    widths = [int(_TEXT_WIDTH * share) for share in column_shares(block)]
+    widths = [int(width) for width in column_widths(block, _TEXT_WIDTH, _text_width, _CELL_MARGINS)]
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
     header = grid.rows[0]
@@ -202,9 +211,9 @@ def _body(word: WordDocument, document: Document) -> None:
         subtitle = word.add_paragraph().add_run(document.subtitle)
         subtitle.font.size = Pt(13)
         subtitle.font.color.rgb = MUTED
-    for name, value in document.particulars:
+    for index, (name, value) in enumerate(document.particulars, start=1):
         line = word.add_paragraph()
-        line.paragraph_format.space_after = Pt(0)
+        line.paragraph_format.space_after = Pt(12 if index == len(document.particulars) else 0)
         label = line.add_run(f"{name}: ")
         label.bold = True
         label.font.color.rgb = MUTED

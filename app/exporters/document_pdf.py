@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import PageBreak as PdfPageBreak
 from reportlab.platypus import Paragraph as PdfParagraph
@@ -27,9 +28,11 @@ from app.domain.document import (
     PageBreak,
     Paragraph,
     Table,
-    column_shares,
+    column_widths,
 )
 from app.exporters.pdf import (
+    CELL_PADDING,
+    CELL_SIZE,
     FONT_BOLD,
     LETTER,
     MARGIN,
@@ -94,11 +97,16 @@ def markup(items: Inlines) -> str:
     return "".join(parts)
 
 
+def _cell_width(text: str) -> float:
+    """How wide *text* prints in a table cell (in the bold face, the wider of the two)."""
+    return float(stringWidth(text, FONT_BOLD, CELL_SIZE))
+
+
 def _table(block: Table, width: float) -> list[Flowable]:
     base, sheet = styles(), _sheet()
     header = [PdfParagraph(escape(name), sheet.header_cell) for name in block.header]
     rows = [[PdfParagraph(markup(cell), base.cell) for cell in row] for row in block.rows]
-    widths = [width * share for share in column_shares(block)]
+    widths = list(column_widths(block, width, _cell_width, 2 * CELL_PADDING + 1))
     return chunked_table(header, rows, widths) or [table(header, [], widths)]
 
 

@@ -12,7 +12,7 @@ from app.domain.document import (
     Run,
     Table,
     blocks_from_markdown,
-    column_shares,
+    column_widths,
     confirm_marks,
     document_from_markdown,
     paragraph,
@@ -168,9 +168,19 @@ def test_confirm_marks_are_found_in_paragraphs_lists_and_tables() -> None:
 def test_a_table_row_of_the_wrong_width_is_refused() -> None:
     with pytest.raises(ValueError, match="a table row has 1 cells where the header has 2"):
         table(("A", "B"), [("only one",)])
+    with pytest.raises(ValueError, match="a table needs at least one column"):
+        table((), [])
 
 
-def test_column_shares_follow_the_longest_text_within_bounds() -> None:
-    shares = column_shares(table(("Ref", "Description"), [("AC-1", "x" * 200), ("AC-22", "short")]))
-    assert sum(shares) == pytest.approx(1)
-    assert shares == pytest.approx((6 / 54, 48 / 54))
+def test_columns_fit_their_longest_word_and_share_the_rest_by_length() -> None:
+    block = table(
+        ("Ref", "Description", "Method"), [("AC-1", "word " * 40, "Carve-out"), ("AC-22", "short", "")]
+    )
+    widths = column_widths(block, 100.0, len, padding=2)
+    assert sum(widths) == pytest.approx(100)
+    assert widths[0] == pytest.approx(7) and widths[2] == pytest.approx(11)
+    assert widths[1] == pytest.approx(82)
+    squeezed = column_widths(block, 20.0, len, padding=2)
+    assert squeezed == pytest.approx((20 * 7 / 31, 20 * 13 / 31, 20 * 11 / 31))
+    even = column_widths(table(("A", "B"), [("x", "y")]), 10.0, len)
+    assert even == pytest.approx((5, 5))
