@@ -485,6 +485,11 @@ class DescriptionFacts:
         return f"{self.report_kind} {self.report_type}" if self.report_type else self.report_kind
 
     @property
+    def has_period(self) -> bool:
+        """Whether the review period (both ends) or the as-of date is set."""
+        return bool(self.period_start and self.period_end) or self.as_of_date is not None
+
+    @property
     def period_words(self) -> str:
         """``for the period 1 Jan–30 Jun 2026``, ``as of 31 Mar 2026`` or ``(period not set)``."""
         if self.period_start and self.period_end:
@@ -551,13 +556,14 @@ def _known(key: str, facts: DescriptionFacts) -> _Known:
         open_points = []
         if not facts.system_name.strip():
             open_points.append("The system has no name yet: name it on the Scope page.")
-        if facts.period_words == "(period not set)":
+        if not facts.has_period:
             open_points.append("The review period or the as-of date is not set: set it on the Scope page.")
         return _Known(open_points=tuple(open_points), has_facts=True)
     if key == "commitments":
         return _Known(has_facts=bool(facts.categories))
     if key == "components":
-        return _Known(to_confirm=systems_named(facts.control_systems), has_facts=bool(facts.control_systems))
+        systems = systems_named(facts.control_systems)
+        return _Known(to_confirm=systems, has_facts=bool(systems))
     if key == "boundaries":
         return _Known(has_facts=bool(facts.subservice_orgs))
     if key == "criteria-controls":
@@ -622,8 +628,7 @@ def _facts_blocks(key: str, facts: DescriptionFacts, reviewed: bool) -> tuple[Bl
         return (
             paragraph(Run("Trust services categories in scope: ", bold=True), ", ".join(facts.categories)),
         )
-    if key == "components" and facts.control_systems:
-        names = systems_named(facts.control_systems)
+    if key == "components" and (names := systems_named(facts.control_systems)):
         blocks = [Heading(3, "Systems named on controls"), bullets(names)]
         if not reviewed:
             blocks.append(
@@ -673,13 +678,14 @@ def _facts_blocks(key: str, facts: DescriptionFacts, reviewed: bool) -> tuple[Bl
             ),
         )
     if key == "subservice-orgs" and facts.subservice_orgs:
+        missing = inlines(ConfirmMark("not written down"))
         org_rows = [
             (
                 org.name,
                 org.services,
                 "Carve-out" if org.method == CARVE_OUT else "Inclusive",
-                org.csocs or inlines(ConfirmMark("not written down")),
-                org.monitoring or inlines(ConfirmMark("not written down")),
+                org.csocs or (missing if org.method == CARVE_OUT else ""),
+                org.monitoring or (missing if org.method == CARVE_OUT else ""),
             )
             for org in facts.subservice_orgs
         ]
@@ -775,7 +781,7 @@ def _section(
 ) -> DescriptionSection:
     known = _known(spec.key, facts)
     print_ = fingerprint(known.to_confirm)
-    reviewed = saved.reviewed == print_
+    reviewed = not known.to_confirm or saved.reviewed == print_
     has_text = bool(saved.text.strip())
     if not has_text and (spec.needs_text or not known.has_facts):
         status, reason = SectionStatus.EMPTY, spec.empty_hint

@@ -197,6 +197,10 @@ def test_items_to_confirm_need_a_review_that_lasts_until_they_change() -> None:
     assert reviewed.status == SectionStatus.COMPLETE and reviewed.reviewed
     assert marks(reviewed.facts) == ()
 
+    gone = section(
+        replace(FACTS, control_systems=("", " ")), "components", replace(saved, reviewed=item.fingerprint)
+    )
+    assert (gone.status, gone.to_confirm, gone.facts) == (SectionStatus.COMPLETE, (), ())
     stripe = replace(FACTS, control_systems=(*FACTS.control_systems, "Stripe"))
     again = section(stripe, "components", replace(saved, reviewed=item.fingerprint))
     assert again.fingerprint != item.fingerprint
@@ -225,6 +229,10 @@ def test_open_points_cannot_be_reviewed_away() -> None:
     )
     assert item.status == SectionStatus.NEEDS_REVIEW
     assert item.reason == "Amazon Web Services: write down how you monitor it."
+    inclusive = replace(AWS, method="inclusive", csocs="", monitoring="")
+    item = section(replace(FACTS, subservice_orgs=(inclusive,)), "subservice-orgs")
+    assert item.status == SectionStatus.COMPLETE
+    assert marks(item.facts) == ()
     no_period = section(
         replace(FACTS, period_start=None, period_end=None), "services", SavedSection("We sell.")
     )
