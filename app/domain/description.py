@@ -828,7 +828,7 @@ def fill_description(facts: DescriptionFacts, saved: Mapping[str, SavedSection])
     )
 
 
-STATUS_WORDS = {
+STATUS_WORDS: dict[SectionStatus, str] = {
     SectionStatus.EMPTY: "Not started",
     SectionStatus.NEEDS_REVIEW: "Needs review",
     SectionStatus.COMPLETE: "Complete",
@@ -860,7 +860,12 @@ def build_description_document(description: SystemDescription, *, prepared: date
                 "Sections still unfinished:",
             )
         )
-        blocks.append(bullets(f"{section.heading}: {section.reason}" for section in description.unfinished))
+        blocks.append(
+            bullets(
+                f"{section.heading} ({STATUS_WORDS[section.status].lower()}): {section.reason}"
+                for section in description.unfinished
+            )
+        )
     for section in description.sections:
         blocks.append(Heading(1, section.heading))
         written: tuple[Block, ...] = ()

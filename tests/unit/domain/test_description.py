@@ -299,5 +299,11 @@ def test_the_document_has_every_section_the_users_words_and_the_facts() -> None:
     assert not any(mark.startswith("not written yet. The trust services criteria") for mark in marks)
     unfinished = next(block for block in document.blocks if isinstance(block, BulletList))
     assert len(unfinished.items) == 4
-    assert plain_text(unfinished.items[0]).startswith("2. Service commitments and system requirements: Write")
+    assert plain_text(unfinished.items[0]).startswith(
+        "2. Service commitments and system requirements (not started): Write down what you promise"
+    )
+    assert plain_text(unfinished.items[3]) == (
+        "9. Significant changes during the period (not started): "
+        "Describe the significant changes, or say in one sentence that there were none."
+    )
     assert isinstance(document.blocks[0], Paragraph)
