@@ -32,10 +32,8 @@ class GapTableModel(RowTableModel[Gap]):
             ]
         )
         self._numbers: dict[int, int] = {}
+        self.row_id = lambda gap: self._numbers[id(gap)]
 
     def set_gaps(self, gaps: Sequence[Gap]) -> None:
         self._numbers = {id(gap): number for number, gap in enumerate(gaps)}
         self.set_rows(gaps)
-
-    def row_id(self, row: Gap) -> int:
-        return self._numbers[id(row)]
