@@ -10,9 +10,9 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from app.domain.periods import parse_day
-from app.domain.vocab import ControlType, Frequency, Nature, Status, label, parse_choice
+from app.domain.vocab import READY_STATUSES, ControlType, Frequency, Nature, Status, label, parse_choice
 
-FieldKind = Literal["text", "long", "choice", "bool", "date", "criteria"]
+FieldKind = Literal["text", "long", "choice", "bool", "date", "int", "criteria"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +48,24 @@ CONTROL_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("dependency", "CUEC / subservice dependency", "text"),
     FieldSpec("notes", "Notes", "long"),
 )
-FIELDS_BY_NAME = {spec.name: spec for spec in CONTROL_FIELDS}
+OPERATION_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("start_date", "Operating since", "date"),
+    FieldSpec("population_size", "Population size", "int"),
+    FieldSpec("key_reports", "Key reports relied on", "long"),
+)
+"""Fields the sampling and the auditor's questions need, declared before the control table stores them.
+
+``start_date``: the day the control began operating; ``population_size``: how
+many times it operated in the review period (the count of the system-generated
+list), which sizes the sample; ``key_reports``: the reports or system-generated
+lists the control relies on, whose completeness and accuracy the auditor tests.
+They join :data:`CONTROL_FIELDS` (``start_date`` after ``frequency``, the other
+two after ``population_source``) once the database has their columns.
+"""
+FIELDS_BY_NAME = {spec.name: spec for spec in CONTROL_FIELDS + OPERATION_FIELDS}
 TEXT_FIELDS = tuple(spec.name for spec in CONTROL_FIELDS if spec.kind in ("text", "long"))
 MAX_REF_LENGTH = 40
+MAX_POPULATION = 10_000_000
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x", "key"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0", ""})
@@ -110,6 +125,8 @@ def coerce_value(name: str, value: Any) -> Any:
             return parse_day(text)
         except ValueError as error:
             raise ValueError(f"{spec.label}: {error}") from None
+    if spec.kind == "int":
+        return _whole_number(spec, value)
     if spec.kind == "choice":
         assert spec.choices is not None
         if value is None or str(value).strip() == "":
@@ -129,6 +146,23 @@ def coerce_value(name: str, value: Any) -> Any:
             raise ValueError("a control needs a title")
         return text
     return text.strip()
+
+
+def _whole_number(spec: FieldSpec, value: Any) -> int | None:
+    """A count from 0 to :data:`MAX_POPULATION`; empty means not known."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{spec.label}: {value!r} is not a whole number")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    try:
+        number = value if isinstance(value, int) else int(str(value).strip().replace(",", ""))
+    except ValueError:
+        raise ValueError(f"{spec.label}: {value!r} is not a whole number") from None
+    if not 0 <= number <= MAX_POPULATION:
+        raise ValueError(f"{spec.label}: {number} is not between 0 and {MAX_POPULATION:,}")
+    return number
 
 
 def display_value(name: str, value: Any) -> str:
@@ -181,6 +215,11 @@ class ControlRow:
         if self.remediation_due is not None:
             values["remediation_due"] = self.remediation_due.isoformat()
         return values
+
+    @property
+    def implemented(self) -> bool:
+        """Whether the control is Implemented or Ready for audit."""
+        return self.status in READY_STATUSES
 
     def text(self, name: str) -> str:
         return display_value(name, getattr(self, name))
