@@ -599,7 +599,7 @@ def cmd_wizard(args: argparse.Namespace) -> int:
         raise CommandError("--apply needs --engagement ENG")
     if args.engagement and not args.apply:
         raise CommandError("--engagement is only used with --apply")
-    recommendation = recommend(answers)
+    recommendation = recommend(answers, date.today())
     if args.apply:
         workspace = _workspace(args)
         engagement = apply_scoping(workspace, _engagement_id(workspace, args.engagement), answers)

@@ -265,7 +265,7 @@ def _scoping_memo(
 
     engagement = data.engagement
     if answers is not None:
-        saved = SavedScoping(answers, recommend(answers), dict(overrides or {}))
+        saved = SavedScoping(answers, recommend(answers, data.as_of.date()), dict(overrides or {}))
     else:
         stored = saved_scoping(engagement)
         if stored is None:

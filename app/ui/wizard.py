@@ -4,6 +4,7 @@ Signals of :class:`ScopingWizard`:
     applied(object): the engagement after the recommendation was applied to it.
 """
 
+from datetime import date
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -97,7 +98,9 @@ class ServicePage(QWizardPage):
     def nextId(self) -> int:  # noqa: N802 (Qt override)
         wizard = self.wizard()
         assert isinstance(wizard, ScopingWizard)
-        return PAGE_CATEGORIES if "SOC 2" in recommend(wizard.answers()).reports else PAGE_TIMING
+        return (
+            PAGE_CATEGORIES if "SOC 2" in recommend(wizard.answers(), date.today()).reports else PAGE_TIMING
+        )
 
 
 class CategoriesPage(QWizardPage):
@@ -224,7 +227,7 @@ class SummaryPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802 (Qt override)
         wizard = self.wizard()
         assert isinstance(wizard, ScopingWizard)
-        self.recommendation = recommend(wizard.answers())
+        self.recommendation = recommend(wizard.answers(), date.today())
         self.text.setHtml(recommendation_html(self.recommendation))
         self.show_scope(self.recommendation, wizard.initial_overrides)
         self.problem.clear()
