@@ -27,6 +27,7 @@ from typing import Any
 from app.domain.periods import (
     add_months,
     check_period,
+    describe_period,
     format_day,
     format_month,
     months_between,
@@ -634,7 +635,7 @@ def _first_type2(answers: Answers, today: date) -> _Period:
         texts.append(f"It is the period whose report is in hand soonest, about {format_month(in_hand)}.")
         warnings.append(
             f"A Type 2 cannot be in hand by {format_day(deadline)}: even this period leaves the report "
-            f"about {format_month(in_hand)}, because the audit and report take about "
+            f"about {format_day(in_hand)}, because the audit and report take about "
             f"{REPORT_LAG_MONTHS} months after the period ends. Ask the customer whether a Type 1 would "
             "do for now, or ask your auditor for a readiness assessment of your controls in the meantime."
         )
@@ -648,9 +649,8 @@ def _renewal_start(prior: PriorReport, months: int, evidence_kept: bool, today: 
     if continuous >= today:
         return continuous, ""
     if not evidence_kept:
-        return future_start(
-            today
-        ), "the controls did not keep evidence of those months that an auditor could test"
+        cause = "the controls did not keep evidence of those months that an auditor could test"
+        return future_start(today), cause
     latest = add_months(today.replace(day=1), -months)
     if continuous >= latest:
         return continuous, ""
@@ -664,7 +664,7 @@ def _renewal(answers: Answers, prior: PriorReport, today: date) -> _Period:
     deadline = report_deadline(answers, today)
     continuous = prior.period_end + timedelta(days=1)
     start, gap_cause = _renewal_start(prior, longest, answers.evidence_kept, today)
-    months, fits = (longest, True) if after_type2 else _fitting_length(start, longest, deadline, today)
+    months = longest if after_type2 else _fitting_length(start, longest, deadline, today)[0]
     end = period_end(start, months)
     in_hand = report_in_hand(end, today)
     keys = ("prior_report", "evidence_kept", "report_needed_within_months")
@@ -688,14 +688,9 @@ def _renewal(answers: Answers, prior: PriorReport, today: date) -> _Period:
         )
     if deadline is not None and in_hand > deadline:
         warnings.append(
-            f"The new report will be in hand about {format_month(in_hand)}, after your deadline of "
+            f"The new report will be in hand about {format_day(in_hand)}, after your deadline of "
             f"{format_day(deadline)}: give the customer a bridge letter covering from "
             f"{format_day(continuous)} to that date."
-        )
-    if not fits:
-        warnings.append(
-            f"Even a {MIN_TYPE2_MONTHS}-month Type 2 from {format_day(start)} is in hand only about "
-            f"{format_month(in_hand)}, after your deadline of {format_day(deadline or in_hand)}."
         )
     reasons = tuple(Reason("observation_months", text, keys) for text in texts)
     return _Period(start, end, reasons, tuple(warnings))
@@ -712,7 +707,7 @@ def _type1_warnings(answers: Answers, as_of: date, today: date) -> list[str]:
     in_hand = report_in_hand(as_of, today)
     if deadline is not None and in_hand > deadline:
         warnings.append(
-            f"Even a Type 1 as of {format_day(as_of)} is in hand only about {format_month(in_hand)}, after "
+            f"Even a Type 1 as of {format_day(as_of)} is in hand only about {format_day(in_hand)}, after "
             f"your deadline of {format_day(deadline)}: auditors usually need about {REPORT_LAG_MONTHS} "
             "months from the as-of date to the report. Ask the customer whether a later date would do, or "
             "ask your auditor for a readiness assessment now."
@@ -930,6 +925,44 @@ def scope_period(scope: Scope, recommendation: Recommendation, today: date) -> t
     if scope.report_type == "Type 1" and recommendation.as_of:
         return recommendation.as_of
     return suggested_period(scope, today)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodToApply:
+    """The dates applying a scope writes to the engagement, and what to tell the user about them."""
+
+    period_start: date | None
+    period_end: date | None
+    as_of: date | None
+    kept: bool
+    message: str
+
+
+def period_to_apply(
+    current: tuple[date | None, date | None, date | None],
+    suggested: tuple[date, date] | date,
+    *,
+    replace: bool,
+) -> PeriodToApply:
+    """The engagement's dates after applying a scope whose dates are *suggested*.
+
+    *current* is the engagement's (period start, period end, as-of date). Dates
+    the user set are never overwritten unless *replace* is true: they are kept
+    and the message says so and names the suggested dates, so the caller can
+    offer to replace them.
+    """
+    start, end, as_of = (
+        (suggested[0], suggested[1], None) if isinstance(suggested, tuple) else (None, None, suggested)
+    )
+    words = describe_period(start, end, as_of)
+    if any(current) and not replace:
+        kept = describe_period(*current)
+        return PeriodToApply(
+            *current,
+            kept=True,
+            message=f"Your dates ({kept}) are kept; the advice suggests {words}. Replace them to use it.",
+        )
+    return PeriodToApply(start, end, as_of, kept=False, message=f"Dates set: {words}.")
 
 
 # --- the memo's next steps ------------------------------------------------------------------

@@ -19,6 +19,7 @@ from app.domain.scoping import (
     Scope,
     apply_overrides,
     future_start,
+    period_to_apply,
     recommend,
     report_deadline,
     scope_period,
@@ -319,7 +320,7 @@ def test_a_renewal_deadline_before_the_report_suggests_a_bridge_letter() -> None
     )
     assert result.observation_months == 12
     assert result.warnings == (
-        "The new report will be in hand about Apr 2027, after your deadline of 12 Sep 2026: give the "
+        "The new report will be in hand about 28 Apr 2027, after your deadline of 12 Sep 2026: give the "
         "customer a bridge letter covering from 1 Mar 2026 to that date.",
     )
 
@@ -329,6 +330,13 @@ def test_after_a_type1_the_first_type2_starts_the_day_after_its_date() -> None:
     assert result.reports == ("SOC 1",) and result.renewal
     assert (result.period_start, result.period_end) == (D(2026, 4, 1), D(2026, 6, 30))
     assert any("Type 2 next" in line for line in result.rationale)
+    assert not result.warnings
+    late = rec(prior_report=prior("SOC 1", "Type 1", "2026-03-31"), report_needed_within_months=5)
+    assert (late.period_end, late.observation_months) == (D(2026, 6, 30), 3)
+    assert late.warnings == (
+        "The new report will be in hand about 30 Aug 2026, after your deadline of 12 Aug 2026: give the "
+        "customer a bridge letter covering from 1 Apr 2026 to that date.",
+    )
 
 
 # --- properties over all answers ----------------------------------------------------------------
@@ -577,3 +585,26 @@ def test_suggested_and_applied_periods() -> None:
     assert scope_period(apply_overrides(first, {}), first, TODAY) == D(2026, 4, 30)
     overridden = apply_overrides(first, {"report_type": {"value": "Type 2", "reason": "customer"}})
     assert scope_period(overridden, first, TODAY) == (D(2026, 5, 1), D(2026, 10, 31))
+
+
+def test_applying_never_overwrites_the_users_dates_unless_asked() -> None:
+    suggested = (D(2026, 5, 1), D(2026, 10, 31))
+    fresh = period_to_apply((None, None, None), suggested, replace=False)
+    assert (fresh.period_start, fresh.period_end, fresh.as_of, fresh.kept) == (*suggested, None, False)
+    assert fresh.message == "Dates set: 1 May–31 Oct 2026."
+    users = (D(2026, 1, 1), D(2026, 6, 30), None)
+    kept = period_to_apply(users, suggested, replace=False)
+    assert (kept.period_start, kept.period_end, kept.as_of, kept.kept) == (*users, True)
+    assert kept.message == (
+        "Your dates (1 Jan–30 Jun 2026) are kept; the advice suggests 1 May–31 Oct 2026. "
+        "Replace them to use it."
+    )
+    replaced = period_to_apply(users, D(2026, 4, 30), replace=True)
+    assert (replaced.period_start, replaced.period_end, replaced.as_of, replaced.kept) == (
+        None,
+        None,
+        D(2026, 4, 30),
+        False,
+    )
+    as_of_only = period_to_apply((None, None, D(2026, 3, 31)), suggested, replace=False)
+    assert as_of_only.kept and as_of_only.as_of == D(2026, 3, 31)
