@@ -5,15 +5,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.domain.readiness import Gap
+from app.domain.readiness import GAP_KIND_WORDS, Gap
 
 Index = QModelIndex | QPersistentModelIndex
-KIND_WORDS = {
-    "uncovered-criterion": "Criterion without a control",
-    "key-not-implemented": "Key control not implemented",
-    "no-owner": "Control without an owner",
-    "remediation-overdue": "Remediation past due",
-}
 
 
 class GapTableModel(QAbstractTableModel):
@@ -41,9 +35,9 @@ class GapTableModel(QAbstractTableModel):
             return None
         gap = self.gaps[index.row()]
         return (
-            KIND_WORDS[gap.kind],
+            GAP_KIND_WORDS[gap.kind],
             gap.category or "",
-            gap.criterion or gap.control_ref or "",
+            gap.criterion or gap.objective or gap.control_ref or "",
             gap.message,
         )[index.column()]
 
