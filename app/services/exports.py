@@ -484,7 +484,11 @@ def run_export(
     target = target.expanduser().absolute()
     if not target.parent.is_dir():
         raise NotFoundError(f"the folder {target.parent} does not exist")
-    preview = None if answers is None else SavedScoping(answers, recommend(answers), dict(overrides or {}))
+    preview = (
+        None
+        if answers is None
+        else SavedScoping(answers, recommend(answers, date.today()), dict(overrides or {}))
+    )
     with workspace.session() as session:
         data = gather(session, engagement_id, workspace.evidence_dir, preview)
         session.rollback()  # the read transaction ends before the writing, which may take a while

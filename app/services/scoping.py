@@ -67,7 +67,7 @@ def saved_scoping(engagement: EngagementRow) -> SavedScoping | None:
         return None
     answers = Answers.from_mapping(engagement.scoping_answers)
     stored = engagement.scoping_recommendation
-    recommendation = recommend(answers) if stored is None else Recommendation.from_dict(stored)
+    recommendation = recommend(answers, date.today()) if stored is None else Recommendation.from_dict(stored)
     return SavedScoping(answers, recommendation, dict(engagement.scoping_overrides or {}))
 
 
@@ -85,12 +85,13 @@ def apply_scoping(
     period (Type 2) or as-of date (Type 1); every change goes into the change log.
     """
     overrides = {key: dict(value) for key, value in (overrides or {}).items()}
-    recommendation = recommend(answers)
+    today = today or date.today()
+    recommendation = recommend(answers, today)
     try:
         scope: Scope = apply_overrides(recommendation, overrides)
     except ValueError as error:
         raise InvalidInputError(str(error)) from None
-    period = suggested_period(scope, today or date.today())
+    period = suggested_period(scope, today)
     if isinstance(period, tuple):
         dates: dict[str, date | None] = {
             "period_start": period[0],

@@ -2,15 +2,8 @@
 
 from collections.abc import Sequence
 
-from app.domain.readiness import Gap
+from app.domain.readiness import GAP_KIND_WORDS, Gap
 from app.ui.models.base import RowTableModel, TableColumn
-
-KIND_WORDS = {
-    "uncovered-criterion": "Criterion without a control",
-    "key-not-implemented": "Key control not implemented",
-    "no-owner": "Control without an owner",
-    "remediation-overdue": "Remediation past due",
-}
 
 
 class GapTableModel(RowTableModel[Gap]):
@@ -25,9 +18,11 @@ class GapTableModel(RowTableModel[Gap]):
     def __init__(self) -> None:
         super().__init__(
             [
-                TableColumn("Gap", lambda gap: KIND_WORDS[gap.kind]),
+                TableColumn("Gap", lambda gap: GAP_KIND_WORDS[gap.kind]),
                 TableColumn("Category", lambda gap: gap.category or ""),
-                TableColumn("Criterion / control", lambda gap: gap.criterion or gap.control_ref or ""),
+                TableColumn(
+                    "Criterion / control", lambda gap: gap.criterion or gap.objective or gap.control_ref or ""
+                ),
                 TableColumn("Details", lambda gap: gap.message),
             ]
         )
