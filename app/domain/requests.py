@@ -148,21 +148,24 @@ def header_key(value: object) -> str:
 
 
 def propose_mapping(
-    headers: Sequence[object],
+    headers: Sequence[object] | Mapping[int, object],
     names: Mapping[R, tuple[str, ...]],
     remembered: Mapping[str, R] | None = None,
 ) -> dict[R, int]:
     """Which column (numbered from 1) holds each role, from the header cells of one row.
 
-    *remembered* (a header key -> role, as a user confirmed them for this
-    auditor before) wins over the usual *names*. A role goes to the first
-    column that names it; a later column with the same name stays unmapped.
+    *headers* lists the row's cells from the first column, or maps column
+    numbers to the cells a sparse row has. *remembered* (a header -> role,
+    as a user confirmed them for this auditor before) wins over the usual
+    *names*. A role goes to the first column that names it; a later column
+    with the same name stays unmapped.
     """
     known = {header_key(name): role for role, role_names in names.items() for name in role_names}
     if remembered:
         known.update({header_key(key): role for key, role in remembered.items()})
+    cells = sorted(headers.items()) if isinstance(headers, Mapping) else enumerate(headers, 1)
     mapping: dict[R, int] = {}
-    for column, value in enumerate(headers, 1):
+    for column, value in cells:
         role = known.get(header_key(value))
         if role is not None and role not in mapping:
             mapping[role] = column

@@ -99,6 +99,13 @@ def test_a_role_goes_to_the_first_column_naming_it_and_unknown_headers_stay_unma
     assert mapping == {ColumnRole.REQUEST_ID: 1, ColumnRole.TEXT: 3, ColumnRole.COMMENTS: 6}
 
 
+def test_a_sparse_row_maps_by_column_number() -> None:
+    assert propose_mapping({16_384: "Request", 2: "ID"}, REQUEST_HEADERS) == {
+        ColumnRole.REQUEST_ID: 2,
+        ColumnRole.TEXT: 16_384,
+    }
+
+
 def test_remembered_headers_win_over_the_usual_names() -> None:
     remembered = {"Ask": ColumnRole.TEXT, "Notes": ColumnRole.OWNER}
     mapping = propose_mapping(["#", "ASK", "notes"], REQUEST_HEADERS, remembered)
