@@ -719,7 +719,7 @@ def draw_sample(
         )
         return SampleDraw(seed, method, total, tuple(items))
     dated = [item for item in items if item.when is not None]
-    undated = [item for item in items if item.when is None]
+    undated = sorted((item for item in items if item.when is None), key=lambda item: item.position)
     list_picks = min(len(undated), (2 * size * len(undated) + total) // (2 * total))
     date_picks = size - list_picks
     if date_picks > len(dated):
@@ -737,11 +737,14 @@ def draw_sample(
             start, end = min(start, period[0]), max(end, period[1])
         strata = _time_strata(dated, date_picks, start, end)
         chosen += _take(seed, "date", strata, _share(date_picks, [len(s) for s in strata]))
+        days = (end - start).days + 1
         sentences.append(
             f"The {len(dated)} dated items, ordered by date then position, were split into {date_picks} "
-            f"stretches of equal length over {describe_period(start, end, None)}; stretch k gave "
-            f"item (SHA-256 of “seed:date:k:1” as a number, modulo the items in it) + 1, and a stretch "
-            f"without items passed its pick to the stretch with most items left (draw 2, 3… there)."
+            f"stretches of equal length over {describe_period(start, end, None)} ({days} days; an item "
+            f"d days after {start.isoformat()} is in stretch ⌊d × {date_picks} ÷ {days}⌋ + 1). Stretch k "
+            "gave its item number (SHA-256 of “seed:date:k:1” as a number, modulo the items in it) + 1; "
+            "a stretch without items passed its pick to the stretch with most items left, which drew "
+            "again with “seed:date:k:2”, “seed:date:k:3”… over the items it had left."
         )
     if list_picks:
         strata = _list_strata(undated, list_picks)

@@ -371,9 +371,9 @@ def test_the_same_inputs_draw_the_same_sample_and_other_inputs_another() -> None
     assert _draw(items, 25, engagement="FY27") != first.items
     assert _draw(items, 25, engagement="FY26", control_ref="CM-2") != first.items
     assert _draw(items, 25, engagement="FY26", population_sha256="cd" * 32) != first.items
-    assert (
-        first.seed in first.method and "25 stretches of equal length over 1 Jan–31 Dec 2026" in first.method
-    )
+    assert first.seed in first.method
+    assert "25 stretches of equal length over 1 Jan–31 Dec 2026" in first.method
+    assert "an item d days after 2026-01-01 is in stretch ⌊d × 25 ÷ 365⌋ + 1" in first.method
 
 
 def test_a_sample_is_spread_evenly_over_the_period() -> None:

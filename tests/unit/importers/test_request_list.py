@@ -311,6 +311,15 @@ def test_csv_with_commas_and_no_byte_order_mark_in_windows_encoding(tmp_path: Pa
     )
 
 
+def test_unicode_text_with_tabs_as_excel_saves_it(tmp_path: Path) -> None:
+    rows = [["Request ID", "Request", "Due"], ["1", "Zugriffsliste", "2026-07-16"]]
+    result = read_request_list(write_csv(tmp_path / "list.txt", rows, delimiter="\t", encoding="utf-16"))
+    assert result.original["csv"] == {"encoding": "utf-16", "delimiter": "\t"}
+    assert [(r.request_id, r.text, r.due) for r in result.requests] == [
+        ("1", "Zugriffsliste", date(2026, 7, 16))
+    ]
+
+
 def test_the_user_chooses_sheet_header_row_and_columns(
     tmp_path: Path, auditor_workbook: AuditorWorkbook
 ) -> None:
