@@ -11,21 +11,26 @@ module holds the rules for reading it that do not depend on the file format:
   (:func:`parse_criteria_refs`);
 - dates as the auditor wrote them: real dates, spreadsheet date numbers, or
   text in day-first or month-first order, the order decided from every date
-  in the file (:func:`decide_date_order`, :func:`parse_date`);
+  in the file, with an explicit "ask the user" outcome
+  (:func:`decide_date_order`, :func:`parse_date`);
 - re-importing an updated list (:func:`merge_request_list`);
 - a self-test sample the auditor can re-run (:func:`draw_sample`).
+
+Header cells and dates are read with the shared rules of
+:mod:`app.domain.tabular`, as every table import reads them.
 """
 
 import hashlib
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
 from app.domain.catalog import load_catalog
-from app.domain.periods import MONTHS, describe_period
+from app.domain.periods import describe_period
+from app.domain.tabular import header_key, infer_day_first, parse_date_cell
 
 # --- statuses and columns ----------------------------------------------------------------------
 
@@ -74,8 +79,9 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 _REQUEST_ID_NAMES = _names(
-    "request id, request no, request ref, request reference, req id, req no, pbc id, pbc no, pbc ref, "
-    "pbc item no, id, no, ref, ref no, item no, request item no, irl no, irl id"
+    "request id, request no, request number, request ref, request reference, req id, req no, req number, "
+    "pbc id, pbc no, pbc number, pbc ref, pbc item no, pbc item number, id, no, number, ref, ref no, "
+    "ref number, item no, item number, request item no, request item number, irl no, irl number, irl id"
 )
 
 REQUEST_HEADERS: Mapping[ColumnRole, tuple[str, ...]] = {
@@ -92,7 +98,8 @@ REQUEST_HEADERS: Mapping[ColumnRole, tuple[str, ...]] = {
     ),
     ColumnRole.CONTROL_REF: _names(
         "control, control id, control no, control ref, control reference, control references, controls, "
-        "control ids, related controls, related control, control activity no"
+        "control ids, related controls, related control, control number, control activity no, "
+        "control activity number"
     ),
     ColumnRole.TYPE: _names("type, request type, evidence type, type of request, request category"),
     ColumnRole.PERIOD: _names(
@@ -113,38 +120,27 @@ REQUEST_HEADERS: Mapping[ColumnRole, tuple[str, ...]] = {
         "auditor remarks, audit comments"
     ),
 }
-"""Header names auditors give each column, written as :func:`header_key` leaves them."""
+"""Header names auditors give each column (compared as :func:`~app.domain.tabular.header_key` leaves them)."""
 
 SAMPLE_HEADERS: Mapping[SampleRole, tuple[str, ...]] = {
     SampleRole.REQUEST_ID: _REQUEST_ID_NAMES,
     SampleRole.POPULATION: _names("population, population name, population request, population file"),
-    SampleRole.SAMPLE_NUMBER: _names("sample no, sample, sample id, selection no, selection, sample item no"),
+    SampleRole.SAMPLE_NUMBER: _names(
+        "sample no, sample number, sample, sample id, selection no, selection number, selection, "
+        "sample item no, sample item number"
+    ),
     SampleRole.ITEM: _names(
         "item, sample item, selected item, item description, description, sample description, "
-        "transaction, ticket, ticket no, item id, key"
+        "transaction, ticket, ticket no, ticket number, item id, key"
     ),
     SampleRole.DATE: _names("date, sample date, item date, transaction date, event date, date of item"),
 }
-"""Header names of the samples sheet's columns, written as :func:`header_key` leaves them."""
+"""Header names of the samples sheet's columns (compared by :func:`~app.domain.tabular.header_key`)."""
 
 REQUIRED_REQUEST_ROLES = (ColumnRole.REQUEST_ID, ColumnRole.TEXT)
 """A request list's header row names at least these: requests are merged by ID and read by text."""
 REQUIRED_SAMPLE_ROLES = (SampleRole.REQUEST_ID, SampleRole.SAMPLE_NUMBER)
 """A samples sheet's header row names at least these: the request a sample serves and its number."""
-
-_NUMBER_WORDS = re.compile(r"\b(?:number|num|nbr|nr)\b")
-
-
-def header_key(value: object) -> str:
-    """A header cell as compared with known names: lower case, ``#`` and "number" read as ``no``.
-
-    ``"Request #"``, ``"Request No."`` and ``"request  number"`` all give ``"request no"``.
-    """
-    if value is None:
-        return ""
-    text = str(value).casefold().replace("#", " no ").replace("&", " and ")
-    text = re.sub(r"[^\w]+", " ", text).replace("_", " ")
-    return " ".join(_NUMBER_WORDS.sub("no", text).split())
 
 
 def propose_mapping(
@@ -273,153 +269,57 @@ class DateOrderChoice:
     reason: str
 
 
-_MONTH_NAMES = "january february march april may june july august september october november december".split()
-
-
-def _month_number(word: str) -> int | None:
-    """1 to 12 for an English month name or its abbreviation (``Jul``, ``Sept``, ``July``); else None."""
-    word = word.casefold()
-    for number, name in enumerate(_MONTH_NAMES, 1):
-        if len(word) >= 3 and name.startswith(word):
-            return number
-    return None
-
-
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?"
-_ISO_DATE = re.compile(rf"^(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}}){_TIME}$")
-_NUMERIC_DATE = re.compile(rf"^(\d{{1,2}})([-/.])(\d{{1,2}})\2(\d{{4}}|\d{{2}}){_TIME}$")
-_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{4}|\d{2})$")
-_MONTH_NAME_DAY = re.compile(r"^([A-Za-z]{3,9})\.?[\s-]+(\d{1,2})(?:st|nd|rd|th)?,?[\s-]+(\d{4})$")
-_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
-
-EXCEL_EPOCH = date(1899, 12, 30)
-"""Day 0 of spreadsheet date numbers (1900 system; Excel's phantom 29 Feb 1900 makes it the 30th)."""
 FIRST_SERIAL = 18_264
-"""1 Jan 1950: a smaller number in a date column is a number, not a date of a request list."""
+"""1 Jan 1950 as a spreadsheet date number: a smaller number in a date column is a number, not a date."""
 LAST_SERIAL = 109_573
-"""31 Dec 2199."""
+"""31 Dec 2199 as a spreadsheet date number."""
 
 
-def _year(text: str) -> int:
-    return 2000 + int(text) if len(text) == 2 else int(text)
-
-
-def _numeric_parts(text: str) -> tuple[int, int, int] | None:
-    """First number, second number and year of ``a/b/yyyy`` text (also ``.`` or ``-``); else None."""
-    match = _NUMERIC_DATE.match(text.strip())
-    if match is None:
-        return None
-    return int(match.group(1)), int(match.group(3)), _year(match.group(4))
+def _reads_both_ways(value: object) -> bool:
+    try:
+        return parse_date_cell(value, day_first=True) != parse_date_cell(value, day_first=False)
+    except ValueError:
+        return False
 
 
 def decide_date_order(values: Iterable[object]) -> DateOrderChoice:
-    """Day-first or month-first, from every date written as ``a/b/yyyy`` (or with ``.`` or ``-``).
+    """Day-first or month-first, from every date written as text (see :func:`infer_day_first`).
 
-    A first number of 13 or more settles day-first (``16/07/2026``); a second
-    one of 13 or more settles month-first (``07/16/2026``). Values that read
-    the same either way (``05/05/2026``) settle nothing. When no value settles
-    it, or values settle both, the user has to choose.
+    A first number above 12 settles day-first (``16/07/2026``), a second one
+    month-first (``07/16/2026``); dates with dots are day-first by convention
+    and settle nothing. When values settle both, or none settles it and some
+    date reads two ways (``03/04/2026``), the user has to choose.
     """
-    day_first: str | None = None
-    month_first: str | None = None
-    undecided: str | None = None
-    for value in values:
-        if not isinstance(value, str) or (parts := _numeric_parts(value)) is None:
-            continue
-        first, second, _ = parts
-        if first > 12 >= second:
-            day_first = day_first or value.strip()
-        elif second > 12 >= first:
-            month_first = month_first or value.strip()
-        elif first != second and first <= 12 and second <= 12:
-            undecided = undecided or value.strip()
-    if day_first and month_first:
+    texts = [value for value in values if isinstance(value, str)]
+    try:
+        day_first = infer_day_first(texts)
+    except ValueError as error:
+        return DateOrderChoice(None, True, str(error))
+    if day_first is not None:
+        order = DateOrder.DAY_FIRST if day_first else DateOrder.MONTH_FIRST
+        part = "first" if day_first else "second"
         return DateOrderChoice(
-            None, True, f"the dates mix both orders ({day_first} is day-first, {month_first} month-first)"
+            order, False, f"a date whose {part} number is above 12 shows they are {order.value}"
         )
-    if day_first:
+    example = next((text.strip() for text in texts if _reads_both_ways(text)), None)
+    if example is not None:
         return DateOrderChoice(
-            DateOrder.DAY_FIRST, False, f"{day_first} has a day first, so dates are day-first"
-        )
-    if month_first:
-        return DateOrderChoice(
-            DateOrder.MONTH_FIRST, False, f"{month_first} has the month first, so dates are month-first"
-        )
-    if undecided:
-        return DateOrderChoice(
-            None, True, f"dates such as {undecided} can be read either way: choose day-first or month-first"
+            None, True, f"dates such as {example} can be read either way: choose day-first or month-first"
         )
     return DateOrderChoice(None, False, "no date needs a day or month order")
 
 
-def _checked_date(year: int, month: int, day: int, text: str) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a real date") from None
-
-
-def serial_date(serial: float) -> date:
-    """The date of a spreadsheet date number (``46219`` -> 16 Jul 2026); ``ValueError`` when implausible."""
-    if not FIRST_SERIAL <= serial < LAST_SERIAL + 1:
-        raise ValueError(f"{serial:g} is a number, not a date")
-    return EXCEL_EPOCH + timedelta(days=int(serial))
-
-
-def _text_date(text: str, order: DateOrder | None) -> date:
-    if match := _ISO_DATE.match(text):
-        return _checked_date(int(match.group(1)), int(match.group(3)), int(match.group(4)), text)
-    if parts := _numeric_parts(text):
-        first, second, year = parts
-        if order is None:
-            if first > 12 >= second:
-                order = DateOrder.DAY_FIRST
-            elif second > 12 >= first or first == second:
-                order = DateOrder.MONTH_FIRST
-            else:
-                raise ValueError(
-                    f"{text!r} could be {first} {MONTHS[second - 1]} or {second} {MONTHS[first - 1]}; "
-                    "choose day-first or month-first"
-                )
-        day, month = (first, second) if order is DateOrder.DAY_FIRST else (second, first)
-        if month > 12:
-            raise ValueError(f"{text!r} is not a {order.value} date (there is no month {month})")
-        return _checked_date(year, month, day, text)
-    if match := _DAY_MONTH_NAME.match(text):
-        month_number = _month_number(match.group(2))
-        if month_number is not None:
-            return _checked_date(_year(match.group(3)), month_number, int(match.group(1)), text)
-    if match := _MONTH_NAME_DAY.match(text):
-        month_number = _month_number(match.group(1))
-        if month_number is not None:
-            return _checked_date(int(match.group(3)), month_number, int(match.group(2)), text)
-    if _SERIAL.match(text):
-        return serial_date(float(text))
-    raise ValueError(f"{text!r} is not a date")
-
-
 def parse_date(value: object, order: DateOrder | None) -> date | None:
-    """A cell's date: a real date, a spreadsheet date number, or text; ``None`` for an empty cell.
+    """A cell's date (see :func:`parse_date_cell`), text read in *order*; ``None`` for an empty cell.
 
-    Text may be ISO (``2026-07-16``), numeric with ``/``, ``.`` or ``-``
-    (read in *order*; without an order only when the numbers settle it), or
-    with a month name (``16 Jul 2026``, ``July 16, 2026``, ``16-Jul-26``).
-    Raises ``ValueError`` in plain words otherwise.
+    A number is a spreadsheet date number only from 1950 to 2199; outside
+    that it is refused as a number, not a date. Raises ``ValueError`` in
+    plain words.
     """
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a date")
-    if isinstance(value, int | float):
-        return serial_date(value)
-    text = " ".join(str(value).split())
-    if not text:
-        return None
-    return _text_date(text, order)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not FIRST_SERIAL <= value < LAST_SERIAL + 1:
+            raise ValueError(f"{value:g} is a number, not a date")
+    return parse_date_cell(value, day_first=None if order is None else order is DateOrder.DAY_FIRST)
 
 
 # --- requests and re-import ------------------------------------------------------------------------
