@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+from xml.parsers import expat
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
@@ -228,70 +229,106 @@ def _range_area(reference: str, sheet: str) -> int:
     return int((last_column - first_column + 1) * (last_row - first_row + 1))
 
 
-def _scan_part(stream: Any, sheet: str | None, budget: _Budget) -> None:
-    """Count what one XML part would cost; in a sheet, refuse a formula whose result was not saved."""
-    limits = budget.limits
-    row = column = 0
-    cell_type = ""
-    has_formula = has_value = False
-    for event, element in ElementTree.iterparse(stream, events=("start", "end")):
-        tag = _local(element.tag)
-        if event == "start":
-            budget.elements += 1
-            if budget.elements > limits.max_elements:
+class _PartScanner:
+    """Streams one XML part through expat, counting what openpyxl would build from it.
+
+    Refuses a document type declaration (no spreadsheet part has one; it is
+    how entity bombs are made). In a sheet (*sheet* is its name) it also
+    follows rows and cells as openpyxl numbers them and refuses a formula
+    whose result was not saved.
+    """
+
+    def __init__(self, budget: _Budget, sheet: str | None) -> None:
+        self.budget, self.limits, self.sheet = budget, budget.limits, sheet
+        self.row = self.column = 0
+        self.cell_type = ""
+        self.has_formula = self.has_value = self.in_value = False
+
+    def scan(self, stream: Any) -> None:
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartDoctypeDeclHandler = self.doctype
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text
+        while block := stream.read(1 * MB):
+            parser.Parse(block, False)
+        parser.Parse(b"", True)
+
+    def doctype(self, *_: Any) -> None:
+        raise UnreadableFileError(f"{self.budget.name} declares an XML document type; workbooks never do")
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        self.budget.elements += 1
+        if self.budget.elements > self.limits.max_elements:
+            raise UnreadableFileError(
+                f"{self.budget.name} holds more than {self.limits.max_elements:,} XML elements; "
+                "a request list that large is not read"
+            )
+        for value in attributes.values():
+            if len(value) > self.limits.max_attribute_chars:
                 raise UnreadableFileError(
-                    f"{budget.name} holds more than {limits.max_elements:,} XML elements; "
-                    "a request list that large is not read"
+                    f"{self.budget.name} holds an XML attribute of {len(value):,} characters; "
+                    f"attributes over {self.limits.max_attribute_chars:,} are not read"
                 )
-            for value in element.attrib.values():
-                if len(value) > limits.max_attribute_chars:
-                    raise UnreadableFileError(
-                        f"{budget.name} holds an XML attribute of {len(value):,} characters; "
-                        f"attributes over {limits.max_attribute_chars:,} are not read"
-                    )
-            if sheet is None:
-                continue
-            if tag == "row":
-                row = int(element.get("r") or row + 1)
-                column = 0
-                budget.rows += 1
-                if budget.rows > limits.max_rows or not 1 <= row <= MAX_ROW:
-                    raise UnreadableFileError(
-                        f"the sheet “{sheet}” has more than {limits.max_rows:,} rows or a row past the "
-                        "last one; a request list that large is not read"
-                    )
-            elif tag == "c":
-                row, column = _cell_position(element.get("r"), row, column, sheet)
-                if column > MAX_COLUMN:
-                    raise UnreadableFileError(f"the sheet “{sheet}” has a cell past the last column")
-                cell_type = element.get("t", "n")
-                has_formula = has_value = False
-                budget.add_cells(1, f"{sheet}!{get_column_letter(column)}{row}")
-            elif tag in ("mergeCell", "hyperlink"):
-                budget.add_cells(_range_area(element.get("ref", ""), sheet), f"the ranges of “{sheet}”")
-            continue
-        if sheet is None:
-            element.clear()
-            continue
-        if tag == "f":
-            has_formula = True
-        elif tag == "v":
-            has_value = bool(element.text) or cell_type == "str"
+        if self.sheet is not None:
+            self._sheet_start(tag.rpartition(" ")[2], attributes, self.sheet)
+
+    def _sheet_start(self, tag: str, attributes: dict[str, str], sheet: str) -> None:
+        if tag == "row":
+            self.row, self.column = int(attributes.get("r") or self.row + 1), 0
+            self.budget.rows += 1
+            if self.budget.rows > self.limits.max_rows or not 1 <= self.row <= MAX_ROW:
+                raise UnreadableFileError(
+                    f"the sheet “{sheet}” has more than {self.limits.max_rows:,} rows or a row past the "
+                    "last one; a request list that large is not read"
+                )
         elif tag == "c":
-            if has_formula and not has_value:
-                raise UnreadableFileError(
-                    f"{sheet}!{get_column_letter(column)}{row} holds a formula whose result was not saved; "
-                    "open the file in a spreadsheet program, save it, and import it again"
-                )
-        elif tag == "row":
-            element.clear()
+            self.row, self.column = _cell_position(attributes.get("r"), self.row, self.column, sheet)
+            if self.column > MAX_COLUMN:
+                raise UnreadableFileError(f"the sheet “{sheet}” has a cell past the last column")
+            self.cell_type = attributes.get("t", "n")
+            self.has_formula = self.has_value = False
+            self.budget.add_cells(1, f"{sheet}!{get_column_letter(self.column)}{self.row}")
+        elif tag == "f":
+            self.has_formula = True
+        elif tag == "v":
+            self.in_value = True
+            self.has_value = self.has_value or self.cell_type == "str"  # a formula's empty text
+        elif tag in ("mergeCell", "hyperlink"):
+            self.budget.add_cells(_range_area(attributes.get("ref", ""), sheet), f"the ranges of “{sheet}”")
+
+    def text(self, data: str) -> None:
+        if self.in_value and data:
+            self.has_value = True
+
+    def end(self, tag: str) -> None:
+        if self.sheet is None:
+            return
+        tag = tag.rpartition(" ")[2]
+        if tag == "v":
+            self.in_value = False
+        elif tag == "c" and self.has_formula and not self.has_value:
+            cell = f"{self.sheet}!{get_column_letter(self.column)}{self.row}"
+            raise UnreadableFileError(
+                f"{cell} holds a formula whose result was not saved; "
+                "open the file in a spreadsheet program, save it, and import it again"
+            )
 
 
 def _scan_parts(content: bytes, name: str, limits: RequestListLimits) -> None:
-    """Refuse, before openpyxl parses it, a workbook that would cost too much or lose a value."""
+    """Refuse, before openpyxl parses it, a workbook that would cost too much or lose a value.
+
+    The workbook part and its relationships are scanned first (they name the
+    sheets), then every other XML part.
+    """
     budget = _Budget(limits, name)
+    first = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for part in first:
+                if part in archive.namelist():
+                    with archive.open(part) as stream:
+                        _PartScanner(budget, None).scan(stream)
             sheets = _sheet_parts(archive, name)
             if len(sheets) > limits.max_sheets:
                 raise UnreadableFileError(
@@ -299,10 +336,10 @@ def _scan_parts(content: bytes, name: str, limits: RequestListLimits) -> None:
                     f"{limits.max_sheets} is not read"
                 )
             for entry in archive.infolist():
-                if entry.filename.endswith(XML_SUFFIXES):
+                if entry.filename.endswith(XML_SUFFIXES) and entry.filename not in first:
                     with archive.open(entry) as stream:
-                        _scan_part(stream, sheets.get(entry.filename), budget)
-    except ElementTree.ParseError as error:
+                        _PartScanner(budget, sheets.get(entry.filename)).scan(stream)
+    except (expat.ExpatError, ElementTree.ParseError) as error:
         raise UnreadableFileError(f"{name} is a damaged workbook: {error}") from None
     except (zipfile.BadZipFile, ValueError, KeyError) as error:
         raise UnreadableFileError(f"{name} is a damaged workbook: {error}") from None

@@ -396,7 +396,7 @@ def test_a_formula_with_its_saved_result_is_read(tmp_path: Path) -> None:
     rewrite_part(
         path,
         "xl/worksheets/sheet1.xml",
-        lambda xml: xml.replace("<f>46219</f><v />", "<f>46219</f><v>46219</v>"),
+        lambda xml: re.sub(r"<f>46219</f><v(?: ?/>|></v>)", "<f>46219</f><v>46219</v>", xml),
     )
     assert read_request_list(path).requests[0].due == date(2026, 7, 16)
 
@@ -493,6 +493,13 @@ def test_too_many_cells_are_refused(tmp_path: Path) -> None:
     )
     csv_path = write_csv(tmp_path / "list.csv", [["ID", "Request"]] + [[f"R{n}", "x"] for n in range(40)])
     assert "holds more than 50 cells" in refused(csv_path, limits=RequestListLimits(max_cells=50))
+
+
+def test_a_document_type_declaration_is_refused(tmp_path: Path) -> None:
+    path = write_sheet(tmp_path / "list.xlsx", [["ID", "Request"]])
+    bomb = '<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    rewrite_part(path, "xl/styles.xml", lambda xml: bomb + xml)
+    assert refused(path) == "list.xlsx declares an XML document type; workbooks never do"
 
 
 def test_damaged_xml_is_refused(tmp_path: Path) -> None:
