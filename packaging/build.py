@@ -61,14 +61,14 @@ def draw_icons(folder: Path) -> None:
     (folder / "png").mkdir(parents=True, exist_ok=True)
     images = {}
     for size in sorted({*PNG_SIZES, *ICO_SIZES, *ICNS_SIZES}):
-        image = QImage(size, size, QImage.Format.Format_ARGB32)
+        image = QImage(size, size, QImage.Format.Format_RGBA8888)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
         renderer.render(painter)
         painter.end()
-        path = folder / "png" / f"{size}x{size}.png"
-        image.save(str(path))
-        images[size] = Image.open(path)
+        if size in PNG_SIZES:
+            image.save(str(folder / "png" / f"{size}x{size}.png"))
+        images[size] = Image.frombytes("RGBA", (size, size), bytes(image.constBits()))
     largest_ico, largest_icns = max(ICO_SIZES), max(ICNS_SIZES)
     images[largest_ico].save(
         folder / f"{NAME}.ico",
@@ -78,8 +78,6 @@ def draw_icons(folder: Path) -> None:
     images[largest_icns].save(
         folder / f"{NAME}.icns", append_images=[images[size] for size in ICNS_SIZES if size != largest_icns]
     )
-    for size in {*ICO_SIZES, *ICNS_SIZES} - set(PNG_SIZES):
-        (folder / "png" / f"{size}x{size}.png").unlink()
 
 
 def shipped() -> Path:
@@ -217,8 +215,10 @@ def round_trip(app: Path, scratch: Path, env: dict[str, str]) -> str:
 def time_smoke_test(
     command: Sequence[str | Path], data_dir: Path, *, cwd: Path, env: dict[str, str]
 ) -> float:
+    """Seconds one ``--smoke-test`` of *command* on *data_dir* takes."""
     started = time.perf_counter()
-    run("--smoke-test", [*command, "--smoke-test", "--data-dir", data_dir], cwd=cwd, env=env)
+    step = " ".join(map(str, command)) + " --smoke-test"
+    run(step, [*command, "--smoke-test", "--data-dir", data_dir], cwd=cwd, env=env)
     return time.perf_counter() - started
 
 
@@ -233,23 +233,13 @@ def check(archive: Path) -> None:
         if version != f"{NAME} {__version__}":
             raise CheckFailed(f"--version printed {version!r}, expected '{NAME} {__version__}'")
         # A new workspace: the bundled Alembic migrations create the database.
-        run(
-            "--smoke-test (new workspace)",
-            [app, "--smoke-test", "--data-dir", scratch / "new"],
-            cwd=scratch,
-            env=env,
-        )
+        time_smoke_test([app], scratch / "new", cwd=scratch, env=env)
         print(f"check: {version}, --smoke-test passed on a new workspace")
         print(f"check: CLI round trip: {round_trip(app, scratch, env)}")
 
-        # Each side runs once untimed on its own workspace, then they take turns.
+        # The source install also runs once untimed on a workspace of its own; then they take turns.
         source = [sys.executable, "-m", "app"]
-        run(
-            "--smoke-test (source install)",
-            [*source, "--smoke-test", "--data-dir", scratch / "source"],
-            cwd=ROOT,
-            env=env,
-        )
+        time_smoke_test(source, scratch / "source", cwd=ROOT, env=env)
         bundle_times, source_times = [], []
         for _ in range(SMOKE_RUNS):
             bundle_times.append(time_smoke_test([app], scratch / "new", cwd=scratch, env=env))
