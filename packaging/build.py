@@ -25,6 +25,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Sequence
+from itertools import takewhile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,8 +174,9 @@ def round_trip(app: Path, scratch: Path, env: dict[str, str]) -> str:
     """The CLI from a new workspace to a checked evidence package; a one-line summary."""
 
     def cli(*arguments: str | Path) -> str:
-        command = [app, *arguments, "--data-dir", scratch / "workspace"]
-        return run(" ".join(map(str, arguments[:2])), command, cwd=scratch, env=env)
+        words = [str(argument) for argument in arguments]
+        step = " ".join(takewhile(lambda word: not word.startswith("-"), words))  # e.g. "controls seed"
+        return run(step, [app, *words, "--data-dir", scratch / "workspace"], cwd=scratch, env=env)
 
     engagement = "Packaging check"
     answers = scratch / "answers.json"
