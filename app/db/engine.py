@@ -123,6 +123,13 @@ def begin_write(session: Session) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def integrity_problems(engine: Engine) -> list[str]:
+    """What ``PRAGMA integrity_check`` finds wrong with the database (empty when it is intact)."""
+    with engine.connect() as connection:
+        rows = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA integrity_check(10)")]
+    return [] if rows == ["ok"] else [" ".join(row.split()) for row in rows]
+
+
 def _message(error: sqlite3.Error, path: Path) -> str:
     described = describe_database_error(error, path.parent)
     if described is not None:
