@@ -12,6 +12,7 @@ is an :class:`UnreadableFileError` whose text is one plain line.
 
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,7 +165,15 @@ def _check_entry(
                     )
     except UnreadableFileError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as error:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        ValueError,
+    ) as error:
         raise UnreadableFileError(f"{name} is a damaged .xlsx file ({error})") from None
     return actual
 
