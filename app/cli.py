@@ -9,6 +9,7 @@ command line cannot be parsed.
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -888,7 +889,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.services.errors import WorkbenchError
 
     try:
-        return int(args.handler(args))
+        code = int(args.handler(args))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # the reader (head, a pager) stopped reading: end quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (WorkbenchError, CommandError) as error:
         sys.stderr.write(f"{PROG}: {error}\n")
         return 1
