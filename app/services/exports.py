@@ -9,7 +9,6 @@ next export.
 
 import hashlib
 import json
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from app.domain.evidence import EvidenceRow
 from app.domain.periods import describe_period, describe_scope, format_day
 from app.domain.scoping import Answers, Scope, apply_overrides, recommend, suggested_period
 from app.domain.vocab import categories_in_scope
+from app.exporters.atomic import scratch_in
 from app.exporters.errors import ExportCancelled
 from app.exporters.package import (
     PackageFile,
@@ -35,6 +35,7 @@ from app.exporters.package import (
     readme_text,
     write_package,
 )
+from app.scratch import ScratchArea
 from app.services.carveouts import list_cuecs, list_subservice_orgs
 from app.services.controls import list_controls
 from app.services.engagements import get_engagement
@@ -361,8 +362,7 @@ def _write_package(
     paths = evidence_paths(data.evidence)
     engagement = data.engagement
     steps = 4
-    with tempfile.TemporaryDirectory(prefix=".soc-workbench-", dir=target.parent) as folder:
-        scratch = Path(folder)
+    with ScratchArea(workspace.data_dir).folder("package") as scratch:
 
         def step(number: int) -> Progress | None:
             if progress is None:
@@ -442,7 +442,8 @@ def run_export(
         raise NotFoundError(f"the folder {target.parent} does not exist")
     data = gather(workspace, engagement_id)
     try:
-        sha256 = _write(kind, workspace, data, target, progress, cancel, (answers, overrides))
+        with scratch_in(workspace.data_dir):
+            sha256 = _write(kind, workspace, data, target, progress, cancel, (answers, overrides))
     except ExportCancelled:
         raise CancelledError("the export was cancelled; nothing was written") from None
     except PackageIntegrityError as error:
