@@ -20,9 +20,11 @@ import os
 import stat
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from xml.parsers import expat
 
 from app.domain.files import human_size
 
@@ -32,6 +34,10 @@ CFB_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 """The stream a password-protected ``.xlsx`` keeps its content in."""
 XML_SUFFIXES = (".xml", ".rels", ".vml")
+OTHER_OFFICE_PARTS = (
+    ("word/document.xml", "Word document"),
+    ("ppt/presentation.xml", "PowerPoint presentation"),
+)
 
 
 class UnreadableFileError(Exception):
@@ -51,6 +57,17 @@ class ArchiveLimits:
     max_part_bytes: int = 50 * MB
     max_ratio: int = 100
     ratio_floor: int = 1 * MB
+    max_file_bytes: int = 20 * MB
+
+
+WORKBOOK_LIMITS = ArchiveLimits(
+    max_entries=2_000,
+    max_total_bytes=1024 * MB,
+    max_part_bytes=512 * MB,
+    max_ratio=200,
+    max_file_bytes=100 * MB,
+)
+"""The control matrix workbook's limits: 100,000 wide rows make a sheet of about 100 MB."""
 
 
 def _kind(mode: int) -> str:
@@ -124,7 +141,9 @@ def _not_a_zip_message(name: str, head: bytes, content: bytes | None) -> str:
         if content is not None and ENCRYPTED_PACKAGE in content:
             return f"{name} is protected with a password; save a copy without the password and import that"
         return f"{name} is an old Excel file (.xls) or another Office file; save it as .xlsx and import that"
-    return f"{name} is not an Excel workbook (.xlsx); its content is something else"
+    if head.startswith(b"PK"):
+        return f"{name} is a damaged .xlsx file; open it in a spreadsheet program and save it again"
+    return f"{name} is not an Excel workbook (.xlsx); save it as .xlsx in a spreadsheet program first"
 
 
 def _read_through(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str) -> None:
@@ -192,6 +211,9 @@ def _check_entries(archive: zipfile.ZipFile, limits: ArchiveLimits, name: str) -
     if len(set(names)) != len(names):
         raise UnreadableFileError(f"{name} is a damaged workbook: a part appears twice in it")
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        other = next((kind for part, kind in OTHER_OFFICE_PARTS if part in names), None)
+        if other is not None:
+            raise UnreadableFileError(f"{name} is a {other} renamed to .xlsx, not an Excel workbook")
         raise UnreadableFileError(f"{name} is a zip archive but not an Excel workbook (.xlsx)")
     declared_total = 0
     for entry in entries:
@@ -218,3 +240,102 @@ def _check_entries(archive: zipfile.ZipFile, limits: ArchiveLimits, name: str) -
                 f"parts expanding more than {limits.max_ratio} times are not read"
             )
         _read_through(archive, entry, name)
+
+
+def sheet_part(path: Path, sheet_name: str) -> str | None:
+    """The archive path of the worksheet called *sheet_name* (any letter case), or ``None``."""
+    with (
+        open_regular_file(path, WORKBOOK_LIMITS.max_file_bytes) as handle,
+        zipfile.ZipFile(handle) as archive,
+    ):
+        sheets = _attributes(archive, "xl/workbook.xml", "sheet")
+        relations = _attributes(archive, "xl/_rels/workbook.xml.rels", "Relationship")
+    wanted = sheet_name.casefold()
+    targets = {item.get("Id"): item.get("Target", "") for item in relations}
+    for sheet in sheets:
+        if sheet.get("name", "").casefold() != wanted:
+            continue
+        relation = next((v for k, v in sheet.items() if k.endswith("}id") or k == "r:id"), None)
+        target = targets.get(relation, "")
+        if not target:
+            return None
+        return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _attributes(archive: zipfile.ZipFile, part: str, element: str) -> list[dict[str, str]]:
+    """The attributes of every *element* in the (small, already checked) XML *part*."""
+    found: list[dict[str, str]] = []
+    parser = expat.ParserCreate(namespace_separator="}")
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        if tag.rpartition("}")[2] == element:
+            found.append(attributes)
+
+    parser.StartElementHandler = start
+    try:
+        with archive.open(part) as reader:
+            parser.ParseFile(reader)
+    except (KeyError, expat.ExpatError) as error:
+        raise UnreadableFileError(f"the workbook's {part} cannot be read ({error})") from None
+    return found
+
+
+def formulas_without_values(path: Path, part: str, *, most: int = 20) -> list[str]:
+    """Cells (``B7``) of the worksheet *part* that hold a formula but no saved result, at most *most*.
+
+    A program that writes formulas without computing them (a script, some
+    converters) leaves such cells; reading them as empty would erase fields.
+    Parts without any formula are skipped after a byte search.
+    """
+    with (
+        open_regular_file(path, WORKBOOK_LIMITS.max_file_bytes) as handle,
+        zipfile.ZipFile(handle) as archive,
+    ):
+        if not any(b"<f" in chunk or b":f" in chunk for chunk in _chunks(archive, part)):
+            return []
+        return _scan_formulas(archive, part, most)
+
+
+def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    with archive.open(part) as reader:
+        previous = b""
+        while chunk := reader.read(MB):
+            yield previous[-2:] + chunk
+            previous = chunk
+
+
+def _scan_formulas(archive: zipfile.ZipFile, part: str, most: int) -> list[str]:
+    cells: list[str] = []
+    state: dict[str, object] = {"cell": None, "formula": False, "value": False}
+    parser = expat.ParserCreate(namespace_separator="}")
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        local = tag.rpartition("}")[2]
+        if local == "c":
+            state.update(cell=attributes.get("r", "?"), formula=False, value=False)
+        elif local == "f":
+            state["formula"] = True
+        elif local in ("v", "is"):
+            state["value"] = True
+
+    def end(tag: str) -> None:
+        if tag.rpartition("}")[2] == "c" and state["formula"] and not state["value"]:
+            cells.append(str(state["cell"]))
+            if len(cells) >= most:
+                raise _Enough
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        with archive.open(part) as reader:
+            parser.ParseFile(reader)
+    except _Enough:
+        pass
+    except expat.ExpatError as error:
+        raise UnreadableFileError(f"the sheet {part} cannot be read ({error})") from None
+    return cells
+
+
+class _Enough(Exception):
+    """Stops a scan once enough cells are found."""

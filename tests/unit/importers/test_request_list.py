@@ -538,7 +538,9 @@ def test_encrypted_and_renamed_files_say_what_they_are(tmp_path: Path) -> None:
     )
     renamed = tmp_path / "list.xlsx"
     renamed.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
-    assert refused(renamed) == "list.xlsx is not an Excel workbook (.xlsx); its content is something else"
+    assert refused(renamed) == (
+        "list.xlsx is not an Excel workbook (.xlsx); save it as .xlsx in a spreadsheet program first"
+    )
     binary = tmp_path / "list.csv"
     binary.write_bytes(b"\x00\x01\x02PK" * 100)
     assert refused(binary) == "list.csv is not a text file; save the request list as .xlsx or .csv"

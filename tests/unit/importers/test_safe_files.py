@@ -195,7 +195,7 @@ def test_a_renamed_file_is_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "list.xlsx"
     path.write_bytes(b"%PDF-1.7\n" + bytes(200))
     assert refused(check_xlsx_archive, path, LIMITS) == (
-        "list.xlsx is not an Excel workbook (.xlsx); its content is something else"
+        "list.xlsx is not an Excel workbook (.xlsx); save it as .xlsx in a spreadsheet program first"
     )
     other = _zip({"notes.txt": b"hello"})
     assert refused(check_xlsx_archive, other, LIMITS, name="list.xlsx") == (
