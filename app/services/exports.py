@@ -31,6 +31,7 @@ from app.domain.changes import Kind
 from app.domain.controls import ControlRow
 from app.domain.engagements import EngagementRow
 from app.domain.evidence import EvidenceRow
+from app.domain.fieldwork import ExceptionRow
 from app.domain.history import ChangeRow, ExportRecordRow
 from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
@@ -50,8 +51,11 @@ from app.services.controls import controls_of
 from app.services.engagements import engagement_in, engagement_row
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
 from app.services.evidence import evidence_of, stored_paths
+from app.services.fieldwork import exceptions_of
 from app.services.objectives import objectives_of
 from app.services.readiness import readiness_in
+from app.services.request_exports import write_request_package, write_returned_list
+from app.services.requests import RequestHandbackData, handback_in
 from app.services.scoping import SavedScoping, saved_scoping
 from app.services.workspace import Workspace
 
@@ -85,6 +89,9 @@ class ExportData:
     stored_files: dict[int, Path]
     """Evidence id -> where its content lies in the store."""
     package_paths: dict[int, str] | None = None
+    exceptions: list[ExceptionRow] = field(default_factory=list)
+    handback: RequestHandbackData | None = None
+    """The auditor's request list and our work on it (``None`` before it is imported)."""
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -120,6 +127,8 @@ def gather(
         readiness=readiness_in(session, engagement_id, as_of.date()),
         scoping=scoping or saved_scoping(engagement),
         stored_files=stored_paths(evidence_dir, evidence),
+        exceptions=exceptions_of(session, engagement_id),
+        handback=handback_in(session, engagement_id),
     )
 
 
@@ -232,6 +241,7 @@ def workbook_data(data: ExportData) -> "WorkbookData":
         cuecs=data.cuecs,
         subservice_orgs=data.subservice_orgs,
         changes=data.changes,
+        exceptions=data.exceptions,
     )
 
 
@@ -302,6 +312,28 @@ def _write_memo(data: ExportData, target: Path, _progress: Progress | None, _can
     write_scoping_memo(target, scoping_memo(data), as_of=data.as_of)
 
 
+def _write_request_list(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    write_returned_list(data.handback, target, progress, cancel)
+
+
+def _write_request_package(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    engagement = data.engagement
+    write_request_package(
+        data.handback,
+        target,
+        stored_files=data.stored_files,
+        company=engagement.display_company,
+        engagement=engagement.name,
+        as_of=data.as_of,
+        progress=progress,
+        cancel=cancel,
+    )
+
+
 Writer = Callable[[ExportData, Path, Progress | None, Cancel | None], None]
 
 
@@ -322,6 +354,8 @@ class ExportKind:
     in_package: bool = False
     contents: str = ""
     selected: bool = False
+    manifest: bool = False
+    """Whether the file is a zip with a ``MANIFEST.sha256`` (its hash is recorded for the file's)."""
 
 
 def _write_package(data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None) -> None:
@@ -399,8 +433,24 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
         "the evidence package zip (workbook, checklists, evidence, manifest)",
         _write_package,
         selected=True,
+        manifest=True,
     ),
     ExportKind("scoping-memo", "Scoping memo (PDF)", "scoping-memo.pdf", "the scoping memo PDF", _write_memo),
+    ExportKind(
+        "request-list",
+        "Auditor's request list, answered (xlsx)",
+        "request-list.xlsx",
+        "the auditor's request list in their own layout with the client's columns",
+        _write_request_list,
+    ),
+    ExportKind(
+        "request-package",
+        "Request package (zip)",
+        "request-package.zip",
+        "the request package zip (evidence by request ID, the answered list, manifest)",
+        _write_request_package,
+        manifest=True,
+    ),
 )
 """Every kind of export, in the order the Exports page lists them."""
 KINDS_BY_NAME = {kind.name: kind for kind in EXPORT_KINDS}
@@ -500,7 +550,7 @@ def run_export(
             raise WorkbenchError(str(error)) from None
         except OSError as error:
             raise WorkbenchError(f"cannot write {target}: {error.strerror or error}") from None
-        sha256 = _manifest_hash(target) if kind == "package" else _file_hash(target)
+        sha256 = _manifest_hash(target) if export.manifest else _file_hash(target)
         session.add(
             ExportRecord(
                 engagement_id=engagement_id,

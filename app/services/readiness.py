@@ -7,6 +7,7 @@ from sqlmodel import Session
 from app.domain.readiness import ReadinessReport, compute_readiness
 from app.services.controls import controls_of
 from app.services.engagements import engagement_in, engagement_row
+from app.services.fieldwork import exceptions_of
 from app.services.objectives import objectives_of
 from app.services.workspace import Workspace
 
@@ -31,4 +32,5 @@ def readiness_in(session: Session, engagement_id: int, today: date) -> Readiness
         engagement.categories_in_scope,
         objectives=objectives_of(session, engagement_id) if engagement.soc1 else (),
         today=today,
+        exceptions=exceptions_of(session, engagement_id),
     )
