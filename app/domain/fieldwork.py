@@ -14,7 +14,7 @@ workbench keeps about the work on it:
 """
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -531,14 +531,3 @@ def date_spread(items: Iterable[PopulationItem]) -> tuple[date | None, date | No
     """The first and last date of dated items."""
     dates = sorted(item.when for item in items if item.when is not None)
     return (dates[0], dates[-1]) if dates else (None, None)
-
-
-def remembered_headers(columns: Iterable[tuple[str, str | None]]) -> dict[str, str]:
-    """Header text -> role of the columns a user mapped (the form a firm's mapping is remembered in)."""
-    return {header: role for header, role in columns if header and role}
-
-
-def as_roles(remembered: Mapping[str, str], roles: type[StrEnum]) -> dict[str, Any]:
-    """A remembered mapping with its roles as members of *roles* (unknown roles are dropped)."""
-    known = {role.value: role for role in roles}
-    return {header: known[role] for header, role in remembered.items() if role in known}

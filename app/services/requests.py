@@ -835,27 +835,6 @@ def attach_to_request(
     return rows
 
 
-def request_ids_for_refs(workspace: Workspace, *, engagement_id: int, refs: Iterable[str]) -> list[int]:
-    """The ids of the engagement's requests with these IDs (case and spacing aside), in order."""
-    wanted = [(ref, request_key(ref)) for ref in refs]
-    with workspace.session() as session:
-        engagement_in(session, engagement_id)
-        found = {
-            key: request_id
-            for key, request_id in session.exec(
-                select(AuditRequest.request_key, AuditRequest.id).where(
-                    AuditRequest.engagement_id == engagement_id,
-                    col(AuditRequest.request_key).in_([key for _, key in wanted]),
-                )
-            ).all()
-            if request_id is not None
-        }
-    missing = [ref for ref, key in wanted if key not in found]
-    if missing:
-        raise NotFoundError(f"no request {', '.join(repr(ref) for ref in missing)} in this engagement's list")
-    return [found[key] for _, key in wanted]
-
-
 # --- the detail of one request -------------------------------------------------------------------
 
 
