@@ -106,7 +106,9 @@ class ReadinessPage(Page):
         context.engagement_selected.connect(lambda _id: self._refresh_if_visible())
 
     def _changed(self, changes: Changes) -> None:
-        if changes.touches(Kind.CONTROLS, Kind.OBJECTIVES, Kind.EVIDENCE, Kind.SCOPE, Kind.SETTINGS):
+        if changes.touches(
+            Kind.CONTROLS, Kind.OBJECTIVES, Kind.EVIDENCE, Kind.SCOPE, Kind.SETTINGS, Kind.FIELDWORK
+        ):
             self._refresh_if_visible()
 
     def _refresh_if_visible(self) -> None:
