@@ -177,6 +177,18 @@ def test_edits_in_the_detail_panel_are_undoable(
     window.context.undo_stack.redo()
     assert get_control(workspace, control_id).ref in page.model.row_by_id(second.id).controls  # type: ignore[union-attr]
 
+    dialog = details.enter_selection()
+    assert dialog.number.text() == "3"
+    dialog.item.setText("CHG-1300")
+    dialog.accept()
+    assert details.items.count() == 3 and details.items.item(2).text() == "3 · CHG-1300"
+    window.context.undo_stack.undo()
+    assert details.items.count() == 2
+    assert [i.item for i in list_samples(workspace, engagement_id=engagement_id)[1].items] == [
+        "CHG-1041",
+        "CHG-1187",
+    ]
+
 
 def test_drop_files_on_a_request_row(
     qtbot: Any, workspace: Workspace, make_window: Any, tmp_path: Path

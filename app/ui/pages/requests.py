@@ -71,7 +71,7 @@ class RequestsPage(Page):
         self.details = RequestDetails(context)
         toolbar = self._build_toolbar()
         filters = self._build_filters()
-        self.requests_tab = with_details(stacked(filters, self.table), self.details, (720, 380))
+        self.requests_tab = with_details(stacked(filters, self.table), self.details, (740, 360))
         self.samples = SamplesPanel(context)
         self.exceptions = ExceptionsPanel(context)
         self.tabs = QTabWidget()
@@ -113,7 +113,7 @@ class RequestsPage(Page):
         table.setSortingEnabled(True)
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header = table.horizontalHeader()
-        for column, width in enumerate((65, 200, 80, 135, 80, 95, 65, 40)):
+        for column, width in enumerate((65, 200, 80, 150, 75, 100, 60, 40)):
             table.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         return table

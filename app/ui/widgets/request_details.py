@@ -145,7 +145,9 @@ class RequestDetails(QScrollArea):
         self.suggestion_label.setWordWrap(True)
         layout.addWidget(self.suggestion_label)
         layout.addWidget(self.suggestions)
-        other = _buttons(self.link_ticked)
+        layout.addLayout(_buttons(self.link_ticked))
+        other = QHBoxLayout()
+        other.addWidget(QLabel("Another:"))
         other.addWidget(self.control_choice, 1)
         other.addWidget(self.link_other)
         layout.addLayout(other)
@@ -159,7 +161,7 @@ class RequestDetails(QScrollArea):
 
     def _evidence_box(self) -> QGroupBox:
         box = QGroupBox("Evidence provided")
-        self.evidence = _list("Evidence of the request", 4)
+        self.evidence = _list("Evidence of the request", 3)
         self.add_files = QPushButton("Add files…")
         self.remove_evidence = QPushButton("Remove from request")
         hint = QLabel("Drop files here or on the request's row; they are linked to its controls too.")
@@ -179,13 +181,15 @@ class RequestDetails(QScrollArea):
         box = QGroupBox("The auditor's samples and exceptions")
         self.items = _list("Sampled items", 4)
         self.exceptions = _list("Exceptions", 3)
+        self.exceptions_label = QLabel()
+        self.exceptions_label.setWordWrap(True)
         self.add_selection = QPushButton("Add selection…")
         self.attach_item = QPushButton("Files for item…")
         self.item_exception = QPushButton("Exception…")
         layout = QVBoxLayout(box)
         layout.addWidget(self.items)
         layout.addLayout(_buttons(self.add_selection, self.attach_item, self.item_exception))
-        layout.addWidget(QLabel("Exceptions found in these samples:"))
+        layout.addWidget(self.exceptions_label)
         layout.addWidget(self.exceptions)
         self.add_selection.clicked.connect(self.enter_selection)
         self.attach_item.clicked.connect(self.choose_item_files)
@@ -310,6 +314,12 @@ class RequestDetails(QScrollArea):
                 item.setToolTip("\n".join(sampled.evidence) or "No evidence yet")
                 self.items.addItem(item)
         self.exceptions.clear()
+        self.exceptions.setVisible(bool(detail.exceptions))
+        self.exceptions_label.setText(
+            "Exceptions found in these samples:"
+            if detail.exceptions
+            else "No exception recorded in these samples."
+        )
         for exception in detail.exceptions:
             when = f"{exception.occurred_on.isoformat()} · " if exception.occurred_on else ""
             self.exceptions.addItem(f"{when}{exception.sample_item}: {exception.description}")
@@ -403,9 +413,8 @@ class RequestDetails(QScrollArea):
             paths = self.context.interaction.open_files("Evidence for the sampled item", Path.home())
             attach_to_item(self.context, item_id, paths)
 
-    def enter_selection(self) -> None:
-        if self.detail is not None:
-            enter_selection(self.context, self.detail.row, self)
+    def enter_selection(self) -> Any:
+        return enter_selection(self.context, self.detail.row, self) if self.detail is not None else None
 
     def record_item_exception(self) -> None:
         item_id = self._selected_item()

@@ -202,12 +202,11 @@ class RequestImportDialog(QDialog):
         """Show *preview* (after each reading) and allow Import only when it can be imported."""
         self.preview = preview
         self.setEnabled(True)
-        for widget, items, current in ((self.sheet, preview.sheets, preview.sheet),):
-            widget.blockSignals(True)
-            widget.clear()
-            widget.addItems(list(items))
-            widget.setCurrentText(current)
-            widget.blockSignals(False)
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        self.sheet.addItems(list(preview.sheets))
+        self.sheet.setCurrentText(preview.sheet)
+        self.sheet.blockSignals(False)
         self.header_row.blockSignals(True)
         self.header_row.setValue(preview.header_row)
         self.header_row.blockSignals(False)
