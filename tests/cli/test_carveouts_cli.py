@@ -65,3 +65,39 @@ def test_a_soc1_is_seeded_for_one_business_type(cli: Any, tmp_path: Any) -> None
     assert cli("engagement", "show", "Payroll Co", "--json").json()["business_type"] == "payroll"
     again = cli("controls", "seed", "--engagement", "Payroll Co", "--json").json()
     assert again["added_controls"] == [] and again["added_cuecs"] == []
+
+
+def test_population_size_sets_the_sample_of_a_per_event_control(cli: Any) -> None:
+    assert (
+        cli(
+            "engagement",
+            "create",
+            "--name",
+            "Events",
+            "--period-start",
+            "2026-01-01",
+            "--period-end",
+            "2026-06-30",
+        ).code
+        == 0
+    )
+    added = cli(
+        "controls", "add", "--engagement", "Events", "--ref", "CHG-01", "--title", "Changes are approved",
+        "--frequency", "per-event", "--start-date", "2025-06-01",
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    unknown = cli("sampling", "--engagement", "Events", "--json").json()[0]
+    assert unknown["population_size"] is None and any(
+        "population size needed" in note.casefold() for note in unknown["notes"]
+    )
+    for size, sample in (("1", 1), ("4", 2), ("12", 2), ("13", 5), ("52", 5), ("53", 25)):
+        changed = cli(
+            "controls", "set", "--engagement", "Events", "--ref", "CHG-01", "--population-size", size
+        )
+        assert changed.code == 0, changed.err
+        row = cli("sampling", "--engagement", "Events", "--json").json()[0]
+        assert (row["population_size"], row["suggested_sample"]) == (int(size), sample)
+    bad = cli("controls", "set", "--engagement", "Events", "--ref", "CHG-01", "--population-size", "many")
+    assert bad.code == 1 and "Population size" in bad.err
+    shown = cli("controls", "show", "--engagement", "Events", "--ref", "CHG-01", "--json").json()
+    assert (shown["population_size"], shown["start_date"]) == (53, "2025-06-01")
