@@ -18,13 +18,15 @@ READINESS_DEFINITION = (
     "category. Gaps: criteria in scope with no control; key controls not Implemented or Ready for audit "
     "(those mapped to a category in scope or addressing a SOC 1 objective, or every key control when no "
     "category is in scope); controls without an owner; controls whose remediation was due before today "
-    "and that are not Implemented or Ready for audit."
+    "and that are not Implemented or Ready for audit; sections of the system description not yet complete."
 )
 """How readiness is computed, in the words shown in the tooltip and the documentation."""
 
 READY_STATUSES = frozenset({Status.IMPLEMENTED.value, Status.READY_FOR_AUDIT.value})
 
-GapKind = Literal["uncovered-criterion", "key-not-implemented", "no-owner", "remediation-overdue"]
+GapKind = Literal[
+    "uncovered-criterion", "key-not-implemented", "no-owner", "remediation-overdue", "description-section"
+]
 """Gap kinds in the order the gap list shows them."""
 
 
@@ -55,7 +57,10 @@ class CategoryReadiness:
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    """Something standing between the engagement and the audit; points at a criterion or a control."""
+    """Something standing between the engagement and the audit.
+
+    It points at a criterion, a control, or (``section``, its key) a section of the system description.
+    """
 
     kind: GapKind
     category: str | None
@@ -63,6 +68,7 @@ class Gap:
     control_id: int | None
     control_ref: str | None
     message: str
+    section: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

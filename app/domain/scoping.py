@@ -112,6 +112,8 @@ QUESTIONS: tuple[Question, ...] = (
     ),
 )
 QUESTIONS_BY_KEY = {question.key: question for question in QUESTIONS}
+ANSWERS_READ_ELSEWHERE = frozenset({"prior_report"})
+"""Answers stored with the others but read by another feature (the bridge letter reads ``prior_report``)."""
 
 
 class AnswersError(ValueError):
@@ -142,6 +144,8 @@ class Answers:
         values: dict[str, Any] = {}
         for key, value in data.items():
             question = QUESTIONS_BY_KEY.get(key)
+            if key in ANSWERS_READ_ELSEWHERE:
+                continue
             if question is None:
                 raise AnswersError(f"unknown answer key {key!r}")
             if value is None:

@@ -89,6 +89,7 @@ GAP_KIND_WORDS = {
     "key-not-implemented": "Key control not implemented",
     "no-owner": "Control without an owner",
     "remediation-overdue": "Remediation overdue",
+    "description-section": "Description section unfinished",
 }
 OBJECTIVE_KIND_WORDS = {"itgc": "IT general controls", "business": "Business process"}
 

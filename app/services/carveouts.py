@@ -181,17 +181,36 @@ def subservice_orgs_of(session: Session, engagement_id: int) -> list[SubserviceR
     return [SUBSERVICE_ORGS.as_row(record) for record in _records(session, SUBSERVICE_ORGS, engagement_id)]
 
 
-def _add(workspace: Workspace, table: _Table[M, R], engagement_id: int, values: dict[str, Any]) -> R:
+def _insert(
+    session: Session, table: _Table[M, R], engagement_id: int, values: dict[str, Any], now: datetime
+) -> R:
     clean = table.clean(values)
-    now = utcnow()
+    _check_free(session, table, engagement_id, clean[table.key], None)
+    record = table.model(engagement_id=engagement_id, created_at=now, updated_at=now, **clean)
+    session.add(record)
+    session.flush()
+    _log(session, table, record, "created", None, clean[table.key], now)
+    return table.as_row(record)
+
+
+def _add(workspace: Workspace, table: _Table[M, R], engagement_id: int, values: dict[str, Any]) -> R:
+    table.clean(values)
     with workspace.writing() as session:
-        _check_free(session, table, engagement_id, clean[table.key], None)
-        record = table.model(engagement_id=engagement_id, created_at=now, updated_at=now, **clean)
-        session.add(record)
-        session.flush()
-        _log(session, table, record, "created", None, clean[table.key], now)
+        row = _insert(session, table, engagement_id, values, utcnow())
         session.commit()
-        return table.as_row(record)
+        return row
+
+
+def insert_cuec(session: Session, *, engagement_id: int, now: datetime, **values: Any) -> CuecRow:
+    """Add a CUEC in *session*, logged at *now* (not committed); refused like :func:`add_cuec`."""
+    return _insert(session, CUECS, engagement_id, values, now)
+
+
+def insert_subservice_org(
+    session: Session, *, engagement_id: int, now: datetime, **values: Any
+) -> SubserviceRow:
+    """Add a subservice organization in *session*, logged at *now* (not committed)."""
+    return _insert(session, SUBSERVICE_ORGS, engagement_id, values, now)
 
 
 def _update(workspace: Workspace, table: _Table[M, R], record_id: int, changes: dict[str, Any]) -> R:

@@ -1,11 +1,16 @@
-"""An engagement's readiness: figures per category and SOC 1 objective, and the gap list."""
+"""An engagement's readiness: figures per category and SOC 1 objective, and the gap list.
 
+The gap list ends with the unfinished sections of the system description.
+"""
+
+from dataclasses import replace
 from datetime import date
 
 from sqlmodel import Session
 
 from app.domain.readiness import ReadinessReport, compute_readiness
 from app.services.controls import controls_of
+from app.services.documents import description_gaps_in
 from app.services.engagements import engagement_in, engagement_row
 from app.services.objectives import objectives_of
 from app.services.workspace import Workspace
@@ -26,9 +31,8 @@ def engagement_readiness(
 def readiness_in(session: Session, engagement_id: int, today: date) -> ReadinessReport:
     """Readiness of the engagement as read in *session* (see :func:`engagement_readiness`)."""
     engagement = engagement_row(engagement_in(session, engagement_id))
-    return compute_readiness(
-        controls_of(session, engagement_id),
-        engagement.categories_in_scope,
-        objectives=objectives_of(session, engagement_id) if engagement.soc1 else (),
-        today=today,
-    )
+    controls = controls_of(session, engagement_id)
+    objectives = objectives_of(session, engagement_id) if engagement.soc1 else []
+    report = compute_readiness(controls, engagement.categories_in_scope, objectives=objectives, today=today)
+    sections = description_gaps_in(session, engagement, controls, objectives)
+    return replace(report, gaps=report.gaps + sections)

@@ -1,6 +1,7 @@
 """Seeding an engagement from the starter library: the controls and objectives its scope needs."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session, select
 
@@ -70,45 +71,51 @@ def seed_engagement(workspace: Workspace, *, engagement_id: int) -> SeedResult:
     written in one transaction, each creation logged. An unknown business type
     (with SOC 1 in scope) is refused before anything is written.
     """
-    result = SeedResult()
     with workspace.writing() as session:
-        engagement = engagement_in(session, engagement_id)
-        controls, objectives = _starter_for(engagement)
-        control_ids = _refs(session, Control, engagement_id)
-        objective_ids = _refs(session, ControlObjective, engagement_id)
-        known_criteria = criterion_ids(session, engagement.framework)
-        now = utcnow()
-        for starter in controls:
-            if starter.ref in control_ids:
-                result.skipped_controls.append(starter.ref)
-                continue
-            control = insert_control(
-                session,
-                engagement=engagement,
-                values=control_values(starter),
-                criteria=starter.criteria,
-                known_criteria=known_criteria,
-                now=now,
-            )
-            assert control.id is not None
-            control_ids[starter.ref] = control.id
-            result.added_controls.append(starter.ref)
-            result.added_control_ids.append(control.id)
-        for objective in objectives:
-            if objective.ref in objective_ids:
-                result.skipped_objectives.append(objective.ref)
-                continue
-            values = {
-                "ref": objective.ref,
-                "kind": objective.kind,
-                "title": objective.title,
-                "description": objective.description,
-            }
-            created = insert_objective(session, engagement_id=engagement_id, values=values, now=now)
-            assert created.id is not None
-            refs = (*objective.soc2_controls, *(c.ref for c in objective.controls))
-            link_controls(session, objective_id=created.id, control_ids=[control_ids[ref] for ref in refs])
-            result.added_objectives.append(objective.ref)
-            result.added_objective_ids.append(created.id)
+        result = seed_in(session, engagement_in(session, engagement_id), utcnow())
         session.commit()
+    return result
+
+
+def seed_in(session: Session, engagement: Engagement, now: datetime) -> SeedResult:
+    """Seed *engagement* in *session* (see :func:`seed_engagement`), logged at *now*; not committed."""
+    assert engagement.id is not None
+    engagement_id = engagement.id
+    result = SeedResult()
+    controls, objectives = _starter_for(engagement)
+    control_ids = _refs(session, Control, engagement_id)
+    objective_ids = _refs(session, ControlObjective, engagement_id)
+    known_criteria = criterion_ids(session, engagement.framework)
+    for starter in controls:
+        if starter.ref in control_ids:
+            result.skipped_controls.append(starter.ref)
+            continue
+        control = insert_control(
+            session,
+            engagement=engagement,
+            values=control_values(starter),
+            criteria=starter.criteria,
+            known_criteria=known_criteria,
+            now=now,
+        )
+        assert control.id is not None
+        control_ids[starter.ref] = control.id
+        result.added_controls.append(starter.ref)
+        result.added_control_ids.append(control.id)
+    for objective in objectives:
+        if objective.ref in objective_ids:
+            result.skipped_objectives.append(objective.ref)
+            continue
+        values = {
+            "ref": objective.ref,
+            "kind": objective.kind,
+            "title": objective.title,
+            "description": objective.description,
+        }
+        created = insert_objective(session, engagement_id=engagement_id, values=values, now=now)
+        assert created.id is not None
+        refs = (*objective.soc2_controls, *(c.ref for c in objective.controls))
+        link_controls(session, objective_id=created.id, control_ids=[control_ids[ref] for ref in refs])
+        result.added_objectives.append(objective.ref)
+        result.added_objective_ids.append(created.id)
     return result

@@ -10,7 +10,12 @@ KIND_WORDS = {
     "key-not-implemented": "Key control not implemented",
     "no-owner": "Control without an owner",
     "remediation-overdue": "Remediation past due",
+    "description-section": "Description section unfinished",
 }
+
+
+def _points_at(gap: Gap) -> str:
+    return gap.criterion or gap.control_ref or ("System description" if gap.section else "")
 
 
 class GapTableModel(RowTableModel[Gap]):
@@ -27,7 +32,7 @@ class GapTableModel(RowTableModel[Gap]):
             [
                 TableColumn("Gap", lambda gap: KIND_WORDS[gap.kind]),
                 TableColumn("Category", lambda gap: gap.category or ""),
-                TableColumn("Criterion / control", lambda gap: gap.criterion or gap.control_ref or ""),
+                TableColumn("Criterion / control", _points_at),
                 TableColumn("Details", lambda gap: gap.message),
             ]
         )
