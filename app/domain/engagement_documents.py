@@ -31,7 +31,19 @@ from app.domain.description import (
     build_description_document,
     fill_description,
 )
-from app.domain.document import Block, Document, Heading, PageBreak, Run, paragraph
+from app.domain.document import (
+    Block,
+    BulletList,
+    Document,
+    Heading,
+    NumberedList,
+    PageBreak,
+    Paragraph,
+    Run,
+    Table,
+    paragraph,
+    plain_text,
+)
 from app.domain.engagements import EngagementRow
 from app.domain.history import ChangeRow
 from app.domain.letters import (
@@ -139,6 +151,24 @@ def prior_report_of(answers: Mapping[str, Any] | None) -> tuple[PriorReport | No
         return prior_report_from_answer((answers or {}).get(PRIOR_REPORT_ANSWER)), ""
     except ValueError as error:
         return None, f"The prior report recorded with the scoping answers cannot be read: {error}."
+
+
+def plain_lines(blocks: Sequence[Block]) -> list[str]:
+    """*blocks* as plain lines: headings, paragraphs, ``- `` list items, table rows joined by `` | ``."""
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            lines.append(block.text)
+        elif isinstance(block, Paragraph):
+            lines.append(plain_text(block.inlines))
+        elif isinstance(block, BulletList):
+            lines += [f"- {plain_text(item)}" for item in block.items]
+        elif isinstance(block, NumberedList):
+            lines += [f"{number}. {plain_text(item)}" for number, item in enumerate(block.items, start=1)]
+        elif isinstance(block, Table):
+            lines.append(" | ".join(block.header))
+            lines += [" | ".join(plain_text(cell) for cell in row) for row in block.rows]
+    return lines
 
 
 def description_gaps(descriptions: Sequence[SystemDescription]) -> tuple[Gap, ...]:
