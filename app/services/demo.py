@@ -3,9 +3,12 @@
 :func:`create_demo` writes the records in one transaction, dated to tell the
 demo's story (:mod:`app.domain.demo`): set up before this year's period,
 worked on during it, a few changes and an incident on the way. Its evidence
-files are made by the workbench itself and added like any other evidence;
-their content names the demo engagement, so it is shared with no other
-engagement. If adding them fails, the half-made demo is deleted again.
+files are made by the workbench itself and then added with
+:func:`~app.services.evidence.add_evidence`, one unit of work per file, as
+any evidence is (the one place a service calls other public services: the
+store copies each file before its transaction begins). Their content names
+the demo engagement, so it is shared with no other engagement. If adding
+them fails, the half-made demo is deleted again.
 
 The demo is an engagement of its own, flagged ``is_demo``; deleting it (any
 engagement delete) removes its records and its stored files at once.
@@ -218,10 +221,12 @@ def create_demo(
 
 
 def request_list_csv(dates: demo.DemoDates) -> str:
-    """The auditor's request list of the demo, as a CSV file the way auditors send one.
+    """The demo auditor's request list, as CSV the way auditors send one (a title line above the header).
 
-    The hook for issue 12: once the request-list import exists, :func:`create_demo`
-    writes this text to a file and imports it, so the demo has a request list.
+    The hook for the request lists of issue 12: once their import service
+    exists, :func:`create_demo` writes this text to a file in its scratch
+    folder and imports it for the demo engagement (populations first, then
+    the sample requests), so the Requests page has a list to work.
     """
     rows = demo.request_list(dates)
     buffer = io.StringIO()

@@ -89,6 +89,7 @@ class DocumentsPage(Page):
         layout.addWidget(self.empty)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.result)
+        layout.addStretch()
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.timeout.connect(self.refresh)

@@ -52,6 +52,7 @@ class LetterView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.reason)
         layout.addWidget(self.splitter, 1)
+        layout.addStretch()
 
     def show_draft(self, document: Document | None, reason: str | None) -> None:
         """Show *document*, or *reason* when there is none."""
@@ -103,6 +104,7 @@ class BridgeLetterPanel(QWidget):
         layout.addWidget(self.setup)
         layout.addWidget(self.warnings)
         layout.addWidget(split, 1)
+        layout.addStretch()
         self.through.date_changed.connect(self.through_chosen.emit)
 
     def show_drafts(self, drafts: DocumentDrafts) -> None:
