@@ -92,7 +92,7 @@ def demo_dates(today: date) -> DemoDates:
 
 
 def scoping_answers(dates: DemoDates) -> dict[str, object]:
-    """The demo's answers to the scoping wizard, with the prior report."""
+    """The demo's answers to the scoping wizard: a renewal, so the wizard recommends this year's period."""
     return {
         "financial_reporting_impact": False,
         "customer_data": True,
@@ -103,18 +103,11 @@ def scoping_answers(dates: DemoDates) -> dict[str, object]:
         "processing_integrity": False,
         "personal_information": False,
         "controls_operating_months": 18,
+        "evidence_kept": True,
         "report_needed_within_months": 12,
         "customers_require_type2": True,
         "prior_report": {"report": REPORT, "type": REPORT_TYPE, "period_end": dates.prior_end.isoformat()},
     }
-
-
-SCOPING_OVERRIDES = {
-    "observation_months": {
-        "value": 12,
-        "reason": "Second report: twelve months, starting the day after last year's period ended.",
-    }
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,31 +184,13 @@ class DemoCuec:
     related_criteria: str
 
 
-CUECS = (
-    DemoCuec(
-        "CUEC-01",
-        "Customers grant access to Larkspur Insights only to their own staff who need it and remove it "
-        "when they leave.",
-        "CC6.2, CC6.3",
-    ),
-    DemoCuec(
-        "CUEC-02",
-        "Customers keep the API keys of their tracking code secret and rotate a key they believe exposed.",
-        "CC6.1",
-    ),
-    DemoCuec(
-        "CUEC-03",
-        "Customers decide which events their apps send, and send no passwords or payment card numbers.",
-        "C1.1",
-    ),
-)
 STORY_CUEC = DemoCuec(
-    "CUEC-04",
-    "Customers who use single sign-on for Larkspur Insights enforce multi-factor authentication in their "
-    "own identity provider.",
-    "CC6.1",
+    "CUEC-05",
+    "Customers who export reports to their own storage protect those copies under their own "
+    "confidentiality rules.",
+    "C1.1",
 )
-"""Added during the period: one of the changes the description and the bridge letter list."""
+"""Added during the period (the starter library's CUECs come with seeding): one of the changes listed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,14 +201,6 @@ class DemoSubservice:
     monitoring: str
 
 
-AWS = DemoSubservice(
-    "Amazon Web Services",
-    "hosting of the production environment, backups",
-    "Physical security and environmental protection of data centres; secure disposal of storage media; "
-    "availability of the underlying compute and storage.",
-    "The head of platform reviews AWS's SOC 2 Type 2 report every year and records the review in the "
-    "vendor register.",
-)
 POSTMARK = DemoSubservice(
     "Postmark",
     "delivery of scheduled report emails",

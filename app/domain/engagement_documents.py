@@ -180,7 +180,9 @@ def description_gaps(descriptions: Sequence[SystemDescription]) -> tuple[Gap, ..
                 continue
             words = STATUS_WORDS[section.status].lower()
             message = f"Description, “{section.title}”: {words}. {section.reason}"
-            gaps[section.key] = Gap("description-section", None, None, None, None, message, section.key)
+            gaps[section.key] = Gap(
+                "description-section", None, None, None, None, message, section=section.key
+            )
     return tuple(gaps.values())
 
 

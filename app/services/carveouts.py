@@ -181,9 +181,10 @@ def subservice_orgs_of(session: Session, engagement_id: int) -> list[SubserviceR
     return [SUBSERVICE_ORGS.as_row(record) for record in _records(session, SUBSERVICE_ORGS, engagement_id)]
 
 
-def _insert(
+def insert_record(
     session: Session, table: _Table[M, R], engagement_id: int, values: dict[str, Any], now: datetime
 ) -> R:
+    """Add one CUEC or subservice organization in *session*, validated and logged (not committed)."""
     clean = table.clean(values)
     _check_free(session, table, engagement_id, clean[table.key], None)
     record = table.model(engagement_id=engagement_id, created_at=now, updated_at=now, **clean)
@@ -194,23 +195,10 @@ def _insert(
 
 
 def _add(workspace: Workspace, table: _Table[M, R], engagement_id: int, values: dict[str, Any]) -> R:
-    table.clean(values)
     with workspace.writing() as session:
-        row = _insert(session, table, engagement_id, values, utcnow())
+        row = insert_record(session, table, engagement_id, values, utcnow())
         session.commit()
         return row
-
-
-def insert_cuec(session: Session, *, engagement_id: int, now: datetime, **values: Any) -> CuecRow:
-    """Add a CUEC in *session*, logged at *now* (not committed); refused like :func:`add_cuec`."""
-    return _insert(session, CUECS, engagement_id, values, now)
-
-
-def insert_subservice_org(
-    session: Session, *, engagement_id: int, now: datetime, **values: Any
-) -> SubserviceRow:
-    """Add a subservice organization in *session*, logged at *now* (not committed)."""
-    return _insert(session, SUBSERVICE_ORGS, engagement_id, values, now)
 
 
 def _update(workspace: Workspace, table: _Table[M, R], record_id: int, changes: dict[str, Any]) -> R:

@@ -28,8 +28,8 @@ from app.db.models import Control, Engagement
 from app.domain import demo
 from app.domain.controls import coerce_value
 from app.domain.engagements import EngagementRow
-from app.domain.scoping import Answers, apply_overrides, recommend
-from app.services.carveouts import insert_cuec, insert_subservice_org
+from app.domain.scoping import Answers, recommend
+from app.services.carveouts import CUECS, SUBSERVICE_ORGS, insert_record
 from app.services.controls import criterion_ids, set_control_field
 from app.services.documents import insert_incident_in, write_section_in
 from app.services.engagements import (
@@ -47,8 +47,7 @@ Progress = Callable[[int, int], None]
 
 def _scope(session: Session, engagement: Engagement, dates: demo.DemoDates) -> None:
     answers = demo.scoping_answers(dates)
-    recommendation = recommend(Answers.from_mapping(answers))
-    apply_overrides(recommendation, demo.SCOPING_OVERRIDES)
+    recommendation = recommend(Answers.from_mapping(answers), dates.today)
     assert engagement.id is not None
     update_engagement_in(
         session,
@@ -58,7 +57,7 @@ def _scope(session: Session, engagement: Engagement, dates: demo.DemoDates) -> N
             "system_description": demo.SYSTEM_SUMMARY,
             "scoping_answers": answers,
             "scoping_recommendation": recommendation.as_dict(),
-            "scoping_overrides": demo.SCOPING_OVERRIDES,
+            "scoping_overrides": {},
             "report_kinds": [demo.REPORT],
             "report_type": demo.REPORT_TYPE,
             "categories": list(demo.CATEGORIES),
@@ -113,16 +112,9 @@ def _work_controls(session: Session, engagement: Engagement, dates: demo.DemoDat
 
 
 def _carve_outs_and_story(session: Session, engagement_id: int, dates: demo.DemoDates) -> None:
-    """The CUECs and the cloud provider from the start; the changes made during the period."""
-    for cuec in demo.CUECS:
-        insert_cuec(session, engagement_id=engagement_id, now=dates.set_up, **asdict(cuec))
-    insert_subservice_org(session, engagement_id=engagement_id, now=dates.set_up, **asdict(demo.AWS))
-    insert_subservice_org(
-        session,
-        engagement_id=engagement_id,
-        now=dates.at(demo.STORY_OFFSETS["subservice"]),
-        **asdict(demo.POSTMARK),
-    )
+    """The changes made during the period (the starter CUECs and cloud provider come with seeding)."""
+    story = dates.at(demo.STORY_OFFSETS["subservice"])
+    insert_record(session, SUBSERVICE_ORGS, engagement_id, asdict(demo.POSTMARK), story)
     control = session.exec(
         select(Control).where(Control.engagement_id == engagement_id, Control.ref == demo.STORY_CONTROL)
     ).one()
@@ -135,11 +127,8 @@ def _carve_outs_and_story(session: Session, engagement_id: int, dates: demo.Demo
         known_criteria={},
         now=dates.at(demo.STORY_OFFSETS["control"]),
     )
-    insert_cuec(
-        session,
-        engagement_id=engagement_id,
-        now=dates.at(demo.STORY_OFFSETS["cuec"]),
-        **asdict(demo.STORY_CUEC),
+    insert_record(
+        session, CUECS, engagement_id, asdict(demo.STORY_CUEC), dates.at(demo.STORY_OFFSETS["cuec"])
     )
 
 

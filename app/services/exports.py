@@ -15,7 +15,6 @@ them; the extension of the file asked for picks one.
 
 import hashlib
 import json
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -40,6 +39,7 @@ from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
 from app.domain.readiness import ReadinessReport
 from app.domain.scoping import Answers, Scope, apply_overrides, recommend, suggested_period
+from app.exporters.atomic import scratch_folder, scratch_in
 from app.exporters.errors import ExportCancelled
 from app.exporters.package import (
     PackageFile,
@@ -421,8 +421,7 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
             number * 1000 + (1000 * done // total if total else 0), steps * 1000
         )
 
-    with tempfile.TemporaryDirectory(prefix=".soc-workbench-", dir=target.parent) as folder:
-        scratch = Path(folder)
+    with scratch_folder("package", beside=target.parent) as scratch:
         for number, (kind, name) in enumerate(files_of):
             kind.write(data, scratch / name, step(number), cancel)
         files = [PackageFile(name, data=(scratch / name).read_bytes()) for _, name in files_of]
@@ -605,7 +604,11 @@ def run_export(
         raise InvalidInputError(f"the {export.label.lower()} is written as {written}; name the file so")
     if not target.parent.is_dir():
         raise NotFoundError(f"the folder {target.parent} does not exist")
-    preview = None if answers is None else SavedScoping(answers, recommend(answers), dict(overrides or {}))
+    preview = (
+        None
+        if answers is None
+        else SavedScoping(answers, recommend(answers, date.today()), dict(overrides or {}))
+    )
     with workspace.session() as session:
         data = gather(session, engagement_id, workspace.evidence_dir, preview)
         session.rollback()  # the read transaction ends before the writing, which may take a while
@@ -613,7 +616,8 @@ def run_export(
         if refusal:
             raise InvalidInputError(refusal)
         try:
-            export.write(data, target, progress, cancel)
+            with scratch_in(workspace.data_dir):
+                export.write(data, target, progress, cancel)
         except ExportCancelled:
             raise CancelledError("the export was cancelled; nothing was written") from None
         except PackageIntegrityError as error:

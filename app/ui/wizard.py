@@ -1,5 +1,6 @@
 """The scoping wizard: about your service → categories (SOC 2 only) → timing → summary."""
 
+from datetime import date
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,9 @@ class ServicePage(QWizardPage):
     def nextId(self) -> int:  # noqa: N802 (Qt override)
         wizard = self.wizard()
         assert isinstance(wizard, ScopingWizard)
-        return PAGE_CATEGORIES if "SOC 2" in recommend(wizard.answers()).reports else PAGE_TIMING
+        return (
+            PAGE_CATEGORIES if "SOC 2" in recommend(wizard.answers(), date.today()).reports else PAGE_TIMING
+        )
 
 
 class CategoriesPage(QWizardPage):
@@ -219,7 +222,7 @@ class SummaryPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802 (Qt override)
         wizard = self.wizard()
         assert isinstance(wizard, ScopingWizard)
-        self.recommendation = recommend(wizard.answers())
+        self.recommendation = recommend(wizard.answers(), date.today())
         self.text.setHtml(recommendation_html(self.recommendation))
         self.show_scope(self.recommendation, wizard.initial_overrides)
         self.problem.clear()

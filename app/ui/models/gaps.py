@@ -2,20 +2,12 @@
 
 from collections.abc import Sequence
 
-from app.domain.readiness import Gap
+from app.domain.readiness import GAP_KIND_WORDS, Gap
 from app.ui.models.base import RowTableModel, TableColumn
-
-KIND_WORDS = {
-    "uncovered-criterion": "Criterion without a control",
-    "key-not-implemented": "Key control not implemented",
-    "no-owner": "Control without an owner",
-    "remediation-overdue": "Remediation past due",
-    "description-section": "Description section unfinished",
-}
 
 
 def _points_at(gap: Gap) -> str:
-    return gap.criterion or gap.control_ref or ("System description" if gap.section else "")
+    return gap.criterion or gap.objective or gap.control_ref or ("System description" if gap.section else "")
 
 
 class GapTableModel(RowTableModel[Gap]):
@@ -30,17 +22,15 @@ class GapTableModel(RowTableModel[Gap]):
     def __init__(self) -> None:
         super().__init__(
             [
-                TableColumn("Gap", lambda gap: KIND_WORDS[gap.kind]),
+                TableColumn("Gap", lambda gap: GAP_KIND_WORDS[gap.kind]),
                 TableColumn("Category", lambda gap: gap.category or ""),
                 TableColumn("Criterion / control", _points_at),
                 TableColumn("Details", lambda gap: gap.message),
             ]
         )
         self._numbers: dict[int, int] = {}
+        self.row_id = lambda gap: self._numbers[id(gap)]
 
     def set_gaps(self, gaps: Sequence[Gap]) -> None:
         self._numbers = {id(gap): number for number, gap in enumerate(gaps)}
         self.set_rows(gaps)
-
-    def row_id(self, row: Gap) -> int:
-        return self._numbers[id(row)]

@@ -294,7 +294,7 @@ def test_layout_for_people(exported: Path) -> None:
         if sheet.page_setup.fitToWidth > 1:
             assert sheet.print_title_cols == "$A:$B", sheet.title
     matrix = workbook[ALL_CONTROLS_SHEET]
-    assert matrix.page_setup.fitToWidth == 3
+    assert matrix.page_setup.fitToWidth == 4
     security = workbook["Security controls"]
     assert [cell.value for cell in security[1]] == [
         "Ref",
@@ -307,7 +307,7 @@ def test_layout_for_people(exported: Path) -> None:
         "Status",
     ]
     assert security.page_setup.fitToWidth == 1
-    assert matrix.auto_filter.ref == "A1:U4"
+    assert matrix.auto_filter.ref == "A1:X4"
     for cell in (matrix["A2"], matrix["C2"], matrix["Q2"], matrix["B3"]):
         assert (cell.alignment.vertical, cell.alignment.wrap_text) == ("top", True), cell.coordinate
     assert matrix.column_dimensions["C"].width == 50

@@ -46,7 +46,9 @@ def test_the_demo_is_a_worked_soc2_type2_engagement_with_a_story(workspace: Work
     assert sum(not control.owner for control in controls) == 2
     assert next(c for c in controls if c.ref == "ACC-02").exceptions.startswith("One of the five people")
     assert next(c for c in controls if c.ref == "AST-04").remediation_due == TODAY - timedelta(days=12)
-    assert [c.ref for c in list_cuecs(workspace, engagement_id=engagement.id)][-1] == "CUEC-04"
+    assert [c.ref for c in list_cuecs(workspace, engagement_id=engagement.id)] == [
+        f"CUEC-0{n}" for n in range(1, 6)
+    ]
     assert [o.name for o in list_subservice_orgs(workspace, engagement_id=engagement.id)] == [
         "Amazon Web Services",
         "Postmark",
@@ -66,7 +68,7 @@ def test_the_demo_is_a_worked_soc2_type2_engagement_with_a_story(workspace: Work
     assert description.section("changes").to_confirm == (
         f"Subservice organization Postmark added ({format_day(DATES.day(9))})",
         f"Control CHG-05 changed: description ({format_day(DATES.day(24))})",
-        f"CUEC CUEC-04 added ({format_day(DATES.day(31))})",
+        f"CUEC CUEC-05 added ({format_day(DATES.day(31))})",
     )
     assert drafts.prior is not None and drafts.prior.period_end == DATES.prior_end
     assert drafts.bridge_refusal is None and drafts.through == DATES.through
