@@ -28,6 +28,7 @@ from app.domain.changes import Changes, Kind
 from app.services.engagements import list_engagements
 from app.ui.context import AppContext
 from app.ui.pages.base import Page
+from app.ui.widgets.demo import DemoBadge
 
 if TYPE_CHECKING:
     from app.ui.widgets.settings_dialog import SettingsDialog
@@ -117,6 +118,18 @@ PAGES: tuple[PageSpec, ...] = (
         ),
     ),
     PageSpec(
+        "Documents",
+        "app.ui.pages.documents",
+        "DocumentsPage",
+        (
+            "&Documents",
+            (
+                ("Export this document as &PDF…", "", "export_pdf"),
+                ("Export this document as &Word…", "", "export_docx"),
+            ),
+        ),
+    ),
+    PageSpec(
         "Exports",
         "app.ui.pages.exports",
         "ExportsPage",
@@ -159,6 +172,8 @@ class MainWindow(QMainWindow):
         bar_layout.addWidget(self.engagement_box)
         bar_layout.addSpacing(12)
         bar_layout.addWidget(self.scope_label, 1)
+        self.demo_badge = DemoBadge(context)
+        bar_layout.addWidget(self.demo_badge)
         bar_layout.addWidget(self.search)
 
         self.sidebar = QListWidget()
@@ -351,15 +366,18 @@ class MainWindow(QMainWindow):
             self.search.selectAll()
 
     def navigate(self, target: tuple[str, object]) -> None:
-        """Show what *target* names: ``("control", id)`` or ``("criterion", "CC6.1")``."""
+        """Show *target*: ``("control", id)``, ``("criterion", "CC6.1")`` or ``("description", key)``."""
         from app.ui.pages.controls import ControlsPage
         from app.ui.pages.criteria import CriteriaPage
+        from app.ui.pages.documents import DocumentsPage
 
         kind, key = target
         if kind == "control":
             self.open_page(ControlsPage).select_control(int(str(key)))
         elif kind == "criterion":
             self.open_page(CriteriaPage).select_criterion(str(key))
+        elif kind == "description":
+            self.open_page(DocumentsPage).show_section(str(key))
 
     # --- engagements --------------------------------------------------------------------
 
@@ -401,6 +419,7 @@ class MainWindow(QMainWindow):
 
     def _update_scope(self) -> None:
         engagement = self.context.engagement()
+        self.demo_badge.show_for(engagement)
         if engagement is None:
             self.scope_label.setText("Create or choose an engagement to start")
             self.setWindowTitle(APP_NAME)

@@ -26,6 +26,7 @@ from app.ui.commands import EditFields
 from app.ui.context import AppContext
 from app.ui.models.engagements import EngagementTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
+from app.ui.widgets.demo import make_demo
 from app.ui.widgets.engagement_details import EngagementDetails
 
 
@@ -49,14 +50,17 @@ class EngagementsPage(Page):
         self.new_button = QPushButton("New engagement…")
         self.rename_button = QPushButton("Rename…")
         self.delete_button = QPushButton("Delete…")
+        self.demo_button = QPushButton("Try the demo")
+        self.demo_button.setToolTip("A fictional company with a worked matrix, evidence and documents")
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.rename_button, self.delete_button):
+        for button in (self.new_button, self.rename_button, self.delete_button, self.demo_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
         self.empty = QLabel(
             "No engagements yet. An engagement is one company's audit preparation: "
-            "its scope, its control matrix and its evidence. Click <b>New engagement…</b> to start."
+            "its scope, its control matrix and its evidence. Click <b>New engagement…</b> to start, or "
+            "<b>Try the demo</b> to look around a fictional company first."
         )
         self.empty.setWordWrap(True)
 
@@ -76,6 +80,7 @@ class EngagementsPage(Page):
         self.new_button.clicked.connect(self.new_engagement)
         self.rename_button.clicked.connect(self.rename_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.demo_button.clicked.connect(lambda: make_demo(self.context))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         context.engagement_selected.connect(lambda _id: self.refresh())
         context.changed.connect(self._changed)
@@ -93,6 +98,7 @@ class EngagementsPage(Page):
         self.table.setVisible(has_rows)
         self.rename_button.setEnabled(has_rows)
         self.delete_button.setEnabled(has_rows)
+        self.demo_button.setVisible(not has_rows)
         row = self.model.row_of(self.context.engagement_id)
         if row >= 0:
             self.table.selectionModel().setCurrentIndex(
