@@ -82,6 +82,7 @@ def cmd_export_history(args: argparse.Namespace) -> int:
 
 
 def register(commands: Any) -> None:
+    from app.cli.policies import add_policy_export
     from app.services.exports import EXPORT_KINDS
 
     export = group(commands, "export", "write the files handed to the auditor")
@@ -89,6 +90,7 @@ def register(commands: Any) -> None:
         kind_parser = command(export, kind.name, f"write {kind.help}", cmd_export, json_output=True)
         engagement_option(kind_parser)
         kind_parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write")
+    add_policy_export(export)
     history = command(
         export,
         "history",

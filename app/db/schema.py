@@ -3,5 +3,5 @@
 Kept apart from Alembic so that opening a current database never imports it.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0008")
 HEAD_REVISION = KNOWN_REVISIONS[-1]

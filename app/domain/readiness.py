@@ -8,6 +8,7 @@ from typing import Any, Literal, Protocol
 
 from app.domain.catalog import load_catalog, sort_key
 from app.domain.controls import ControlRow
+from app.domain.policies import PolicyRow, policy_gaps
 from app.domain.vocab import Status, canonical_category, label
 
 READINESS_DEFINITION = (
@@ -18,13 +19,21 @@ READINESS_DEFINITION = (
     "category. Gaps: criteria in scope with no control; key controls not Implemented or Ready for audit "
     "(those mapped to a category in scope or addressing a SOC 1 objective, or every key control when no "
     "category is in scope); controls without an owner; controls whose remediation was due before today "
-    "and that are not Implemented or Ready for audit."
+    "and that are not Implemented or Ready for audit; criteria whose controls rely on a policy that is not "
+    "approved (or retired) or is past its review date."
 )
 """How readiness is computed, in the words shown in the tooltip and the documentation."""
 
 READY_STATUSES = frozenset({Status.IMPLEMENTED.value, Status.READY_FOR_AUDIT.value})
 
-GapKind = Literal["uncovered-criterion", "key-not-implemented", "no-owner", "remediation-overdue"]
+GapKind = Literal[
+    "uncovered-criterion",
+    "key-not-implemented",
+    "no-owner",
+    "remediation-overdue",
+    "policy-not-approved",
+    "policy-review-overdue",
+]
 """Gap kinds in the order the gap list shows them."""
 
 
@@ -55,7 +64,7 @@ class CategoryReadiness:
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    """Something standing between the engagement and the audit; points at a criterion or a control."""
+    """Something between the engagement and the audit; points at a criterion, a control or a policy."""
 
     kind: GapKind
     category: str | None
@@ -63,6 +72,7 @@ class Gap:
     control_id: int | None
     control_ref: str | None
     message: str
+    policy_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,14 +210,16 @@ def compute_readiness(
     categories: Sequence[str],
     *,
     objectives: Sequence[ObjectiveLike] = (),
+    policies: Sequence[PolicyRow] = (),
     today: date,
 ) -> ReadinessReport:
     """Readiness of the *categories* in scope and of the SOC 1 *objectives*, with the gap list.
 
     :data:`READINESS_DEFINITION` states the rules. Key controls count as in scope
     when they map to a category in scope, address one of the *objectives*, or
-    when there are no categories at all. Raises ``ValueError`` for an unknown
-    category.
+    when there are no categories at all. The *policies* the controls rely on
+    add their gaps last (see :func:`app.domain.policies.policy_gaps`). Raises
+    ``ValueError`` for an unknown category.
     """
     names = tuple(canonical_category(category) for category in categories)
     objective_controls = frozenset(i for o in objectives for i in o.control_ids)
@@ -215,6 +227,11 @@ def compute_readiness(
         categories=tuple(_category_readiness(category, controls) for category in names),
         objectives=tuple(_objective_readiness(o, controls) for o in objectives),
         gaps=tuple(
-            _uncovered_gaps(names, controls) + _control_gaps(controls, names, objective_controls, today)
+            _uncovered_gaps(names, controls)
+            + _control_gaps(controls, names, objective_controls, today)
+            + [
+                Gap(g.kind, g.category, g.criterion, None, None, g.message, g.policy_key)
+                for g in policy_gaps(policies, controls, names, today=today)
+            ]
         ),
     )

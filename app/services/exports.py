@@ -1,4 +1,4 @@
-"""Exports for the auditor: workbook, checklists, evidence index, scoping memo and the package.
+"""Exports for the auditor: workbook, checklists, evidence index, scoping memo, policies and the package.
 
 Every export of an engagement is dated by the engagement's last data change
 (the newest change-log entry), not the clock, so exporting an unchanged
@@ -35,6 +35,16 @@ from app.domain.evidence import EvidenceRow
 from app.domain.history import ChangeRow, ExportRecordRow
 from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
+from app.domain.policies import PolicyRuleError
+from app.domain.policy_records import (
+    POLICY_FOLDER,
+    REGISTER_TITLE,
+    PolicyRecords,
+    policy_document,
+    policy_file_name,
+    policy_pack_readme,
+    version_to_export,
+)
 from app.domain.readiness import ReadinessReport
 from app.domain.scoping import Answers, Scope, apply_overrides, recommend, suggested_period
 from app.exporters.errors import ExportCancelled
@@ -51,11 +61,14 @@ from app.services.engagements import engagement_in, engagement_row
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
 from app.services.evidence import evidence_of, stored_paths
 from app.services.objectives import objectives_of
+from app.services.policies import policy_records_in
 from app.services.readiness import readiness_in
 from app.services.scoping import SavedScoping, saved_scoping
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:  # the writers import openpyxl and reportlab, which start-up does without
+    from app.domain.document import Document
+    from app.exporters.acknowledgement_register import RegisterData
     from app.exporters.checklists import ChecklistHeader, ChecklistSection, EvidenceIndexEntry
     from app.exporters.scoping_memo import ScopingMemo
     from app.exporters.workbook import WorkbookData
@@ -85,6 +98,7 @@ class ExportData:
     stored_files: dict[int, Path]
     """Evidence id -> where its content lies in the store."""
     package_paths: dict[int, str] | None = None
+    policies: PolicyRecords = field(default_factory=PolicyRecords)
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -120,6 +134,7 @@ def gather(
         readiness=readiness_in(session, engagement_id, as_of.date()),
         scoping=scoping or saved_scoping(engagement),
         stored_files=stored_paths(evidence_dir, evidence),
+        policies=policy_records_in(session, engagement_id),
     )
 
 
@@ -302,7 +317,78 @@ def _write_memo(data: ExportData, target: Path, _progress: Progress | None, _can
     write_scoping_memo(target, scoping_memo(data), as_of=data.as_of)
 
 
+def _policy_company(data: ExportData) -> str:
+    return data.policies.answers.get("company") or data.engagement.display_company
+
+
+def policy_documents(data: ExportData) -> list[tuple[str, "Document"]]:
+    """Each policy in force as (PDF file name, document), in library order."""
+    company = _policy_company(data)
+    try:
+        return [
+            (
+                policy_file_name(policy, version, "pdf"),
+                policy_document(policy, version, data.policies.answers, company=company),
+            )
+            for policy, version in data.policies.in_force
+        ]
+    except PolicyRuleError as error:
+        raise InvalidInputError(str(error)) from None
+
+
+def register_data(data: ExportData) -> "RegisterData":
+    """The acknowledgement register as of the engagement's last change."""
+    from app.exporters.acknowledgement_register import RegisterData
+
+    engagement = data.engagement
+    return RegisterData(_policy_company(data), engagement.name, data.policies, data.as_of.date())
+
+
+def _write_register(data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None) -> None:
+    from app.exporters.acknowledgement_register import write_acknowledgement_register
+
+    write_acknowledgement_register(
+        target, register_data(data), as_of=data.as_of, progress=progress, cancel=cancel
+    )
+
+
+def _write_policy_pack(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    from app.exporters.policy_pack import write_policy_pack
+
+    documents = policy_documents(data)
+    listed = [
+        (name, f"{policy.title}, version {version.version}")
+        for (name, _document), (policy, version) in zip(documents, data.policies.in_force, strict=True)
+    ]
+    readme = policy_pack_readme(
+        _policy_company(data), data.engagement.name, data.as_of, listed, len(data.policies.staff)
+    )
+    write_policy_pack(
+        target,
+        documents,
+        register_data(data),
+        readme=readme,
+        as_of=data.as_of,
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+def _policy_package_files(data: ExportData, cancel: Cancel | None) -> list[PackageFile]:
+    """The approved policies and the register, for an engagement that has policies (else nothing)."""
+    from app.exporters.policy_pack import policy_files
+
+    if not data.policies.policies:
+        return []
+    return policy_files(
+        policy_documents(data), register_data(data), as_of=data.as_of, folder=POLICY_FOLDER, cancel=cancel
+    )
+
+
 Writer = Callable[[ExportData, Path, Progress | None, Cancel | None], None]
+PackageFiles = Callable[[ExportData, Cancel | None], list[PackageFile]]
 
 
 @dataclass(frozen=True)
@@ -310,8 +396,10 @@ class ExportKind:
     """One kind of export: its name on the command line, its label, its file and its writer.
 
     Kinds ``in_package`` go into the evidence package under ``file_name``, with
-    ``contents`` describing them in the package's README; ``selected`` ones
-    are ticked on the Exports page at first.
+    ``contents`` describing them in the package's README; a kind with
+    ``package_files`` puts the files they give (if any) there instead, under
+    ``package_folder``.
+    ``selected`` ones are ticked on the Exports page at first.
     """
 
     name: str
@@ -322,6 +410,8 @@ class ExportKind:
     in_package: bool = False
     contents: str = ""
     selected: bool = False
+    package_files: PackageFiles | None = None
+    package_folder: str = ""
 
 
 def _write_package(data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None) -> None:
@@ -329,6 +419,9 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
     paths = evidence_paths(data.evidence)
     data = replace(data, package_paths=paths)
     kinds = [kind for kind in EXPORT_KINDS if kind.in_package]
+    parts = {
+        kind: kind.package_files(data, cancel) for kind in EXPORT_KINDS if kind.package_files is not None
+    }
     steps = len(kinds) + 1
 
     def step(number: int) -> Progress | None:
@@ -344,6 +437,7 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
         for number, kind in enumerate(kinds):
             kind.write(data, scratch / kind.file_name, step(number), cancel)
         files = [PackageFile(kind.file_name, data=(scratch / kind.file_name).read_bytes()) for kind in kinds]
+    files += [item for added in parts.values() for item in added]
     files += [
         PackageFile(paths[row.id], source=data.stored_files[row.id], sha256=row.sha256)
         for row in data.evidence
@@ -355,6 +449,7 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
         )
     engagement = data.engagement
     contents = [(kind.file_name, kind.contents) for kind in kinds]
+    contents += [(f"{kind.package_folder}/", kind.contents) for kind, added in parts.items() if added]
     readme = readme_text(
         engagement.company, engagement.name, engagement.scope_words, data.as_of, len(data.evidence), contents
     )
@@ -402,6 +497,23 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
         selected=True,
     ),
     ExportKind("scoping-memo", "Scoping memo (PDF)", "scoping-memo.pdf", "the scoping memo PDF", _write_memo),
+    ExportKind(
+        "policy-pack",
+        "Policy pack (zip)",
+        "policy-pack.zip",
+        "the policy pack zip (approved policies as PDF, acknowledgement register, manifest)",
+        _write_policy_pack,
+        contents="every approved policy (PDF) and the staff acknowledgement register",
+        package_files=_policy_package_files,
+        package_folder=POLICY_FOLDER,
+    ),
+    ExportKind(
+        "acknowledgement-register",
+        f"{REGISTER_TITLE} (workbook)",
+        "acknowledgement-register.xlsx",
+        "the policy acknowledgement register workbook",
+        _write_register,
+    ),
 )
 """Every kind of export, in the order the Exports page lists them."""
 KINDS_BY_NAME = {kind.name: kind for kind in EXPORT_KINDS}
@@ -496,7 +608,7 @@ def run_export(
             raise WorkbenchError(str(error)) from None
         except OSError as error:
             raise WorkbenchError(f"cannot write {target}: {error.strerror or error}") from None
-        sha256 = _manifest_hash(target) if kind == "package" else _file_hash(target)
+        sha256 = _manifest_hash(target) if kind in ("package", "policy-pack") else _file_hash(target)
         session.add(
             ExportRecord(
                 engagement_id=engagement_id,
@@ -510,6 +622,74 @@ def run_export(
         note(session, Kind.EXPORTS, engagement_id)
         session.commit()
     return ExportResult(kind, target, sha256, data.as_of)
+
+
+POLICY_FORMATS = ("pdf", "docx")
+"""The formats one policy is exported in: PDF to hand on, Word to edit."""
+
+
+def export_policy(
+    workspace: Workspace,
+    *,
+    engagement_id: int,
+    key: str,
+    file_format: str,
+    target: Path,
+    version: str | None = None,
+) -> ExportResult:
+    """Write one policy as a PDF or Word document and record it in the export history.
+
+    The version in force is written unless *version* names another; a draft
+    is refused while one of its placeholders is unanswered, so no exported
+    policy carries a placeholder. Dated by the engagement's last change.
+    """
+    if file_format not in POLICY_FORMATS:
+        raise InvalidInputError(f"a policy is exported as {' or '.join(POLICY_FORMATS)}, not {file_format!r}")
+    target = target.expanduser().absolute()
+    if not target.parent.is_dir():
+        raise NotFoundError(f"the folder {target.parent} does not exist")
+    with workspace.session() as session:
+        engagement = engagement_row(engagement_in(session, engagement_id))
+        as_of = _as_of(session, engagement)
+        records = policy_records_in(session, engagement_id)
+        session.rollback()
+        try:
+            policy = records.policy(key.strip())
+        except KeyError:
+            raise NotFoundError(
+                f"this engagement has no policy {key.strip()!r}; `policies list` names them"
+            ) from None
+        company = records.answers.get("company") or engagement.display_company
+        try:
+            document = policy_document(
+                policy, version_to_export(policy, version), records.answers, company=company
+            )
+        except PolicyRuleError as error:
+            raise InvalidInputError(str(error)) from None
+        try:
+            if file_format == "pdf":
+                from app.exporters.document_pdf import write_document_pdf
+
+                write_document_pdf(target, document, as_of=as_of)
+            else:
+                from app.exporters.document_docx import write_document_docx
+
+                write_document_docx(target, document, as_of=as_of)
+        except OSError as error:
+            raise WorkbenchError(f"cannot write {target}: {error.strerror or error}") from None
+        sha256 = _file_hash(target)
+        session.add(
+            ExportRecord(
+                engagement_id=engagement_id,
+                at=utcnow(),
+                kind="policy",
+                path=str(target),
+                manifest_sha256=sha256,
+            )
+        )
+        note(session, Kind.EXPORTS, engagement_id)
+        session.commit()
+    return ExportResult("policy", target, sha256, as_of)
 
 
 def _record_row(record: ExportRecord) -> ExportRecordRow:

@@ -8,6 +8,7 @@ from app.domain.readiness import ReadinessReport, compute_readiness
 from app.services.controls import controls_of
 from app.services.engagements import engagement_in, engagement_row
 from app.services.objectives import objectives_of
+from app.services.policies import policies_of
 from app.services.workspace import Workspace
 
 
@@ -17,7 +18,7 @@ def engagement_readiness(
     """Readiness of the engagement's scope as of *today* (the local date by default).
 
     The categories are those in scope; the SOC 1 objectives count when a SOC 1
-    report is in scope.
+    report is in scope; the engagement's policies add their gaps.
     """
     with workspace.session() as session:
         return readiness_in(session, engagement_id, today or date.today())
@@ -30,5 +31,6 @@ def readiness_in(session: Session, engagement_id: int, today: date) -> Readiness
         controls_of(session, engagement_id),
         engagement.categories_in_scope,
         objectives=objectives_of(session, engagement_id) if engagement.soc1 else (),
+        policies=policies_of(session, engagement_id),
         today=today,
     )
