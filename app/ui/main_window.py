@@ -68,6 +68,7 @@ PAGES: tuple[PageSpec, ...] = (
             "E&ngagement",
             (
                 ("&Rename engagement…", "F2", "rename_selected"),
+                ("Roll &forward to the next period…", "", "roll_forward_selected"),
                 ("&Delete engagement…", "", "delete_selected"),
             ),
         ),
@@ -113,6 +114,22 @@ PAGES: tuple[PageSpec, ...] = (
                 ("&Verify evidence", "", "verify_all"),
                 ("&Open", "Ctrl+O", "open_selected"),
                 ("&Delete evidence…", "", "delete_selected"),
+            ),
+        ),
+    ),
+    PageSpec(
+        "Policies",
+        "app.ui.pages.policies",
+        "PoliciesPage",
+        (
+            "&Policies",
+            (
+                ("&Seed from the library…", "", "seed_policies"),
+                ("Export policy as &PDF…", "", "export_pdf"),
+                ("Export policy as &Word…", "", "export_word"),
+                ("Import &staff list…", "", "import_staff_list"),
+                ("Import sign-off s&heet…", "", "import_signoff_sheet"),
+                ("&Attach acknowledgement register as evidence…", "", "attach_register"),
             ),
         ),
     ),
@@ -351,15 +368,18 @@ class MainWindow(QMainWindow):
             self.search.selectAll()
 
     def navigate(self, target: tuple[str, object]) -> None:
-        """Show what *target* names: ``("control", id)`` or ``("criterion", "CC6.1")``."""
+        """Show what *target* names: ``("control", id)``, ``("criterion", "CC6.1")``, ``("policy", key)``."""
         from app.ui.pages.controls import ControlsPage
         from app.ui.pages.criteria import CriteriaPage
+        from app.ui.pages.policies import PoliciesPage
 
         kind, key = target
         if kind == "control":
             self.open_page(ControlsPage).select_control(int(str(key)))
         elif kind == "criterion":
             self.open_page(CriteriaPage).select_criterion(str(key))
+        elif kind == "policy":
+            self.open_page(PoliciesPage).select_policy(str(key))
 
     # --- engagements --------------------------------------------------------------------
 

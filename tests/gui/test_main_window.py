@@ -28,6 +28,7 @@ def test_empty_workspace_explains_what_to_do(window: MainWindow) -> None:
         "Scope",
         "Controls",
         "Evidence",
+        "Policies",
         "Exports",
         "",
         "Criteria",

@@ -10,6 +10,8 @@ KIND_WORDS = {
     "key-not-implemented": "Key control not implemented",
     "no-owner": "Control without an owner",
     "remediation-overdue": "Remediation past due",
+    "policy-not-approved": "Policy not approved",
+    "policy-review-overdue": "Policy review overdue",
 }
 
 
