@@ -112,6 +112,9 @@ QUESTIONS: tuple[Question, ...] = (
     ),
 )
 QUESTIONS_BY_KEY = {question.key: question for question in QUESTIONS}
+KEPT_UNREAD = frozenset({"prior_report"})
+"""Answers stored for the scoping rules that they do not read yet (a rolled-forward engagement's prior
+report, ``{"report", "type", "period_end"}``): accepted when loading, not refused as unknown."""
 
 
 class AnswersError(ValueError):
@@ -142,6 +145,8 @@ class Answers:
         values: dict[str, Any] = {}
         for key, value in data.items():
             question = QUESTIONS_BY_KEY.get(key)
+            if question is None and key in KEPT_UNREAD:
+                continue
             if question is None:
                 raise AnswersError(f"unknown answer key {key!r}")
             if value is None:

@@ -152,6 +152,8 @@ def test_the_next_year_carries_scope_controls_and_policies_and_leaves_the_old_on
         {"report": "SOC 1", "type": "Type 2", "period_end": "2025-12-31"},
         {"report": "SOC 2", "type": "Type 2", "period_end": "2025-12-31"},
     ]
+    for kind in ("xlsx", "scoping-memo", "package"):
+        run_export(workspace, engagement_id=new.id, kind=kind, target=tmp_path / f"next-{kind}")
 
 
 def test_controls_keep_their_statuses_and_only_open_exceptions_and_remediation_come_with_a_note(
