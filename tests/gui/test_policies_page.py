@@ -16,6 +16,7 @@ from app.services.policies import (
     get_policy_answers,
     list_policies,
     policy_records,
+    seed_policies,
     set_policy_answers,
 )
 from app.services.staff import import_staff, list_staff, preview_staff_import
@@ -297,3 +298,20 @@ def test_rolling_forward_from_the_engagements_page(
     assert len(list_policies(workspace, engagement_id=new.id)) == len(
         list_policies(workspace, engagement_id=old_id)
     )
+
+
+def test_text_typed_before_choosing_another_engagement_is_saved_to_its_own_engagement(
+    qtbot: Any, workspace: Workspace, make_window: Any
+) -> None:
+    first = with_policies(workspace)
+    second = scoped_engagement(workspace, name="Other Co FY2025")
+    seed_policies(workspace, engagement_id=second)
+    window = make_window()
+    window.context.set_engagement(first)
+    page = window.open_page(PoliciesPage)
+    page.select_policy("backup")
+    page.editor.text.setPlainText(page.editor.text.toPlainText() + "\nKept in a second region.\n")
+    window.context.set_engagement(second)
+    assert "second region" in get_policy(workspace, engagement_id=first, key="backup").latest.body
+    assert "second region" not in get_policy(workspace, engagement_id=second, key="backup").latest.body
+    assert page.editor.engagement_id == second and "second region" not in page.editor.text.toPlainText()

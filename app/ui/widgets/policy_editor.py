@@ -63,6 +63,8 @@ class PolicyEditor(QWidget):
         super().__init__()
         self.context = context
         self.policy: PolicyRow | None = None
+        self.engagement_id: int | None = None
+        """The engagement of the policy shown: edits go there even while another one is being chosen."""
         self.answers: Mapping[str, str] = {}
         self.heading = QLabel(NOTHING_SELECTED)
         font = self.heading.font()
@@ -207,6 +209,7 @@ class PolicyEditor(QWidget):
 
     def show_policy(self, policy: PolicyRow | None, answers: Mapping[str, str]) -> None:
         self.policy, self.answers = policy, answers
+        self.engagement_id = self.context.engagement_id if policy is not None else None
         self.setEnabled(policy is not None)
         if policy is None:
             self.heading.setText(NOTHING_SELECTED)
@@ -281,7 +284,7 @@ class PolicyEditor(QWidget):
         policy = self.policy
         if policy is None or before == after:
             return
-        workspace, engagement_id = self.context.workspace, self.context.engagement_id
+        workspace, engagement_id = self.context.workspace, self.engagement_id
         assert engagement_id is not None
         command = EditFields(
             self.context,
@@ -299,8 +302,12 @@ class PolicyEditor(QWidget):
             return
         text = self.lines[name].text()
         stored = getattr(policy, name)
-        shown = ", ".join(stored) if isinstance(stored, tuple) else stored
-        if " ".join(text.split()) != shown:
+        if isinstance(stored, tuple):
+            typed = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+            unchanged = [part.casefold() for part in typed] == [part.casefold() for part in stored]
+        else:
+            unchanged = " ".join(text.split()) == stored
+        if not unchanged:
             self._edit(f"Change the {name}", {name: stored}, {name: text})
 
     def _review_changed(self, value: date | None) -> None:
@@ -320,7 +327,7 @@ class PolicyEditor(QWidget):
 
     def _lifecycle_step(self, text: str, action: Callable[[], PolicyRow]) -> bool:
         policy = self.policy
-        engagement_id = self.context.engagement_id
+        engagement_id = self.engagement_id
         assert policy is not None and engagement_id is not None
         workspace = self.context.workspace
         return self.context.push(
@@ -333,7 +340,7 @@ class PolicyEditor(QWidget):
         )
 
     def approve(self) -> None:
-        policy, engagement_id = self.policy, self.context.engagement_id
+        policy, engagement_id = self.policy, self.engagement_id
         if policy is None or policy.draft is None or engagement_id is None:
             return
         self.save_text()
@@ -355,7 +362,7 @@ class PolicyEditor(QWidget):
             self.approver.clear()
 
     def start_version(self) -> None:
-        policy, engagement_id = self.policy, self.context.engagement_id
+        policy, engagement_id = self.policy, self.engagement_id
         if policy is None or engagement_id is None:
             return
         change = VersionChange.MAJOR if self.major.isChecked() else VersionChange.MINOR
@@ -375,7 +382,7 @@ class PolicyEditor(QWidget):
             self.tabs.setCurrentWidget(self.text)
 
     def retire(self) -> None:
-        policy, engagement_id = self.policy, self.context.engagement_id
+        policy, engagement_id = self.policy, self.engagement_id
         if policy is None or engagement_id is None:
             return
         if not self.context.interaction.confirm(
