@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "carveouts",
     "evidence",
     "documents",
+    "policies",
     "exports",
     "readiness",
     "demo",

@@ -96,6 +96,7 @@ def cmd_export_history(args: argparse.Namespace) -> int:
 
 
 def register(commands: Any) -> None:
+    from app.cli.policies import add_policy_export
     from app.services.exports import EXPORT_KINDS
 
     export = group(commands, "export", "write the files handed to the auditor")
@@ -118,3 +119,4 @@ def register(commands: Any) -> None:
         json_output=True,
     )
     engagement_option(history)
+    add_policy_export(export)

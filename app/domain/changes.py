@@ -30,6 +30,10 @@ class Kind(StrEnum):
     """The export history (ids: engagement ids)."""
     SETTINGS = "settings"
     """Workspace settings such as the sampling conventions (no ids)."""
+    POLICIES = "policies"
+    """Policies, their versions and links, and the policy questionnaire (ids: engagement ids)."""
+    STAFF = "staff"
+    """The staff list and policy acknowledgements (ids: engagement ids)."""
 
 
 @dataclass(frozen=True)

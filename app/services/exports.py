@@ -1,4 +1,5 @@
-"""Exports for the auditor: workbook, checklists, evidence index, scoping memo, documents and the package.
+"""Exports for the auditor: workbook, checklists, evidence index, scoping memo, documents, policies and
+the package.
 
 Every export of an engagement is dated by the engagement's last data change
 (the newest change-log entry), not the clock, so exporting an unchanged
@@ -37,6 +38,16 @@ from app.domain.evidence import EvidenceRow
 from app.domain.history import ChangeRow, ExportRecordRow
 from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
+from app.domain.policies import PolicyRuleError
+from app.domain.policy_records import (
+    POLICY_FOLDER,
+    REGISTER_TITLE,
+    PolicyRecords,
+    policy_document,
+    policy_file_name,
+    policy_pack_readme,
+    version_to_export,
+)
 from app.domain.readiness import ReadinessReport
 from app.domain.sampling import ControlSampling
 from app.domain.scoping import Answers, Scope, apply_overrides, recommend, scope_period
@@ -56,6 +67,7 @@ from app.services.engagements import engagement_in, engagement_row
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
 from app.services.evidence import evidence_of, stored_paths
 from app.services.objectives import objectives_of
+from app.services.policies import policy_records_in
 from app.services.readiness import readiness_in
 from app.services.sampling import sampling_in
 from app.services.scoping import SavedScoping, saved_scoping
@@ -63,6 +75,7 @@ from app.services.workspace import Workspace
 
 if TYPE_CHECKING:  # the writers import openpyxl and reportlab, which start-up does without
     from app.domain.document import Document
+    from app.exporters.acknowledgement_register import RegisterData
     from app.exporters.checklists import ChecklistHeader, ChecklistSection, EvidenceIndexEntry
     from app.exporters.scoping_memo import ScopingMemo
     from app.exporters.workbook import WorkbookData
@@ -95,6 +108,7 @@ class ExportData:
     drafts: DocumentDrafts
     """The system description, assertion and bridge letter drafted from the same data."""
     package_paths: dict[int, str] | None = None
+    policies: PolicyRecords = field(default_factory=PolicyRecords)
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -141,6 +155,7 @@ def gather(
             incidents=incidents_in(session, engagement_id),
             prepared=as_of.date(),
         ),
+        policies=policy_records_in(session, engagement_id),
     )
 
 
@@ -367,8 +382,79 @@ def _write_bridge_letter(
     _write_document(data.drafts.bridge_letter(), data, target, progress, cancel)
 
 
+def _policy_company(data: ExportData) -> str:
+    return data.policies.answers.get("company") or data.engagement.display_company
+
+
+def policy_documents(data: ExportData) -> list[tuple[str, "Document"]]:
+    """Each policy in force as (PDF file name, document), in library order."""
+    company = _policy_company(data)
+    try:
+        return [
+            (
+                policy_file_name(policy, version, "pdf"),
+                policy_document(policy, version, data.policies.answers, company=company),
+            )
+            for policy, version in data.policies.in_force
+        ]
+    except PolicyRuleError as error:
+        raise InvalidInputError(str(error)) from None
+
+
+def register_data(data: ExportData) -> "RegisterData":
+    """The acknowledgement register as of the engagement's last change."""
+    from app.exporters.acknowledgement_register import RegisterData
+
+    engagement = data.engagement
+    return RegisterData(_policy_company(data), engagement.name, data.policies, data.as_of.date())
+
+
+def _write_register(data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None) -> None:
+    from app.exporters.acknowledgement_register import write_acknowledgement_register
+
+    write_acknowledgement_register(
+        target, register_data(data), as_of=data.as_of, progress=progress, cancel=cancel
+    )
+
+
+def _write_policy_pack(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    from app.exporters.policy_pack import write_policy_pack
+
+    documents = policy_documents(data)
+    listed = [
+        (name, f"{policy.title}, version {version.version}")
+        for (name, _document), (policy, version) in zip(documents, data.policies.in_force, strict=True)
+    ]
+    readme = policy_pack_readme(
+        _policy_company(data), data.engagement.name, data.as_of, listed, len(data.policies.staff)
+    )
+    write_policy_pack(
+        target,
+        documents,
+        register_data(data),
+        readme=readme,
+        as_of=data.as_of,
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+def _policy_package_files(data: ExportData, cancel: Cancel | None) -> list[PackageFile]:
+    """The approved policies and the register, for an engagement that has policies (else nothing)."""
+    from app.exporters.policy_pack import policy_files
+
+    if not data.policies.policies:
+        return []
+    return policy_files(
+        policy_documents(data), register_data(data), as_of=data.as_of, folder=POLICY_FOLDER, cancel=cancel
+    )
+
+
 Writer = Callable[[ExportData, Path, Progress | None, Cancel | None], None]
 Refusal = Callable[[ExportData], str | None]
+PackageFiles = Callable[[ExportData, Cancel | None], list[PackageFile]]
 FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "zip": "zip"}
 
 
@@ -378,9 +464,11 @@ class ExportKind:
 
     Kinds ``in_package`` go into the evidence package under ``file_name`` (in
     each of their ``formats``), with ``contents`` describing them in the
-    package's README; ``selected`` ones are ticked on the Exports page at
-    first. ``refuse`` says why the kind cannot be written for an engagement
-    yet (``None`` when it can); the package leaves such a kind out and says why.
+    package's README; a kind with ``package_files`` puts the files they give
+    (if any) there instead, under ``package_folder``. ``selected`` ones are
+    ticked on the Exports page at first. ``refuse`` says why the kind cannot
+    be written for an engagement yet (``None`` when it can); the package leaves
+    such a kind out and says why.
     """
 
     name: str
@@ -394,6 +482,8 @@ class ExportKind:
     formats: tuple[str, ...] = ()
     """The file types the writer writes, by extension, the first the usual one; empty: ``file_name``'s."""
     refuse: Refusal | None = None
+    package_files: PackageFiles | None = None
+    package_folder: str = ""
 
     @property
     def extensions(self) -> tuple[str, ...]:
@@ -428,6 +518,9 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
         for extension in kind.extensions
     ]
     steps = len(files_of) + 1
+    parts = {
+        kind: kind.package_files(data, cancel) for kind in EXPORT_KINDS if kind.package_files is not None
+    }
 
     def step(number: int) -> Progress | None:
         if progress is None:
@@ -441,6 +534,7 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
         for number, (kind, name) in enumerate(files_of):
             kind.write(data, scratch / name, step(number), cancel)
         files = [PackageFile(name, data=(scratch / name).read_bytes()) for _, name in files_of]
+    files += [item for added in parts.values() for item in added]
     files += [
         PackageFile(paths[row.id], source=data.stored_files[row.id], sha256=row.sha256)
         for row in data.evidence
@@ -453,6 +547,7 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
     engagement = data.engagement
     contents = [(name, kind.contents) for kind, name in files_of]
     contents += [(kind.file_name, f"not included: {reason}") for kind, reason in left_out]
+    contents += [(f"{kind.package_folder}/", kind.contents) for kind, added in parts.items() if added]
     readme = readme_text(
         engagement.company,
         engagement.name,
@@ -534,6 +629,23 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
         _write_bridge_letter,
         formats=("pdf", "docx"),
         refuse=lambda data: data.drafts.bridge_refusal,
+    ),
+    ExportKind(
+        "policy-pack",
+        "Policy pack (zip)",
+        "policy-pack.zip",
+        "the policy pack zip (approved policies as PDF, acknowledgement register, manifest)",
+        _write_policy_pack,
+        contents="every approved policy (PDF) and the staff acknowledgement register",
+        package_files=_policy_package_files,
+        package_folder=POLICY_FOLDER,
+    ),
+    ExportKind(
+        "acknowledgement-register",
+        f"{REGISTER_TITLE} (workbook)",
+        "acknowledgement-register.xlsx",
+        "the policy acknowledgement register workbook",
+        _write_register,
     ),
 )
 """Every kind of export, in the order the Exports page lists them."""
@@ -640,7 +752,7 @@ def run_export(
             raise WorkbenchError(str(error)) from None
         except OSError as error:
             raise WorkbenchError(f"cannot write {target}: {error.strerror or error}") from None
-        sha256 = _manifest_hash(target) if kind == "package" else _file_hash(target)
+        sha256 = _manifest_hash(target) if kind in ("package", "policy-pack") else _file_hash(target)
         session.add(
             ExportRecord(
                 engagement_id=engagement_id,
@@ -654,6 +766,74 @@ def run_export(
         note(session, Kind.EXPORTS, engagement_id)
         session.commit()
     return ExportResult(kind, target, sha256, data.as_of)
+
+
+POLICY_FORMATS = ("pdf", "docx")
+"""The formats one policy is exported in: PDF to hand on, Word to edit."""
+
+
+def export_policy(
+    workspace: Workspace,
+    *,
+    engagement_id: int,
+    key: str,
+    file_format: str,
+    target: Path,
+    version: str | None = None,
+) -> ExportResult:
+    """Write one policy as a PDF or Word document and record it in the export history.
+
+    The version in force is written unless *version* names another; a draft
+    is refused while one of its placeholders is unanswered, so no exported
+    policy carries a placeholder. Dated by the engagement's last change.
+    """
+    if file_format not in POLICY_FORMATS:
+        raise InvalidInputError(f"a policy is exported as {' or '.join(POLICY_FORMATS)}, not {file_format!r}")
+    target = target.expanduser().absolute()
+    if not target.parent.is_dir():
+        raise NotFoundError(f"the folder {target.parent} does not exist")
+    with workspace.session() as session:
+        engagement = engagement_row(engagement_in(session, engagement_id))
+        as_of = data_as_of(session, engagement)
+        records = policy_records_in(session, engagement_id)
+        session.rollback()
+        try:
+            policy = records.policy(key.strip())
+        except KeyError:
+            raise NotFoundError(
+                f"this engagement has no policy {key.strip()!r}; `policies list` names them"
+            ) from None
+        company = records.answers.get("company") or engagement.display_company
+        try:
+            document = policy_document(
+                policy, version_to_export(policy, version), records.answers, company=company
+            )
+        except PolicyRuleError as error:
+            raise InvalidInputError(str(error)) from None
+        try:
+            if file_format == "pdf":
+                from app.exporters.document_pdf import write_document_pdf
+
+                write_document_pdf(target, document, as_of=as_of)
+            else:
+                from app.exporters.document_docx import write_document_docx
+
+                write_document_docx(target, document, as_of=as_of)
+        except OSError as error:
+            raise WorkbenchError(f"cannot write {target}: {error.strerror or error}") from None
+        sha256 = _file_hash(target)
+        session.add(
+            ExportRecord(
+                engagement_id=engagement_id,
+                at=utcnow(),
+                kind="policy",
+                path=str(target),
+                manifest_sha256=sha256,
+            )
+        )
+        note(session, Kind.EXPORTS, engagement_id)
+        session.commit()
+    return ExportResult("policy", target, sha256, as_of)
 
 
 def _record_row(record: ExportRecord) -> ExportRecordRow:

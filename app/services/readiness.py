@@ -13,6 +13,7 @@ from app.services.controls import controls_of
 from app.services.documents import description_gaps_in
 from app.services.engagements import engagement_in, engagement_row
 from app.services.objectives import objectives_of
+from app.services.policies import policies_of
 from app.services.sampling import collected_dates, report_scope
 from app.services.settings import read_type1_max_age_days
 from app.services.workspace import Workspace
@@ -25,7 +26,8 @@ def engagement_readiness(
 
     The categories are those in scope; the SOC 1 objectives count when a SOC 1
     report is in scope. Both measures are given: designed (the controls) and
-    evidenced (their evidence over the part of the period that has passed).
+    evidenced (their evidence over the part of the period that has passed);
+    the engagement's policies and its system description add their gaps.
     """
     with workspace.session() as session:
         return readiness_in(session, engagement_id, today or date.today())
@@ -41,6 +43,7 @@ def readiness_in(session: Session, engagement_id: int, today: date) -> Readiness
         controls,
         engagement.categories_in_scope,
         objectives=objectives,
+        policies=policies_of(session, engagement_id),
         today=today,
         evidence=collected_dates(session, engagement_id),
         scope=report_scope(stored),

@@ -280,3 +280,25 @@ class SeedControls(Command):
 
     def revert(self) -> None:
         self.snapshots = {name: delete(self.ids[name]) for name, delete, _restore in self._kinds()}
+
+
+class Reversible(Command):
+    """An action and what takes it back: *do* returns what it did, and *undo* is handed that.
+
+    Redo does the action again. What approving a policy, starting a version,
+    importing a staff list or recording acknowledgements uses: each undo puts
+    back the state saved before, or removes what was added.
+    """
+
+    def __init__(
+        self, context: AppContext, text: str, do: Callable[[], Any], undo: Callable[[Any], Any]
+    ) -> None:
+        super().__init__(context, text)
+        self.do, self.take_back = do, undo
+        self.result: Any = None
+
+    def apply(self) -> None:
+        self.result = self.do()
+
+    def revert(self) -> None:
+        self.take_back(self.result)

@@ -69,6 +69,7 @@ PAGES: tuple[PageSpec, ...] = (
             "E&ngagement",
             (
                 ("&Rename engagement…", "F2", "rename_selected"),
+                ("Roll &forward to the next period…", "", "roll_forward_selected"),
                 ("&Delete engagement…", "", "delete_selected"),
             ),
         ),
@@ -126,6 +127,22 @@ PAGES: tuple[PageSpec, ...] = (
             (
                 ("Export this document as &PDF…", "", "export_pdf"),
                 ("Export this document as &Word…", "", "export_docx"),
+            ),
+        ),
+    ),
+    PageSpec(
+        "Policies",
+        "app.ui.pages.policies",
+        "PoliciesPage",
+        (
+            "&Policies",
+            (
+                ("&Seed from the library…", "", "seed_policies"),
+                ("Export policy as &PDF…", "", "export_pdf"),
+                ("Export policy as &Word…", "", "export_word"),
+                ("Import &staff list…", "", "import_staff_list"),
+                ("Import sign-off s&heet…", "", "import_signoff_sheet"),
+                ("&Attach acknowledgement register as evidence…", "", "attach_register"),
             ),
         ),
     ),
@@ -366,10 +383,12 @@ class MainWindow(QMainWindow):
             self.search.selectAll()
 
     def navigate(self, target: tuple[str, object]) -> None:
-        """Show *target*: ``("control", id)``, ``("criterion", "CC6.1")`` or ``("description", key)``."""
+        """Show *target*: ``("control", id)``, ``("criterion", "CC6.1")``, ``("description", key)`` or
+        ``("policy", key)``."""
         from app.ui.pages.controls import ControlsPage
         from app.ui.pages.criteria import CriteriaPage
         from app.ui.pages.documents import DocumentsPage
+        from app.ui.pages.policies import PoliciesPage
 
         kind, key = target
         if kind == "control":
@@ -378,6 +397,8 @@ class MainWindow(QMainWindow):
             self.open_page(CriteriaPage).select_criterion(str(key))
         elif kind == "description":
             self.open_page(DocumentsPage).show_section(str(key))
+        elif kind == "policy":
+            self.open_page(PoliciesPage).select_policy(str(key))
 
     # --- engagements --------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ def test_empty_workspace_explains_what_to_do(window: MainWindow) -> None:
         "Controls",
         "Evidence",
         "Documents",
+        "Policies",
         "Exports",
         "",
         "Criteria",

@@ -7,7 +7,9 @@ from app.ui.models.base import RowTableModel, TableColumn
 
 
 def _points_at(gap: Gap) -> str:
-    return gap.criterion or gap.objective or gap.control_ref or ("System description" if gap.section else "")
+    if gap.section:
+        return "System description"
+    return gap.criterion or gap.objective or gap.control_ref or gap.policy_key or ""
 
 
 class GapTableModel(RowTableModel[Gap]):
