@@ -157,6 +157,11 @@ PAGES: tuple[PageSpec, ...] = (
 """The pages in the order of the user's path; a page's module is imported when it is first shown."""
 
 
+def page_shortcut(index: int) -> str:
+    """``Ctrl+1`` … ``Ctrl+9`` for the first nine pages, ``Ctrl+0`` for the tenth, none after."""
+    return f"Ctrl+{(index + 1) % 10}" if index < 10 else ""
+
+
 class MainWindow(QMainWindow):
     """The application's window; each page is built the first time it is shown."""
 
@@ -249,7 +254,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(page.title)
             item.setSizeHint(QSize(0, int(self.fontMetrics().height() * 1.9)))
             item.setData(Qt.ItemDataRole.UserRole, index)
-            item.setToolTip(f"{page.title} (Ctrl+{index + 1})")
+            item.setToolTip(f"{page.title} ({page_shortcut(index)})" if page_shortcut(index) else page.title)
             self.sidebar.addItem(item)
         width = max(self.sidebar.sizeHintForColumn(0), 120) + 28
         self.sidebar.setFixedWidth(width)
@@ -291,7 +296,7 @@ class MainWindow(QMainWindow):
         self.page_actions: list[QAction] = []
         for index, page in enumerate(self.pages):
             action = QAction(page.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.setShortcut(QKeySequence(page_shortcut(index)))
             action.triggered.connect(lambda _checked=False, i=index: self.show_page(i))
             go_menu.addAction(action)
             self.page_actions.append(action)
