@@ -522,12 +522,17 @@ confidentiality of customer data.
 
 def demo_evidence(dates: DemoDates, engagement: str) -> tuple[DemoEvidence, ...]:
     """The evidence files of a demo engagement named *engagement* (its name makes their content its own)."""
+    return (
+        *_policy_evidence(dates, engagement),
+        *_screenshots(dates, engagement),
+        *_lists(dates, engagement),
+    )
+
+
+def _policy_evidence(dates: DemoDates, engagement: str) -> tuple[DemoEvidence, ...]:
+    """The approved policy and plan, as PDF files."""
     approved = dates.period_start - timedelta(days=20)
-    first = _month_span(dates.period_start)
-    second = _month_span(first[1] + timedelta(days=1))
-    review_day = dates.day(10)
     policy = (("Version", "4.0"), ("Approved", approved.isoformat()), ("Engagement", engagement))
-    caption = f"Captured {{day}} by Lena Park for “{engagement}”"
     return (
         DemoEvidence(
             "information-security-policy.pdf",
@@ -547,6 +552,13 @@ def demo_evidence(dates: DemoDates, engagement: str) -> tuple[DemoEvidence, ...]
             as_of=approved,
             source_system="Google Workspace",
         ),
+    )
+
+
+def _screenshots(dates: DemoDates, engagement: str) -> tuple[DemoEvidence, ...]:
+    """Screens of the systems' settings, as PNG files."""
+    caption = f"Captured {{day}} by Lena Park for “{engagement}”"
+    return (
         DemoEvidence(
             "okta-authentication-policy.png",
             "Okta authentication policy: MFA for everyone",
@@ -607,6 +619,15 @@ def demo_evidence(dates: DemoDates, engagement: str) -> tuple[DemoEvidence, ...]
             as_of=dates.day(15),
             source_system="AWS Backup",
         ),
+    )
+
+
+def _lists(dates: DemoDates, engagement: str) -> tuple[DemoEvidence, ...]:
+    """System-generated lists (users, leavers, privileged access, deployments), as CSV files."""
+    first = _month_span(dates.period_start)
+    second = _month_span(first[1] + timedelta(days=1))
+    review_day = dates.day(10)
+    return (
         DemoEvidence(
             "okta-users-quarterly-review.csv",
             "Quarterly user access review (Okta)",
