@@ -20,11 +20,15 @@ COMMAND_MODULES = (
     "engagements",
     "wizard",
     "controls",
+    "carveouts",
     "evidence",
     "requests",
     "fieldwork",
+    "documents",
+    "policies",
     "exports",
     "readiness",
+    "demo",
 )
 """The modules of this package that register commands."""
 

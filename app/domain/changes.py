@@ -28,10 +28,16 @@ class Kind(StrEnum):
     """The auditor's request list, its requests and their links (ids: request ids)."""
     FIELDWORK = "fieldwork"
     """Populations, samples and exceptions (ids: engagement ids)."""
+    DOCUMENTS = "documents"
+    """The system description's sections and the incidents recorded (ids: engagement ids)."""
     EXPORTS = "exports"
     """The export history (ids: engagement ids)."""
     SETTINGS = "settings"
     """Workspace settings such as the sampling conventions (no ids)."""
+    POLICIES = "policies"
+    """Policies, their versions and links, and the policy questionnaire (ids: engagement ids)."""
+    STAFF = "staff"
+    """The staff list and policy acknowledgements (ids: engagement ids)."""
 
 
 @dataclass(frozen=True)

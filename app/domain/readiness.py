@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 from app.domain.catalog import load_catalog, sort_key
 from app.domain.controls import ControlRow
 from app.domain.fieldwork import ExceptionRow
+from app.domain.policies import PolicyRow, policy_gaps
 from app.domain.sampling import (
     DEFAULT_TYPE1_MAX_AGE_DAYS,
     TYPE_1_REPORT,
@@ -48,8 +49,9 @@ READINESS_DEFINITION = (
     "control; SOC 1 objectives with no control; key controls not Implemented or Ready for audit (those "
     "mapped to a category in scope or addressing a SOC 1 objective, or every key control when no "
     "category is in scope); controls without an owner; controls whose remediation was due before today "
-    "and that are not Implemented or Ready for audit; exceptions recorded against a control or a sampled "
-    "item."
+    "and that are not Implemented or Ready for audit; sections of the system description not yet complete; "
+    "criteria whose controls rely on a policy that is not approved (or retired) or is past its review date; "
+    "exceptions recorded against a control or a sampled item."
 )
 """How readiness is computed, in the words shown in the tooltip and the documentation."""
 
@@ -60,6 +62,9 @@ GapKind = Literal[
     "no-owner",
     "remediation-overdue",
     "exception",
+    "description-section",
+    "policy-not-approved",
+    "policy-review-overdue",
 ]
 """Gap kinds in the order the gap list shows them."""
 
@@ -71,6 +76,9 @@ GAP_KIND_WORDS: Mapping[GapKind, str] = MappingProxyType(
         "no-owner": "Control without an owner",
         "remediation-overdue": "Remediation past due",
         "exception": "Exception recorded",
+        "description-section": "Description section unfinished",
+        "policy-not-approved": "Policy not approved",
+        "policy-review-overdue": "Policy review overdue",
     }
 )
 """Each gap kind in words, for the gap list and the workbook."""
@@ -127,7 +135,8 @@ class CategoryReadiness:
 class Gap:
     """Something standing between the engagement and the audit.
 
-    It points at a criterion, a SOC 1 objective (``objective``, its ref) or a control.
+    It points at a criterion, a SOC 1 objective (``objective``, its ref), a control, a section of the
+    system description (``section``, its key) or a policy (``policy_key``).
     """
 
     kind: GapKind
@@ -137,6 +146,8 @@ class Gap:
     control_ref: str | None
     message: str
     objective: str | None = None
+    section: str | None = None
+    policy_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,6 +389,7 @@ def compute_readiness(
     categories: Sequence[str],
     *,
     objectives: Sequence[ObjectiveLike] = (),
+    policies: Sequence[PolicyRow] = (),
     today: date,
     evidence: Mapping[int, Sequence[date]] = MappingProxyType({}),
     scope: ReportScope = NO_REPORT_DATES,
@@ -391,7 +403,8 @@ def compute_readiness(
     and dates the evidenced measure judges them by; *exceptions* are listed
     as gaps, each once. Key controls count as in
     scope when they map to a category in scope, address one of the
-    *objectives*, or when there are no categories at all. Raises
+    *objectives*, or when there are no categories at all. The *policies* the
+    controls rely on add their gaps last (see :func:`app.domain.policies.policy_gaps`). Raises
     ``ValueError`` for an unknown category.
     """
     names = tuple(canonical_category(category) for category in categories)
@@ -405,5 +418,17 @@ def compute_readiness(
             + _uncovered_objective_gaps(objectives, controls)
             + _control_gaps(controls, names, objective_controls, today)
             + _exception_gaps(exceptions, controls, names)
+            + [
+                Gap(
+                    kind=g.kind,
+                    category=g.category,
+                    criterion=g.criterion,
+                    control_id=None,
+                    control_ref=None,
+                    message=g.message,
+                    policy_key=g.policy_key,
+                )
+                for g in policy_gaps(policies, controls, names, today=today)
+            ]
         ),
     )

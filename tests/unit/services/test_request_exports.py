@@ -219,7 +219,11 @@ def test_the_control_workbook_lists_exceptions(workspace: Workspace, tmp_path: P
         "Accepted",
     )
     assert rows[1][0].date() == date(2026, 4, 21)
-    gaps = [row for row in book["Gaps and remediation"].iter_rows(values_only=True) if row[0] == "Exception"]
+    gaps = [
+        row
+        for row in book["Gaps and remediation"].iter_rows(values_only=True)
+        if row[0] == "Exception recorded"
+    ]
     assert [row[4] for row in gaps] == [
         "Exception against PBC-002 sample 2 (CHG-1187) on 2026-04-21: No approval recorded"
     ]
