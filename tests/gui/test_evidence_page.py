@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.modeltest import ModelTester
 
@@ -198,9 +198,8 @@ def test_details_edit_and_links(
     page.select(list_evidence(workspace, engagement_id=engagement_id)[0].id)
     details = page.details
     assert "old evidence" in details.preview_text.toPlainText()
-    details.dates["collected_on"].set_value(None)
-    details.dates["collected_on"].edit.setDate(QDate(2025, 11, 3))
-    details.dates["collected_on"].edit.editingFinished.emit()
+    details.dates["collected_on"].line.setText("2025-11-03")
+    details.dates["collected_on"].line.editingFinished.emit()
     (row,) = list_evidence(workspace, engagement_id=engagement_id)
     assert row.collected_on is not None and row.collected_on.isoformat() == "2025-11-03"
     page.stale_filter.setChecked(True)

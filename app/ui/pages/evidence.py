@@ -27,7 +27,7 @@ from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths, open_evidence, verify
 from app.ui.models.evidence import EvidenceTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
-from app.ui.widgets.dates import OptionalDateEdit
+from app.ui.widgets.dates import DateField
 from app.ui.widgets.evidence_details import EvidenceDetails
 
 
@@ -91,8 +91,8 @@ class EvidencePage(Page):
         self.kind_filter.addItem("All kinds", "")
         for kind in [k for k, _ in KINDS] + [OTHER_KIND]:
             self.kind_filter.addItem(kind, kind)
-        self.collected_from = OptionalDateEdit()
-        self.collected_to = OptionalDateEdit()
+        self.collected_from = DateField()
+        self.collected_to = DateField()
         self.stale_filter = QCheckBox("Stale")
         self.stale_filter.setToolTip(
             "Collected before a Type 2's review period, or too long before a Type 1's as-of date"

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.controls import CONTROL_FIELDS, ControlRow
 from app.domain.vocab import label
-from app.ui.widgets.dates import OptionalDateEdit
+from app.ui.widgets.dates import DateField
 
 NOTHING_SELECTED = "Select a control to see and edit all its fields"
 
@@ -88,7 +88,7 @@ class ControlDetails(QScrollArea):
             check.clicked.connect(lambda checked, n=name: self._changed(n, checked))
             return check
         if kind == "date":
-            edit = OptionalDateEdit()
+            edit = DateField()
             edit.date_changed.connect(lambda value, n=name: self._changed(n, value))
             return edit
         box = QWidget()
@@ -134,7 +134,7 @@ class ControlDetails(QScrollArea):
                 widget.setCurrentIndex(max(widget.findData(value), 0))
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
-            elif isinstance(widget, OptionalDateEdit):
+            elif isinstance(widget, DateField):
                 widget.set_value(value)
             widget.blockSignals(False)
         self.criteria_label.setText(", ".join(row.criteria) if row and row.criteria else "None mapped yet")

@@ -25,7 +25,7 @@ from app.ui.commands import EditFields, LinkEvidence
 from app.ui.context import AppContext
 from app.ui.evidence_actions import open_evidence
 from app.ui.widgets.control_checklist import ControlChecklist
-from app.ui.widgets.dates import OptionalDateEdit
+from app.ui.widgets.dates import DateField
 
 PREVIEW_BYTES = 64 * 1024
 TEXT_TYPES = ("text/", "application/json", "application/xml", "message/")
@@ -60,10 +60,10 @@ class EvidenceDetails(QScrollArea):
         self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.notes.setTabChangesFocus(True)
         self.dates = {
-            "collected_on": OptionalDateEdit(),
-            "covers_from": OptionalDateEdit(),
-            "covers_to": OptionalDateEdit(),
-            "as_of": OptionalDateEdit(),
+            "collected_on": DateField(),
+            "covers_from": DateField(),
+            "covers_to": DateField(),
+            "as_of": DateField(),
         }
         form.addRow("Title", self.title)
         form.addRow("Collected (when the evidence was produced)", self.dates["collected_on"])
