@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.db.changelog import record_change
 from app.db.models import Control, Evidence, EvidenceControl, utcnow
@@ -375,6 +375,23 @@ def _evidence_row(session: Session, evidence_id: int) -> EvidenceRow:
 def get_evidence(workspace: Workspace, evidence_id: int) -> EvidenceRow:
     with workspace.session() as session:
         return _evidence_row(session, evidence_id)
+
+
+def evidence_counts(workspace: Workspace, *, engagement_id: int) -> dict[int, int]:
+    """Control id -> how many evidence files are linked to it (controls without any are left out)."""
+    with workspace.session() as session:
+        return evidence_counts_in(session, engagement_id)
+
+
+def evidence_counts_in(session: Session, engagement_id: int) -> dict[int, int]:
+    """The evidence files per control of the engagement, read in *session* (see :func:`evidence_counts`)."""
+    rows = session.exec(
+        select(EvidenceControl.control_id, func.count(col(EvidenceControl.evidence_id)))
+        .join(Control, col(Control.id) == EvidenceControl.control_id)
+        .where(Control.engagement_id == engagement_id)
+        .group_by(col(EvidenceControl.control_id))
+    ).all()
+    return {control_id: count for control_id, count in rows if control_id is not None}
 
 
 def stored_paths(evidence_dir: Path, rows: Iterable[EvidenceRow]) -> dict[int, Path]:

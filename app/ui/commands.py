@@ -17,6 +17,7 @@ from app.domain.controls import field_spec
 from app.domain.engagements import EngagementRow
 from app.domain.scoping import Answers
 from app.domain.snapshots import Snapshot
+from app.services.control_import import ImportPlan, ImportResult, apply_import, revert_import
 from app.services.controls import (
     delete_controls,
     get_controls,
@@ -242,3 +243,19 @@ class SeedControls(Command):
         workspace = self.context.workspace
         objectives = delete_objectives(workspace, self.objective_ids)
         self.snapshots = (delete_controls(workspace, self.control_ids), objectives)
+
+
+class ImportWorkbook(Command):
+    """An edited workbook's plan applied to the matrix; undo puts every control back as it was."""
+
+    def __init__(self, context: AppContext, plan: ImportPlan) -> None:
+        super().__init__(context, f"Import {plan.source.name}")
+        self.plan = plan
+        self.result: ImportResult | None = None
+
+    def apply(self) -> None:
+        self.result = apply_import(self.context.workspace, self.plan)
+
+    def revert(self) -> None:
+        assert self.result is not None
+        revert_import(self.context.workspace, self.result)

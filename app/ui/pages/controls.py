@@ -26,7 +26,7 @@ from app.domain.catalog import load_catalog
 from app.domain.changes import Changes, Kind
 from app.domain.controls import CONTROL_FIELDS, SUMMARY_FIELDS, ControlRow
 from app.domain.vocab import Status, label
-from app.services.control_import import ImportPlan, apply_import, plan_import
+from app.services.control_import import ImportPlan, plan_import
 from app.services.controls import (
     add_control,
     delete_controls,
@@ -36,7 +36,7 @@ from app.services.controls import (
     list_controls,
     restore_controls,
 )
-from app.ui.commands import Creation, Deletion, EditControls, SeedControls
+from app.ui.commands import Creation, Deletion, EditControls, ImportWorkbook, SeedControls
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths
 from app.ui.interaction import documents_folder
@@ -608,28 +608,34 @@ class ControlsPage(Page):
         return self.context.start("Reading the workbook", plan, self._confirm_import)
 
     def _confirm_import(self, plan: ImportPlan) -> None:
-        if plan.is_empty:
+        if plan.is_empty and not plan.missing:
             self.context.interaction.info(
                 "Import workbook", "The workbook matches the matrix; nothing to import."
             )
             return
         lines = plan.lines()
         shown = "\n".join(lines[:40]) + (f"\n… and {len(lines) - 40} more lines" if len(lines) > 40 else "")
-        if not self.context.interaction.confirm(
-            "Import workbook",
+        text = (
             f"Importing {plan.source.name} will make these changes ({plan.counts}):\n\n{shown}\n\n"
-            "They are applied together, in one step, and recorded in the change log.",
-            action="Import",
-        ):
-            return
-        self.context.start(
-            "Importing the workbook",
-            lambda _p, _c: apply_import(self.context.workspace, plan),
-            self._imported,
+            "They are applied together, in one step that Edit ▸ Undo takes back, and recorded in the "
+            "change log."
         )
-
-    def _imported(self, _result: Any) -> None:
-        self.context.undo_stack.clear()
+        if not plan.missing:
+            if self.context.interaction.confirm("Import workbook", text, action="Import"):
+                self.context.push(ImportWorkbook(self.context, plan))
+            return
+        missing = "\n".join(f"  {removal.words}" for removal in plan.missing[:20])
+        more = f"\n  … and {len(plan.missing) - 20} more" if len(plan.missing) > 20 else ""
+        go_on, delete = self.context.interaction.confirm_with_option(
+            "Import workbook",
+            f"{text}\n\nNot in the workbook (kept unless you tick the box):\n{missing}{more}",
+            f"Also delete the {len(plan.missing)} control{'s' if len(plan.missing) != 1 else ''} "
+            "the workbook no longer lists",
+            action="Import",
+        )
+        chosen = plan.deleting_missing(delete)
+        if go_on and not chosen.is_empty:
+            self.context.push(ImportWorkbook(self.context, chosen))
 
     # --- files dropped on a control -----------------------------------------------------
 
