@@ -6,6 +6,7 @@ shared by every record with the same SHA-256 and removed only when no record
 anywhere refers to it.
 """
 
+import hashlib
 import logging
 import os
 import shutil
@@ -25,7 +26,8 @@ from app.db.changelog import record_change
 from app.db.models import Control, Evidence, EvidenceControl, utcnow
 from app.db.session import note
 from app.domain.changes import Kind
-from app.domain.evidence import EvidenceRow
+from app.domain.evidence import EvidenceRow, EvidenceWarning
+from app.domain.files import LARGE_FILE_BYTES, human_size, looks_like_a_program
 from app.domain.periods import parse_day
 from app.evidence.store import CancelledError as StoreCancelledError
 from app.evidence.store import ContentStatus, EvidenceStore, StoredFile, StoreError
@@ -309,6 +311,68 @@ def add_evidence(
             raise
     log.info("added %d evidence files to engagement %s", len(created), engagement_id)
     return created
+
+
+def evidence_warnings(
+    workspace: Workspace,
+    *,
+    engagement_id: int,
+    files: Iterable[str | Path],
+    control_ids: Iterable[int] = (),
+    large_bytes: int = LARGE_FILE_BYTES,
+) -> list[EvidenceWarning]:
+    """What looks like a mistake among files about to be added: empty files, files already
+    attached to one of *control_ids*, programs and scripts, files larger than *large_bytes*.
+
+    Reads each file's first bytes; hashes a file only when a record linked to
+    those controls has its size. Writes nothing.
+    """
+    sources = collect_files(files)
+    wanted = list(control_ids)
+    with workspace.session() as session:
+        engagement_in(session, engagement_id)
+        linked = session.exec(
+            select(Evidence.size, Evidence.sha256, Evidence.file_name, Control.ref)
+            .join(EvidenceControl, col(EvidenceControl.evidence_id) == Evidence.id)
+            .join(Control, col(Control.id) == EvidenceControl.control_id)
+            .where(col(Control.id).in_(wanted), Control.engagement_id == engagement_id)
+        ).all()
+    by_size: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for size, sha256, file_name, ref in linked:
+        by_size[size].append((sha256, file_name, ref))
+    warnings: list[EvidenceWarning] = []
+    for source in sources:
+        name = source.path.name
+
+        def warn(kind: str, message: str, name: str = name) -> None:
+            warnings.append(EvidenceWarning(file_name=name, kind=kind, message=message))
+
+        with source.path.open("rb") as handle:
+            head = handle.read(16)
+        if source.size == 0:
+            warn("empty", f"{name} is empty (0 bytes): it shows nothing")
+        if looks_like_a_program(name, head):
+            warn("program", f"{name} is a program or a script, not a document or a screenshot")
+        if source.size > large_bytes:
+            warn(
+                "large",
+                f"{name} is {human_size(source.size)}, more than the {human_size(large_bytes)} "
+                "evidence usually takes",
+            )
+        if source.size in by_size:
+            sha256 = _sha256_of(source.path)
+            for stored_sha, stored_name, ref in by_size[source.size]:
+                if stored_sha == sha256:
+                    warn("duplicate", f"{name} is already attached to {ref} (as {stored_name})")
+    return warnings
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _offset(progress: Progress | None, done: int, total: int) -> Callable[[int], None] | None:

@@ -36,6 +36,7 @@ from app.services.controls import (
     list_controls,
     restore_controls,
 )
+from app.services.evidence import evidence_counts
 from app.ui.commands import Creation, Deletion, EditControls, ImportWorkbook, SeedControls
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths
@@ -51,8 +52,11 @@ from app.ui.widgets.control_details import ControlDetails
 from app.ui.widgets.control_evidence import ControlEvidencePanel
 from app.ui.widgets.criteria_picker import CriteriaPicker
 from app.ui.widgets.objectives import ObjectivesView
+from app.ui.widgets.status_chip import StatusChipDelegate
 
-DEFAULT_COLUMNS = ("ref", "title", "criteria", "owner", "frequency", "nature", "is_key", "status")
+DEFAULT_COLUMNS = ("ref", "title", "status", "owner", "frequency")
+"""The matrix's columns at first, in this order, then the evidence count; the header's menu adds others."""
+COLUMN_WIDTHS = {"ref": 80, "title": 240, "criteria": 130, "owner": 110, "is_key": 44, "status": 140}
 ALL_TAB = "All controls"
 CRITERION_TAB = "By criterion"
 OBJECTIVES_TAB = "SOC 1 objectives"
@@ -94,7 +98,7 @@ class ControlsPage(Page):
         matrix = stacked(toolbar, self.tabs, filters, self.views)
         self.details = ControlDetails()
         self.evidence_panel = ControlEvidencePanel(context)
-        self.details.extra.addWidget(self.evidence_panel)
+        self.details.evidence_slot.addWidget(self.evidence_panel)
         self.splitter = with_details(matrix, self.details, (720, 380))
 
         self.body = QStackedWidget()
@@ -138,14 +142,14 @@ class ControlsPage(Page):
         header.setSectionsMovable(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
-        self.delegates = []
+        self.delegates: list[ChoiceDelegate] = []
         for column, spec in enumerate(CONTROL_FIELDS):
             if spec.kind == "choice":
-                delegate = ChoiceDelegate(spec, table)
+                delegate = StatusChipDelegate(table) if spec.name == "status" else ChoiceDelegate(spec, table)
                 self.delegates.append(delegate)
                 table.setItemDelegateForColumn(column, delegate)
-            width = {"ref": 90, "title": 260, "criteria": 150, "owner": 130, "is_key": 44, "status": 130}
-            table.setColumnWidth(column, width.get(spec.name, 120))
+            table.setColumnWidth(column, COLUMN_WIDTHS.get(spec.name, 110))
+        table.setColumnWidth(self.model.evidence_column, 72)
         return table
 
     def _build_views(self) -> QStackedWidget:
@@ -153,6 +157,7 @@ class ControlsPage(Page):
         self.criterion_view = QTreeView()
         self.criterion_view.setAccessibleName("Controls by criterion")
         self.criterion_view.setUniformRowHeights(True)
+        self.criterion_view.setItemDelegateForColumn(2, StatusChipDelegate(self.criterion_view))
         self.criterion_view.doubleClicked.connect(self._open_from_tree)
         self.objectives_view.control_activated.connect(self.select_control)
         views = QStackedWidget()
@@ -268,6 +273,7 @@ class ControlsPage(Page):
             )
             self.model.set_rows(rows or [])
             self._loaded_for = engagement.id
+            self._load_evidence_counts()
             self._complete = False
             self._refill_owners()
             if any(
@@ -276,6 +282,15 @@ class ControlsPage(Page):
             ):
                 self.complete_rows()
         self._update_empty()
+
+    def _load_evidence_counts(self) -> None:
+        engagement_id = self._loaded_for
+        if engagement_id is not None:
+            counts = self.context.run(
+                "Load evidence counts",
+                lambda: evidence_counts(self.context.workspace, engagement_id=engagement_id),
+            )
+            self.model.set_evidence_counts(counts or {})
 
     def complete_rows(self) -> None:
         """Make sure the model holds every field (a search or a long-text column needs them)."""
@@ -531,6 +546,8 @@ class ControlsPage(Page):
             else:
                 self._loaded_for = None
                 self._refresh_if_visible()
+        if Kind.EVIDENCE in changes:
+            self._load_evidence_counts()
         if (
             changes.touches(Kind.CONTROLS, Kind.OBJECTIVES, Kind.EVIDENCE)
             and self.views.currentWidget() is not self.table
@@ -663,16 +680,16 @@ class ControlsPage(Page):
     def _column_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
         header = self.table.horizontalHeader()
-        for column, spec in enumerate(CONTROL_FIELDS):
-            action = menu.addAction(spec.label)
+        for column in range(self.model.columnCount()):
+            action = menu.addAction(str(self.model.headerData(column, Qt.Orientation.Horizontal)))
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(column))
-            action.setEnabled(spec.name != "ref")
+            action.setEnabled(column != self.model.column_of("ref"))
             action.toggled.connect(lambda checked, c=column: self.set_column_visible(c, checked))
         menu.popup(header.mapToGlobal(position))
 
     def set_column_visible(self, column: int, visible: bool) -> None:
-        if visible and CONTROL_FIELDS[column].name not in SUMMARY_FIELDS:
+        if visible and column < len(CONTROL_FIELDS) and CONTROL_FIELDS[column].name not in SUMMARY_FIELDS:
             self.complete_rows()
         self.table.horizontalHeader().setSectionHidden(column, not visible)
         self._save_columns()
@@ -681,12 +698,17 @@ class ControlsPage(Page):
         self.context.window_state.controls_header = self.table.horizontalHeader().saveState()
 
     def _restore_columns(self) -> None:
+        """The columns as the user left them, else Ref, Title, Status, Owner, Frequency and Evidence."""
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(self.model.column_of("title"), QHeaderView.ResizeMode.Stretch)
         state = self.context.window_state.controls_header
-        if state is not None and header.restoreState(state):
+        if state is not None and header.restoreState(state) and header.count() == self.model.columnCount():
             return
         for column, spec in enumerate(CONTROL_FIELDS):
             header.setSectionHidden(column, spec.name not in DEFAULT_COLUMNS)
+        for position, name in enumerate(DEFAULT_COLUMNS):
+            header.moveSection(header.visualIndex(self.model.column_of(name)), position)
+        header.moveSection(header.visualIndex(self.model.evidence_column), len(DEFAULT_COLUMNS))
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         self._save_columns()

@@ -1,5 +1,6 @@
 """Evidence page: all evidence with filters, details, links, preview; add, open, verify, delete."""
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel
@@ -25,10 +26,12 @@ from app.services.evidence import VerifyReport, delete_evidence, list_evidence
 from app.services.sampling import stale_evidence_ids
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths, open_evidence, verify
-from app.ui.models.evidence import EvidenceTableModel
+from app.ui.models.evidence import FLAG_COLUMN, EvidenceTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
+from app.ui.widgets.control_checklist import ControlChecklist
 from app.ui.widgets.dates import DateField
 from app.ui.widgets.evidence_details import EvidenceDetails
+from app.ui.widgets.status_chip import StatusChipDelegate
 
 
 class EvidencePage(Page):
@@ -39,6 +42,7 @@ class EvidencePage(Page):
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
+        self.add_dialog: ControlChecklist | None = None
         self.setAcceptDrops(True)
         self.model = EvidenceTableModel()
         self.table = QTableView()
@@ -51,8 +55,9 @@ class EvidencePage(Page):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        for column, width in enumerate((220, 180, 80, 80, 90, 150, 140, 80, 110)):
+        for column, width in enumerate((200, 160, 70, 70, 90, 150, 110, 110, 100)):
             self.table.setColumnWidth(column, width)
+        self.table.setItemDelegateForColumn(FLAG_COLUMN, StatusChipDelegate(self.table))
         filters = self._build_filters()
         self.add_button = QPushButton("Add files…")
         self.verify_button = QPushButton("Verify evidence")
@@ -240,11 +245,43 @@ class EvidencePage(Page):
 
     # --- actions ------------------------------------------------------------------------
 
-    def choose_files(self) -> None:
+    def choose_files(self) -> ControlChecklist | None:
+        """Pick files, then the controls they are evidence for (in one dialog, filtered by typing)."""
         paths = self.context.interaction.open_files("Add evidence files", self._last_folder())
-        if paths:
-            self._remember_folder(paths[0].parent)
-            add_files(self.context, paths)
+        if not paths:
+            return None
+        self._remember_folder(paths[0].parent)
+        return self.add_with_controls(paths)
+
+    def add_with_controls(self, paths: list[Path]) -> ControlChecklist | None:
+        """Ask which controls *paths* are evidence for, then add them (linked to the ticked ones)."""
+        engagement_id = self.context.engagement_id
+        if engagement_id is None or not paths:
+            return None
+        controls = self.context.run(
+            "Add evidence", lambda: list_controls(self.context.workspace, engagement_id=engagement_id)
+        )
+        ref = self.control_filter.currentData()
+        chosen = {control.id for control in controls or [] if control.ref == ref}
+        names = ", ".join(path.name for path in paths[:5]) + (
+            f" and {len(paths) - 5} more" if len(paths) > 5 else ""
+        )
+        count = f"{len(paths)} item{'s' if len(paths) != 1 else ''}"
+        self.add_dialog = ControlChecklist(
+            f"Add {count} as evidence",
+            controls or [],
+            chosen,
+            self,
+            intro=f"<b>{escape(names)}</b><br>Tick the controls this is evidence for (none is fine: "
+            "you can link it later). Type to filter the list.",
+            action=f"Add {count}",
+        )
+        self.add_dialog.accepted.connect(
+            lambda: add_files(self.context, paths, self.add_dialog.chosen() if self.add_dialog else [])
+        )
+        self.add_dialog.open()
+        self.add_dialog.search.setFocus()
+        return self.add_dialog
 
     def _last_folder(self) -> Path:
         return self.context.window_state.evidence_folder or Path.home()
@@ -308,4 +345,4 @@ class EvidencePage(Page):
         paths = local_paths(event.mimeData())
         if paths:
             event.acceptProposedAction()
-            add_files(self.context, paths)
+            self.add_with_controls(paths)

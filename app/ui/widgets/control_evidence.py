@@ -96,7 +96,8 @@ class ControlEvidencePanel(QWidget):
         if loaded is None:
             return
         rows, report = loaded
-        self.heading.setText(f"<b>Evidence ({len(rows)})</b>")
+        files = f"{len(rows)} file{'s' if len(rows) != 1 else ''}" if rows else "no files yet"
+        self.heading.setText(f"<b>Evidence</b> — {files}")
         for row in rows:
             collected = row.collected_on.isoformat() if row.collected_on else "date unknown"
             item = QListWidgetItem(f"{row.title} · {collected}")
@@ -119,7 +120,8 @@ class ControlEvidencePanel(QWidget):
                 f"next evidence due {sampling.next_due.isoformat()} ({DUE_WORDS[sampling.due_status]})"
             )
         if sampling.stale_evidence:
-            parts.append(f"{sampling.stale_evidence} stale")
+            stale = sampling.stale_evidence
+            parts.append(f"{stale} stale file{'s' if stale != 1 else ''}")
         self.sampling.setText(" · ".join(parts))
 
     def choose_files(self) -> None:
