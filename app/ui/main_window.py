@@ -351,15 +351,47 @@ class MainWindow(QMainWindow):
             self.search.selectAll()
 
     def navigate(self, target: tuple[str, object]) -> None:
-        """Show what *target* names: ``("control", id)`` or ``("criterion", "CC6.1")``."""
+        """Show what *target* names: ``("control", id)``, ``("control-field", (id, "owner"))``,
+        ``("criterion", "CC6.1")``, ``("page", "Readiness")``; or do a step of the path,
+        ``("step", "seed")``."""
         from app.ui.pages.controls import ControlsPage
         from app.ui.pages.criteria import CriteriaPage
 
         kind, key = target
         if kind == "control":
             self.open_page(ControlsPage).select_control(int(str(key)))
+        elif kind == "control-field":
+            assert isinstance(key, tuple)
+            page = self.open_page(ControlsPage)
+            if page.select_control(int(key[0])):
+                page.details.focus_field(str(key[1]))
         elif kind == "criterion":
             self.open_page(CriteriaPage).select_criterion(str(key))
+        elif kind == "step":
+            self.do_step(str(key))
+        elif kind == "page":
+            self.show_page([spec.title for spec in self.pages].index(str(key)))
+
+    def do_step(self, key: str) -> None:
+        """Do the action of a step of the path (see :mod:`app.domain.guidance`) on its page."""
+        from app.ui.pages.controls import ControlsPage
+        from app.ui.pages.engagements import EngagementsPage
+        from app.ui.pages.evidence import EvidencePage
+        from app.ui.pages.exports import ExportsPage
+        from app.ui.pages.scope import ScopePage
+
+        if key == "engagement":
+            self.open_page(EngagementsPage).new_engagement()
+        elif key == "scope":
+            self.open_page(ScopePage).open_wizard()
+        elif key == "seed":
+            self.open_page(ControlsPage).seed_from_library()
+        elif key == "owners":
+            self.open_page(ControlsPage).assign_owners()
+        elif key == "evidence":
+            self.open_page(EvidencePage).choose_files()
+        elif key == "export":
+            self.open_page(ExportsPage).export_package()
 
     # --- engagements --------------------------------------------------------------------
 

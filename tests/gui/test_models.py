@@ -172,7 +172,11 @@ def test_the_engagement_gap_and_record_models(qtmodeltester: ModelTester) -> Non
         ]
     )
     qtmodeltester.check(gaps)
-    assert texts(gaps) == ["Criterion without a control", "Control without an owner"]
+    assert texts(gaps) == ["No control covers it", "No owner"]
+    assert gaps.index(0, 2).data() == "Map a control to it: open it, then Controls ▸ Map criteria"
+    assert gaps.index(0, 1).data().startswith("CC1.1 ") and gaps.index(0, 1).data().endswith("(Security)")
+    assert gaps.index(1, 1).data() == "AC-1" and gaps.index(1, 2).data() == "Name who runs it"
+    assert gaps.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) == "AC-1 has no owner"
     assert gaps.row_at(1).control_id == 7
 
     saved: list[tuple[int, str, str]] = []

@@ -1,20 +1,56 @@
-"""Table model of the readiness gap list."""
+"""Table model of the readiness gap list: each gap once, as what is missing, where, and the fix."""
 
 from collections.abc import Sequence
+from typing import Any
 
+from app.domain.catalog import load_catalog
 from app.domain.readiness import Gap
 from app.ui.models.base import RowTableModel, TableColumn
 
-KIND_WORDS = {
-    "uncovered-criterion": "Criterion without a control",
-    "key-not-implemented": "Key control not implemented",
-    "no-owner": "Control without an owner",
-    "remediation-overdue": "Remediation past due",
+GAP_WORDS: dict[str, tuple[str, str]] = {
+    "uncovered-criterion": (
+        "No control covers it",
+        "Map a control to it: open it, then Controls ▸ Map criteria",
+    ),
+    "key-not-implemented": ("Key control not implemented yet", "Set its status once it runs"),
+    "no-owner": ("No owner", "Name who runs it"),
+    "remediation-overdue": ("Remediation past its due date", "Finish the remediation, or give it a new date"),
 }
+"""Per gap kind: what is missing and the action that fixes it. A kind not listed shows its message."""
+FIX_FIELDS = {"key-not-implemented": "status", "no-owner": "owner", "remediation-overdue": "remediation_due"}
+"""The control field the fix of a gap kind is made in."""
+
+
+def gap_message(gap: Gap) -> str:
+    return gap.message
+
+
+def gap_what(gap: Gap) -> str:
+    return GAP_WORDS[gap.kind][0] if gap.kind in GAP_WORDS else gap.message
+
+
+def gap_where(gap: Gap) -> str:
+    """``CC6.1 Logical access … (Security)`` or the control's ref."""
+    if gap.criterion is not None:
+        where = f"{gap.criterion} {load_catalog().criterion(gap.criterion).title}"
+        return f"{where} ({gap.category})" if gap.category else where
+    return gap.control_ref or ""
+
+
+def gap_fix(gap: Gap) -> str:
+    return GAP_WORDS[gap.kind][1] if gap.kind in GAP_WORDS else "Open it and look"
+
+
+def gap_target(gap: Gap) -> tuple[str, Any]:
+    """Where the fix is made, as a navigation target of :class:`~app.ui.context.AppContext`."""
+    if gap.control_id is not None:
+        field = FIX_FIELDS.get(gap.kind)
+        return ("control-field", (gap.control_id, field)) if field else ("control", gap.control_id)
+    return ("criterion", gap.criterion)
 
 
 class GapTableModel(RowTableModel[Gap]):
-    """One row per gap: what kind, which category, what it points at, and the explanation.
+    """One row per gap: what is missing, where, and how to fix it (the full sentence as a tooltip).
 
     Gaps have no id of their own: a row's id is its position in the list.
 
@@ -25,10 +61,9 @@ class GapTableModel(RowTableModel[Gap]):
     def __init__(self) -> None:
         super().__init__(
             [
-                TableColumn("Gap", lambda gap: KIND_WORDS[gap.kind]),
-                TableColumn("Category", lambda gap: gap.category or ""),
-                TableColumn("Criterion / control", lambda gap: gap.criterion or gap.control_ref or ""),
-                TableColumn("Details", lambda gap: gap.message),
+                TableColumn("What is missing", gap_what, tooltip=gap_message),
+                TableColumn("Where", gap_where, tooltip=gap_message),
+                TableColumn("How to fix it", gap_fix, tooltip=gap_message),
             ]
         )
         self._numbers: dict[int, int] = {}

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -508,14 +508,33 @@ class ControlsPage(Page):
         self.picker.open()
         return self.picker
 
-    def bulk_edit(self) -> BulkEditDialog | None:
+    def bulk_edit(self, field: str | None = None) -> BulkEditDialog | None:
+        """Change owner, status or frequency of the selected controls (*field* ticked and focused)."""
         ids = self.selected_ids()
         if not ids:
             return None
         self.bulk_dialog = BulkEditDialog(len(ids), self.model.owners(), self)
         self.bulk_dialog.accepted.connect(lambda: self._apply_bulk(ids))
         self.bulk_dialog.open()
+        if field is not None:
+            self.bulk_dialog.start_with(field)
         return self.bulk_dialog
+
+    def assign_owners(self) -> BulkEditDialog | None:
+        """Select every control without an owner and ask for one owner for them all."""
+        self.show_tab(ALL_TAB)
+        self.model.set_filters(text="", statuses=[], owner=None, key_only=False)
+        rows = [row for row in range(self.model.rowCount()) if not self.model.row_at(row).owner.strip()]
+        if not rows:
+            self.context.interaction.info("Assign owners", "Every control has an owner.")
+            return None
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for row in rows:
+            selection.select(self.model.index(row, 0), self.model.index(row, last))
+        self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.table.scrollTo(self.model.index(rows[0], 0))
+        return self.bulk_edit("owner")
 
     def _apply_bulk(self, ids: list[int]) -> None:
         assert self.bulk_dialog is not None

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.changes import Changes, Kind
 from app.domain.engagements import EngagementRow
+from app.domain.guidance import no_engagement_path
 from app.services.engagements import (
     create_engagement,
     delete_engagement,
@@ -27,6 +28,7 @@ from app.ui.context import AppContext
 from app.ui.models.engagements import EngagementTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.widgets.engagement_details import EngagementDetails
+from app.ui.widgets.path_checklist import PathChecklist
 
 
 class EngagementsPage(Page):
@@ -55,13 +57,17 @@ class EngagementsPage(Page):
         buttons.addStretch(1)
 
         self.empty = QLabel(
-            "No engagements yet. An engagement is one company's audit preparation: "
-            "its scope, its control matrix and its evidence. Click <b>New engagement…</b> to start."
+            "<b>Welcome.</b> SOC Workbench takes a company from its first questions to an evidence package "
+            "for the auditor, in the steps below. Start by creating the engagement: one company's audit "
+            "preparation, with its scope, its control matrix and its evidence."
         )
         self.empty.setWordWrap(True)
+        self.path = PathChecklist()
+        self.path.set_steps(no_engagement_path(), enabled_from_first=True)
+        self.path.action_requested.connect(lambda key: self.context.navigate.emit(("step", key)))
 
         self.details = EngagementDetails(context)
-        splitter = with_details(stacked(buttons, self.empty, self.table), self.details, (660, 440))
+        splitter = with_details(stacked(buttons, self.empty, self.path, self.table), self.details, (660, 440))
 
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -90,6 +96,7 @@ class EngagementsPage(Page):
         self.model.set_rows(engagements or [])
         has_rows = self.model.rowCount() > 0
         self.empty.setVisible(not has_rows)
+        self.path.setVisible(not has_rows)
         self.table.setVisible(has_rows)
         self.rename_button.setEnabled(has_rows)
         self.delete_button.setEnabled(has_rows)
@@ -126,7 +133,7 @@ class EngagementsPage(Page):
         if created is None:
             return
         self.context.set_engagement(created.id)
-        self.details.lines["company"].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.context.navigate.emit(("page", "Readiness"))
 
     def rename_selected(self) -> None:
         engagement = self.selected()

@@ -193,9 +193,19 @@ class ExportsPage(Page):
             if box.isChecked()
         ]
 
+    def export_package(self) -> None:
+        """Seal the evidence package (only that) into the export folder."""
+        engagement = self.context.engagement()
+        prefix = safe_name(engagement.name) if engagement else "export"
+        folder = Path(self.folder.text()).expanduser()
+        self.export([("package", folder / f"{prefix} - {KINDS_BY_NAME['package'].file_name}")])
+
     def export_selected(self) -> None:
+        self.export(self.targets())
+
+    def export(self, targets: list[tuple[str, Path]]) -> None:
+        """Write *targets* (kind, file) one after the other in the background, with progress and Cancel."""
         engagement_id = self.context.engagement_id
-        targets = self.targets()
         if engagement_id is None or not targets:
             return
         folder = Path(self.folder.text()).expanduser()
