@@ -32,6 +32,15 @@ APPLIED_FIELDS = (
     "as_of_date",
 )
 """The engagement fields applying a scoping sets."""
+DATE_FIELDS = ("period_start", "period_end", "as_of_date")
+
+
+def suggested_dates(scope: Scope, today: date) -> dict[str, date | None]:
+    """The engagement dates a scope suggests: a Type 2's review period or a Type 1's as-of date."""
+    period = suggested_period(scope, today)
+    if isinstance(period, tuple):
+        return {"period_start": period[0], "period_end": period[1], "as_of_date": None}
+    return {"period_start": None, "period_end": None, "as_of_date": period}
 
 
 def read_answers_file(path: Path) -> Answers:
@@ -78,27 +87,25 @@ def apply_scoping(
     *,
     overrides: dict[str, dict[str, Any]] | None = None,
     today: date | None = None,
+    dates: dict[str, date | None] | None = None,
 ) -> EngagementRow:
     """Store answers, recommendation and overrides on the engagement and apply the scope.
 
-    Sets the report kinds, type and categories, and the suggested review
-    period (Type 2) or as-of date (Type 1); every change goes into the change log.
+    Sets the report kinds, type and categories, and the dates: *dates* when
+    given (any of ``period_start``, ``period_end``, ``as_of_date``; an empty
+    mapping keeps the engagement's dates), else the suggested review period
+    (Type 2) or as-of date (Type 1). Every change goes into the change log.
     """
+    if dates is not None and set(dates) - set(DATE_FIELDS):
+        raise InvalidInputError(f"the dates applied are {', '.join(DATE_FIELDS)}, not {', '.join(dates)}")
     overrides = {key: dict(value) for key, value in (overrides or {}).items()}
     recommendation = recommend(answers)
     try:
         scope: Scope = apply_overrides(recommendation, overrides)
     except ValueError as error:
         raise InvalidInputError(str(error)) from None
-    period = suggested_period(scope, today or date.today())
-    if isinstance(period, tuple):
-        dates: dict[str, date | None] = {
-            "period_start": period[0],
-            "period_end": period[1],
-            "as_of_date": None,
-        }
-    else:
-        dates = {"period_start": None, "period_end": None, "as_of_date": period}
+    if dates is None:
+        dates = suggested_dates(scope, today or date.today())
     changes = {
         "scoping_answers": answers.as_dict(),
         "scoping_recommendation": recommendation.as_dict(),

@@ -81,7 +81,7 @@ def test_memo_from_the_wizard_summary_and_the_scope_page(
     wizard = scope.open_wizard()
     assert wizard is not None
     wizard.service.boxes["customer_data"].setChecked(True)
-    for _ in range(3):
+    for _ in range(4):
         wizard.button(QWizard.WizardButton.NextButton).click()
     wizard.summary.type_box.setCurrentText("Type 2")
     wizard.summary.reason.setText("Enterprise deal needs a Type 2")

@@ -37,6 +37,7 @@ from app.ui.commands import EditFields
 from app.ui.context import AppContext
 from app.ui.interaction import documents_folder
 from app.ui.pages.base import Page, page_heading
+from app.ui.widgets.engagement_period import EngagementPeriodEditor
 from app.ui.widgets.records_panel import RecordServices, RecordsPanel
 from app.ui.wizard import ScopingWizard, recommendation_html
 
@@ -104,9 +105,11 @@ class ScopePage(Page):
         buttons.addWidget(self.business_type)
         self.cuecs = self._cuec_panel()
         self.subservice = self._subservice_panel()
+        self.dates = EngagementPeriodEditor(context)
         scope_tab = QWidget()
         scope_layout = QVBoxLayout(scope_tab)
         scope_layout.addLayout(buttons)
+        scope_layout.addWidget(self.dates)
         scope_layout.addWidget(self.text, 1)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -197,6 +200,7 @@ class ScopePage(Page):
         self.wizard_button.setEnabled(engagement is not None)
         self.business_type.setEnabled(engagement is not None)
         self.memo_button.setEnabled(engagement is not None and engagement.scoping_answers is not None)
+        self.dates.show_engagement(engagement)
         if engagement is None:
             self.text.setHtml("<p>Create or choose an engagement on the Engagements page first.</p>")
             return
