@@ -188,6 +188,9 @@ class MainWindow(QMainWindow):
         self.workspace_label.setToolTip("Workspace folder: the database and the evidence store")
         self.saved_label = QLabel()
         self.status.addWidget(self.workspace_label, 1)
+        if context.workspace.read_only:
+            self.read_only_label = QLabel("<b>Read-only</b>: another window has this workspace open")
+            self.status.addPermanentWidget(self.read_only_label)
         self.status.addPermanentWidget(context.task_bar)
         self.status.addPermanentWidget(self.saved_label)
         self.setStatusBar(self.status)
@@ -440,7 +443,8 @@ class MainWindow(QMainWindow):
         self.scope_label.setText(
             f"<b>{escape(engagement.display_company)}</b> · {escape(engagement.scope_words)}"
         )
-        self.setWindowTitle(f"{engagement.name} — {APP_NAME}")
+        read_only = " (read-only)" if self.context.workspace.read_only else ""
+        self.setWindowTitle(f"{engagement.name} — {APP_NAME}{read_only}")
 
     def new_engagement(self) -> None:
         from app.ui.pages.engagements import EngagementsPage
@@ -509,6 +513,15 @@ class MainWindow(QMainWindow):
         self.show_page(titles.index(last_page) if last_page in titles else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        running = [task.title for task in self.context.tasks]
+        if running and not self.context.interaction.confirm(
+            f"Close {APP_NAME}",
+            f"{running[0]} is still running. Closing now stops it: it leaves nothing half-written, "
+            "and you can start it again later.\n\nClose anyway?",
+            action="Stop and close",
+        ):
+            event.ignore()
+            return
         for task in list(self.context.tasks):
             task.cancel()
         QThreadPool.globalInstance().waitForDone(30_000)
