@@ -42,6 +42,8 @@ from app.exporters.package import (
     PackageFile,
     PackageIntegrityError,
     evidence_paths,
+    manifest_entry,
+    package_folder,
     readme_text,
     write_package,
 )
@@ -310,8 +312,9 @@ class ExportKind:
     """One kind of export: its name on the command line, its label, its file and its writer.
 
     Kinds ``in_package`` go into the evidence package under ``file_name``, with
-    ``contents`` describing them in the package's README; ``selected`` ones
-    are ticked on the Exports page at first.
+    ``contents`` describing them in the package's README, when the data has
+    what they ``need`` (the scoping memo: a scoping); ``selected`` ones are
+    ticked on the Exports page at first.
     """
 
     name: str
@@ -322,13 +325,14 @@ class ExportKind:
     in_package: bool = False
     contents: str = ""
     selected: bool = False
+    needs: Callable[[ExportData], bool] | None = None
 
 
 def _write_package(data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None) -> None:
     """The evidence package: every kind ``in_package``, the evidence files and the manifest."""
     paths = evidence_paths(data.evidence)
     data = replace(data, package_paths=paths)
-    kinds = [kind for kind in EXPORT_KINDS if kind.in_package]
+    kinds = [kind for kind in EXPORT_KINDS if kind.in_package and (kind.needs is None or kind.needs(data))]
     steps = len(kinds) + 1
 
     def step(number: int) -> Progress | None:
@@ -358,7 +362,15 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
     readme = readme_text(
         engagement.company, engagement.name, engagement.scope_words, data.as_of, len(data.evidence), contents
     )
-    write_package(target, files, readme=readme, as_of=data.as_of, progress=step(steps - 1), cancel=cancel)
+    write_package(
+        target,
+        files,
+        readme=readme,
+        as_of=data.as_of,
+        folder=package_folder(engagement.name, data.as_of.date()),
+        progress=step(steps - 1),
+        cancel=cancel,
+    )
 
 
 EXPORT_KINDS: tuple[ExportKind, ...] = (
@@ -401,7 +413,16 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
         _write_package,
         selected=True,
     ),
-    ExportKind("scoping-memo", "Scoping memo (PDF)", "scoping-memo.pdf", "the scoping memo PDF", _write_memo),
+    ExportKind(
+        "scoping-memo",
+        "Scoping memo (PDF)",
+        "scoping-memo.pdf",
+        "the scoping memo PDF",
+        _write_memo,
+        in_package=True,
+        contents="why this report, type, categories and period: the scoping answers and the reasons",
+        needs=lambda data: data.scoping is not None,
+    ),
 )
 """Every kind of export, in the order the Exports page lists them."""
 KINDS_BY_NAME = {kind.name: kind for kind in EXPORT_KINDS}
@@ -419,7 +440,7 @@ def _manifest_hash(path: Path) -> str:
     import zipfile
 
     with zipfile.ZipFile(path) as archive:
-        return hashlib.sha256(archive.read("MANIFEST.sha256")).hexdigest()
+        return hashlib.sha256(archive.read(manifest_entry(archive.namelist()))).hexdigest()
 
 
 @dataclass(frozen=True)
