@@ -44,7 +44,7 @@ from app.domain.carveouts import CuecRow, SubserviceRow
 from app.domain.catalog import load_catalog
 from app.domain.controls import FIELDS_BY_NAME, ControlRow
 from app.domain.evidence import EvidenceRow
-from app.domain.history import ChangeRow
+from app.domain.history import ChangeRow, readable_change_value
 from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
 from app.domain.readiness import ReadinessReport, criterion_ready
@@ -247,6 +247,8 @@ CHARACTERS_PER_WIDTH = 1.1
 """Characters of ordinary text per unit of column width (a unit is one digit's width)."""
 PRINTABLE_WIDTH = 185.0
 """Column width (in characters) one landscape Letter page prints at about three quarters of full size."""
+MAX_PAGES_WIDE = 2
+"""No table prints wider than this many pages: a wider one is printed smaller."""
 
 
 def _setup_print(
@@ -358,7 +360,9 @@ def _write_table(workbook: Workbook, table: _Table, header: str, tracker: Tracke
         )
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
-    pages_wide = math.ceil(sum(widths) / PRINTABLE_WIDTH)
+    if not table.rows and table.title != ALL_CONTROLS_SHEET:
+        sheet.sheet_state = "hidden"  # an empty table would print a page holding only its header
+    pages_wide = min(MAX_PAGES_WIDE, math.ceil(sum(widths) / PRINTABLE_WIDTH))
     _setup_print(
         sheet,
         header=header,
@@ -602,8 +606,8 @@ def _changes_table(data: WorkbookData) -> _Table:
                 change.entity,
                 change.entity_ref,
                 spec.label if spec is not None else change.field,
-                change.old_value,
-                change.new_value,
+                readable_change_value(change.old_value),
+                readable_change_value(change.new_value),
             ]
         )
     return _Table(CHANGES_SHEET, CHANGE_COLUMNS, rows)
@@ -625,7 +629,7 @@ def _scope_words(data: WorkbookData) -> str:
     return f"{reports} {data.report_type}" if data.report_kinds and data.report_type else reports
 
 
-def _summary_rows(data: WorkbookData, as_of: datetime) -> Iterator[list[Any]]:
+def _summary_rows(data: WorkbookData, as_of: datetime, empty: Sequence[str]) -> Iterator[list[Any]]:
     """The summary's rows as (value, font, number format) triples per cell; ``None`` for an empty cell."""
     section = STYLES.section_font
     bold = STYLES.label_font
@@ -679,6 +683,14 @@ def _summary_rows(data: WorkbookData, as_of: datetime) -> Iterator[list[Any]]:
         yield [(name, bold, "General"), (count, None, COUNT_FORMAT)]
     yield []
     yield [("About this workbook", section, "General")]
+    if empty:
+        yield [
+            (
+                f"Hidden because they have no rows yet, so they do not print: {', '.join(empty)}.",
+                None,
+                "General",
+            )
+        ]
     about = (
         f"Edit controls on the “{ALL_CONTROLS_SHEET}” sheet: SOC Workbench reads that sheet back.",
         "Keep its Ref column: rows are matched by Ref; a new Ref adds a control, a deleted row removes one.",
@@ -688,13 +700,13 @@ def _summary_rows(data: WorkbookData, as_of: datetime) -> Iterator[list[Any]]:
         yield [(line, None, "General")]
 
 
-def _write_summary(workbook: Workbook, data: WorkbookData, as_of: datetime) -> None:
+def _write_summary(workbook: Workbook, data: WorkbookData, as_of: datetime, empty: Sequence[str]) -> None:
     sheet = workbook.create_sheet(SUMMARY_SHEET)
     _size_column(sheet, "A", 28)
     for letter in "BCDEFGHIJ":
         _size_column(sheet, letter, 15)
     _setup_print(sheet, header=_page_header(data), title_rows=None)
-    for row in _summary_rows(data, as_of):
+    for row in _summary_rows(data, as_of, empty):
         sheet.append([_styled_cell(sheet, value, font=font, number_format=fmt) for value, font, fmt in row])
 
 
@@ -781,7 +793,8 @@ def write_workbook(
     header = _page_header(data)
     with atomic_path(target) as temporary:
         try:
-            _write_summary(workbook, data, moment)
+            empty = [table.title for table in tables if not table.rows and table.title != ALL_CONTROLS_SHEET]
+            _write_summary(workbook, data, moment, empty)
             for table in tables:
                 _write_table(workbook, table, header, tracker)
             tracker.check()

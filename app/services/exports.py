@@ -138,6 +138,7 @@ def _header(data: ExportData) -> "ChecklistHeader":
         scope=scope,
         period=engagement.period_words,
         auditor=engagement.auditor_firm,
+        gaps=len(data.readiness.gaps),
     )
 
 
@@ -155,6 +156,7 @@ def checklist_sections(data: ExportData) -> list["ChecklistSection"]:
         for criterion in row.criteria:
             by_criterion.setdefault(criterion, []).append(row)
     catalog = load_catalog()
+    readiness = {figures.category: figures.readiness for figures in data.readiness.categories}
     sections = [
         ChecklistSection(
             category,
@@ -162,6 +164,7 @@ def checklist_sections(data: ExportData) -> list["ChecklistSection"]:
                 ChecklistCriterion(c.id, c.title, [item(row) for row in by_criterion.get(c.id, [])])
                 for c in catalog.in_category(category)
             ],
+            readiness.get(category),
         )
         for category in data.categories
     ]
