@@ -27,6 +27,7 @@ from app import APP_NAME, __version__
 from app.domain.changes import Changes, Kind
 from app.services.engagements import list_engagements
 from app.ui.context import AppContext
+from app.ui.icons import PAGE_ICONS, icon
 from app.ui.pages.base import Page
 
 if TYPE_CHECKING:
@@ -217,11 +218,13 @@ class MainWindow(QMainWindow):
                 separator.setFlags(Qt.ItemFlag.NoItemFlags)
                 separator.setSizeHint(QSize(0, self.fontMetrics().height() // 2))
                 self.sidebar.addItem(separator)
-            item = QListWidgetItem(page.title)
+            item = QListWidgetItem(icon(PAGE_ICONS.get(page.title, "circle")), page.title)
             item.setSizeHint(QSize(0, int(self.fontMetrics().height() * 1.9)))
             item.setData(Qt.ItemDataRole.UserRole, index)
             item.setToolTip(f"{page.title} (Ctrl+{index + 1})")
             self.sidebar.addItem(item)
+        size = self.fontMetrics().height() + 2
+        self.sidebar.setIconSize(QSize(size, size))
         width = max(self.sidebar.sizeHintForColumn(0), 120) + 28
         self.sidebar.setFixedWidth(width)
 

@@ -40,6 +40,7 @@ from app.services.evidence import evidence_counts
 from app.ui.commands import Creation, Deletion, EditControls, ImportWorkbook, SeedControls
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths
+from app.ui.icons import icon
 from app.ui.interaction import documents_folder
 from app.ui.models.controls import ControlMatrixModel
 from app.ui.models.criterion_tree import build_criterion_tree
@@ -189,11 +190,11 @@ class ControlsPage(Page):
         return filters
 
     def _build_toolbar(self) -> QHBoxLayout:
-        self.add_button = QPushButton("Add control")
-        self.duplicate_button = QPushButton("Duplicate")
-        self.delete_button = QPushButton("Delete…")
-        self.map_button = QPushButton("Map criteria…")
-        self.bulk_button = QPushButton("Bulk edit…")
+        self.add_button = QPushButton(icon("plus"), "Add control")
+        self.duplicate_button = QPushButton(icon("copy"), "Duplicate")
+        self.delete_button = QPushButton(icon("trash-2"), "Delete…")
+        self.map_button = QPushButton(icon("link"), "Map criteria…")
+        self.bulk_button = QPushButton(icon("list-todo"), "Bulk edit…")
         toolbar = QHBoxLayout()
         for button in (
             self.add_button,
@@ -204,8 +205,9 @@ class ControlsPage(Page):
         ):
             toolbar.addWidget(button)
         toolbar.addStretch(1)
-        self.seed_button = QPushButton("Seed from starter library…")
-        self.import_button = QPushButton("Import workbook…")
+        self.seed_button = QPushButton(icon("sprout"), "Seed…")
+        self.seed_button.setToolTip("Seed from the starter library: controls written for a small company")
+        self.import_button = QPushButton(icon("file-input"), "Import workbook…")
         toolbar.addWidget(self.seed_button)
         toolbar.addWidget(self.import_button)
         return toolbar
@@ -215,8 +217,8 @@ class ControlsPage(Page):
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_add = QPushButton("Add a control")
-        self.empty_seed = QPushButton("Seed from the starter library…")
+        self.empty_add = QPushButton(icon("plus"), "Add a control")
+        self.empty_seed = QPushButton(icon("sprout"), "Seed from the starter library…")
         empty_box = QWidget()
         empty_layout = QVBoxLayout(empty_box)
         empty_layout.addStretch(1)

@@ -25,6 +25,7 @@ from app.services.engagements import (
 )
 from app.ui.commands import EditFields
 from app.ui.context import AppContext
+from app.ui.icons import icon
 from app.ui.models.engagements import EngagementTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.widgets.engagement_details import EngagementDetails
@@ -48,9 +49,9 @@ class EngagementsPage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.setAccessibleName("Engagements")
 
-        self.new_button = QPushButton("New engagement…")
+        self.new_button = QPushButton(icon("plus"), "New engagement…")
         self.rename_button = QPushButton("Rename…")
-        self.delete_button = QPushButton("Delete…")
+        self.delete_button = QPushButton(icon("trash-2"), "Delete…")
         buttons = QHBoxLayout()
         for button in (self.new_button, self.rename_button, self.delete_button):
             buttons.addWidget(button)

@@ -26,12 +26,16 @@ from app.services.evidence import VerifyReport, delete_evidence, list_evidence
 from app.services.sampling import stale_evidence_ids
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths, open_evidence, verify
+from app.ui.icons import icon
 from app.ui.models.evidence import FLAG_COLUMN, EvidenceTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.widgets.control_checklist import ControlChecklist
 from app.ui.widgets.dates import DateField
 from app.ui.widgets.evidence_details import EvidenceDetails
 from app.ui.widgets.status_chip import StatusChipDelegate
+
+HIDDEN_COLUMNS = (1, 3, 8)
+"""File, Size and SHA-256: shown in the details panel, so the table needs no horizontal scroll."""
 
 
 class EvidencePage(Page):
@@ -55,13 +59,17 @@ class EvidencePage(Page):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        for column, width in enumerate((200, 160, 70, 70, 90, 150, 110, 110, 100)):
+        for column, width in enumerate((200, 160, 80, 70, 90, 150, 100, 110, 100)):
             self.table.setColumnWidth(column, width)
+        header = self.table.horizontalHeader()
+        for hidden in HIDDEN_COLUMNS:  # the details panel shows them; the table stays one screen wide
+            self.table.setColumnHidden(hidden, True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setItemDelegateForColumn(FLAG_COLUMN, StatusChipDelegate(self.table))
         filters = self._build_filters()
-        self.add_button = QPushButton("Add files…")
-        self.verify_button = QPushButton("Verify evidence")
-        self.delete_button = QPushButton("Delete…")
+        self.add_button = QPushButton(icon("file-plus"), "Add files…")
+        self.verify_button = QPushButton(icon("shield-check"), "Verify evidence")
+        self.delete_button = QPushButton(icon("trash-2"), "Delete…")
         buttons = QHBoxLayout()
         for button in (self.add_button, self.delete_button):
             buttons.addWidget(button)

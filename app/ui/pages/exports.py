@@ -30,6 +30,7 @@ from app.services.exports import (
     run_export,
 )
 from app.ui.context import AppContext
+from app.ui.icons import icon
 from app.ui.interaction import documents_folder
 from app.ui.models.records import RecordTableModel
 from app.ui.pages.base import Page, page_heading
@@ -65,9 +66,9 @@ class ExportsPage(Page):
         where_layout = QHBoxLayout(where)
         where_layout.addWidget(self.folder, 1)
         where_layout.addWidget(self.browse)
-        self.export_button = QPushButton("Export")
+        self.export_button = QPushButton(icon("package"), "Export")
         self.export_button.setDefault(True)
-        self.open_folder = QPushButton("Open folder")
+        self.open_folder = QPushButton(icon("folder-open"), "Open folder")
         self.open_folder.setEnabled(False)
         self.result = QLabel()
         self.result.setWordWrap(True)

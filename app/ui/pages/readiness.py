@@ -130,7 +130,7 @@ class ReadinessPage(Page):
         view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         view.setAlternatingRowColors(True)
         view.setWordWrap(False)
-        view.setMinimumHeight(self.fontMetrics().height() * 14)
+        view.setMinimumHeight(self.fontMetrics().height() * 12)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

@@ -35,6 +35,7 @@ from app.services.exports import run_export
 from app.services.scoping import saved_scoping
 from app.ui.commands import EditFields
 from app.ui.context import AppContext
+from app.ui.icons import icon
 from app.ui.interaction import documents_folder
 from app.ui.pages.base import Page, page_heading
 from app.ui.widgets.engagement_period import EngagementPeriodEditor
@@ -85,7 +86,7 @@ class ScopePage(Page):
         self.wizard: ScopingWizard | None = None
         self.text = QTextBrowser()
         self.text.setAccessibleName("Scope of the engagement")
-        self.wizard_button = QPushButton("Run the scoping wizard…")
+        self.wizard_button = QPushButton(icon("wand-sparkles"), "Run the scoping wizard…")
         self.wizard_button.setDefault(True)
         self.business_type = QComboBox()
         self.business_type.setAccessibleName("SOC 1 business type")
@@ -96,7 +97,7 @@ class ScopePage(Page):
             "For a SOC 1: which kind of service you provide decides which business-process control "
             "objectives the starter library offers."
         )
-        self.memo_button = QPushButton("Save scoping memo…")
+        self.memo_button = QPushButton(icon("file-text"), "Save scoping memo…")
         buttons = QHBoxLayout()
         buttons.addWidget(self.wizard_button)
         buttons.addWidget(self.memo_button)

@@ -23,6 +23,7 @@ from app.services.sampling import sampling_report
 from app.ui.commands import LinkEvidence
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths, open_evidence
+from app.ui.icons import icon
 from app.ui.models.roles import EVIDENCE_ID_ROLE
 from app.ui.widgets.timeline import CoverageTimeline
 
@@ -44,7 +45,7 @@ class ControlEvidencePanel(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName("Evidence of the control")
         self.list.setMaximumHeight(self.fontMetrics().height() * 7)
-        self.add_button = QPushButton("Add files…")
+        self.add_button = QPushButton(icon("file-plus"), "Add files…")
         self.unlink_button = QPushButton("Unlink")
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QFontDatabase, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -40,6 +40,7 @@ class EvidenceDetails(QScrollArea):
         self.row: EvidenceRow | None = None
         self.checklist: ControlChecklist | None = None
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         layout = QVBoxLayout(body)
         self.heading = QLabel("No evidence selected")
@@ -51,6 +52,9 @@ class EvidenceDetails(QScrollArea):
         self.file_info = QLabel()
         self.file_info.setWordWrap(True)
         self.file_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(self.file_info.font().pointSizeF() * 0.9)
+        self.file_info.setFont(mono)
         layout.addWidget(self.file_info)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
@@ -124,7 +128,8 @@ class EvidenceDetails(QScrollArea):
         self.body.setEnabled(row is not None)
         self.heading.setText(row.title if row else "No evidence selected")
         self.file_info.setText(
-            f"{row.file_name} · {human_size(row.size)} · {row.media_type}\nSHA-256 {row.sha256}"
+            f"{row.file_name} · {human_size(row.size)} · {row.media_type}\n"
+            f"SHA-256 {row.sha256[:32]}\n{' ' * 8}{row.sha256[32:]}"
             if row
             else ""
         )

@@ -38,40 +38,40 @@ class PathChecklist(QFrame):
         self.grid.setHorizontalSpacing(10)
         self.buttons: dict[str, QPushButton] = {}
         self.marks: dict[str, QLabel] = {}
+        self.titles: dict[str, QLabel] = {}
+        self.details: dict[str, QLabel] = {}
         self.steps: tuple[PathStep, ...] = ()
 
     def set_steps(self, steps: Sequence[PathStep], *, enabled_from_first: bool = False) -> None:
         """Show *steps*; with *enabled_from_first* only the first step's button works (no engagement yet)."""
         self.steps = tuple(steps)
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        self.buttons.clear()
-        self.marks.clear()
         upcoming = next_step(self.steps)
         size = self.fontMetrics().height() + 4
         for row, step in enumerate(self.steps):
-            mark = QLabel()
-            done_colour = status_colour("implemented")
-            mark.setPixmap(icon("circle-check" if step.done else "circle", done_colour if step.done else None)
-                           .pixmap(size, size))  # fmt: skip
+            if step.key not in self.buttons:
+                self._add_row(row, step)
+            mark, title, detail = self.marks[step.key], self.titles[step.key], self.details[step.key]
+            colour = status_colour("implemented") if step.done else None
+            mark.setPixmap(icon("circle-check" if step.done else "circle", colour).pixmap(size, size))
             mark.setAccessibleName("Done" if step.done else "Not done yet")
-            title = QLabel(f"<b>{step.title}</b>" if step is upcoming else step.title)
-            detail = QLabel(step.detail)
-            detail.setWordWrap(True)
-            detail.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-            button = QPushButton(icon(STEP_ICONS.get(step.key, "arrow-right")), step.action)
+            title.setText(f"<b>{step.title}</b>" if step is upcoming else step.title)
+            detail.setText(step.detail)
+            button = self.buttons[step.key]
             button.setEnabled(not enabled_from_first or row == 0)
             button.setDefault(step is upcoming)
-            button.clicked.connect(lambda _checked=False, key=step.key: self.action_requested.emit(key))
-            self.grid.addWidget(mark, row, 0, Qt.AlignmentFlag.AlignTop)
-            self.grid.addWidget(title, row, 1, Qt.AlignmentFlag.AlignTop)
-            self.grid.addWidget(detail, row, 2)
-            self.grid.addWidget(button, row, 3, Qt.AlignmentFlag.AlignTop)
-            self.buttons[step.key] = button
-            self.marks[step.key] = mark
+
+    def _add_row(self, row: int, step: PathStep) -> None:
+        mark, title, detail = QLabel(), QLabel(), QLabel()
+        detail.setWordWrap(True)
+        detail.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        button = QPushButton(icon(STEP_ICONS.get(step.key, "arrow-right")), step.action)
+        button.clicked.connect(lambda _checked=False, key=step.key: self.action_requested.emit(key))
+        self.grid.addWidget(mark, row, 0, Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(title, row, 1, Qt.AlignmentFlag.AlignTop)
+        self.grid.addWidget(detail, row, 2)
+        self.grid.addWidget(button, row, 3, Qt.AlignmentFlag.AlignTop)
+        self.marks[step.key], self.titles[step.key], self.details[step.key] = mark, title, detail
+        self.buttons[step.key] = button
 
 
 class NextStepLine(QFrame):
