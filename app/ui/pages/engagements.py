@@ -68,7 +68,11 @@ class EngagementsPage(Page):
         self.path.action_requested.connect(lambda key: self.context.navigate.emit(("step", key)))
 
         self.details = EngagementDetails(context)
-        splitter = with_details(stacked(buttons, self.empty, self.path, self.table), self.details, (660, 440))
+        main = stacked(buttons, self.empty, self.path, self.table)
+        main_layout = main.layout()
+        assert isinstance(main_layout, QVBoxLayout)
+        main_layout.addStretch(0)  # what is left when the table is hidden (an empty workspace)
+        splitter = with_details(main, self.details, (660, 440))
 
         layout = QVBoxLayout(self)
         layout.addWidget(
