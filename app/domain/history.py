@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.domain.controls import FIELDS_BY_NAME
 from app.domain.vocab import ControlType, Frequency, Nature, ObjectiveKind, Status, SubserviceMethod, label
 
 VOCABULARY_VALUES = frozenset(
@@ -54,7 +55,10 @@ def _readable(value: Any, depth: int = 0) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, list):
-        return ", ".join(_readable(item, depth + 1) for item in value)
+        items = [_readable(item, depth + 1) for item in value]
+        if any(len(item) > 40 for item in items):  # sentences: one per line
+            return "".join(f"\n{'  ' * (depth + 1)}- {item}" for item in items)
+        return ", ".join(items)
     if isinstance(value, dict):
         if set(value) == {"value", "reason"}:
             return f"{_readable(value['value'], depth + 1)} (reason: {value['reason'] or '—'})"
@@ -62,6 +66,15 @@ def _readable(value: Any, depth: int = 0) -> str:
         lines = [f"{indent}{_words(str(key))}: {_readable(item, depth + 1)}" for key, item in value.items()]
         return "\n" + "\n".join(lines) if depth else "\n".join(lines)
     return str(value)
+
+
+def readable_field(entity: str, field: str) -> str:
+    """A change-log field in words (``system_name`` -> ``System name``); controls use their labels."""
+    if entity == "control":
+        spec = FIELDS_BY_NAME.get(field)
+        if spec is not None:
+            return spec.label
+    return _words(field)
 
 
 def readable_change_value(text: str | None) -> str:

@@ -42,9 +42,9 @@ from openpyxl.writer.excel import ExcelWriter
 
 from app.domain.carveouts import CuecRow, SubserviceRow
 from app.domain.catalog import load_catalog
-from app.domain.controls import FIELDS_BY_NAME, ControlRow
+from app.domain.controls import ControlRow
 from app.domain.evidence import EvidenceRow
-from app.domain.history import ChangeRow, readable_change_value
+from app.domain.history import ChangeRow, readable_change_value, readable_field
 from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
 from app.domain.readiness import ReadinessReport, criterion_ready
@@ -599,13 +599,12 @@ def _gaps_table(data: WorkbookData) -> _Table:
 def _changes_table(data: WorkbookData) -> _Table:
     rows = []
     for change in data.changes:
-        spec = FIELDS_BY_NAME.get(change.field) if change.entity == "control" else None
         rows.append(
             [
                 _utc(change.at),
                 change.entity,
                 change.entity_ref,
-                spec.label if spec is not None else change.field,
+                readable_field(change.entity, change.field),
                 readable_change_value(change.old_value),
                 readable_change_value(change.new_value),
             ]

@@ -45,7 +45,7 @@ def test_the_change_log_sheet_shows_words(tmp_path: Path) -> None:
     values = [[cell.value for cell in row][3:] for row in sheet.iter_rows(min_row=2)]
     assert values == [
         ["Status", "In progress", "Ready for audit"],
-        ["scoping_answers", None, "Customer data: yes"],
+        ["Scoping answers", None, "Customer data: yes"],
     ]
 
 
