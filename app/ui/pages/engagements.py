@@ -168,7 +168,7 @@ class EngagementsPage(Page):
             "Delete engagement",
             f"Delete the engagement “{engagement.name}”?\n\n"
             f"This removes its {counts['controls']} controls and {counts['evidence']} evidence "
-            "records from the workspace. Evidence files still used by another engagement stay. "
+            "files from the workspace (a stored file another engagement also uses stays there). "
             "This cannot be undone.",
             action="Delete",
         )

@@ -311,7 +311,7 @@ class EvidencePage(Page):
         )
         if not self.context.interaction.confirm(
             "Delete evidence",
-            f"Delete {len(rows)} evidence record{'s' if len(rows) != 1 else ''}: {names}?\n\n"
+            f"Delete {len(rows)} evidence file{'s' if len(rows) != 1 else ''}: {names}?\n\n"
             "The stored copy is removed too unless another record uses the same content. "
             "Your original files are not touched. "
             "This cannot be undone.",
