@@ -93,17 +93,7 @@ class EvidenceDetails(QScrollArea):
         actions.addStretch(1)
         layout.addLayout(actions)
         layout.addWidget(QLabel("<b>Preview</b>"))
-        self.preview = QStackedWidget()
-        self.preview_image = QLabel()
-        self.preview_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview_text = QPlainTextEdit()
-        self.preview_text.setReadOnly(True)
-        self.preview_none = QLabel("No preview for this kind of file; use Open.")
-        self.preview_none.setWordWrap(True)
-        for widget in (self.preview_none, self.preview_image, self.preview_text):
-            self.preview.addWidget(widget)
-        self.preview.setMinimumHeight(200)
-        layout.addWidget(self.preview, 1)
+        layout.addWidget(self._build_preview(), 1)
         self.setWidget(body)
         self.body = body
         self.title.editingFinished.connect(lambda: self._save("title", self.title.text()))
@@ -117,6 +107,20 @@ class EvidenceDetails(QScrollArea):
             lambda: self.row and open_evidence(context, self.row.id, folder=True)
         )
         self.show_evidence(None)
+
+    def _build_preview(self) -> QStackedWidget:
+        """An image, the start of a text, or a note that the kind of file has no preview."""
+        self.preview = QStackedWidget()
+        self.preview_image = QLabel()
+        self.preview_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_text = QPlainTextEdit()
+        self.preview_text.setReadOnly(True)
+        self.preview_none = QLabel("No preview for this kind of file; use Open.")
+        self.preview_none.setWordWrap(True)
+        for widget in (self.preview_none, self.preview_image, self.preview_text):
+            self.preview.addWidget(widget)
+        self.preview.setMinimumHeight(200)
+        return self.preview
 
     def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 (Qt override)
         if watched is self.notes and event.type() == event.Type.FocusOut:
