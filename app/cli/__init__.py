@@ -7,6 +7,7 @@ them. A new command is a new module plus one line there. See
 """
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -68,7 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.services.errors import WorkbenchError
 
     try:
-        return int(args.handler(args))
+        code = int(args.handler(args))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # the reader (head, a pager) stopped reading: end quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (WorkbenchError, CommandError) as error:
         sys.stderr.write(f"{PROG}: {error}\n")
         return 1

@@ -24,6 +24,7 @@ def cmd_evidence_add(args: argparse.Namespace) -> int:
     workspace = open_workspace_of(args)
     engagement_id = engagement_id_of(workspace, args.engagement)
     control_ids = control_ids_for_refs(workspace, engagement_id, args.control or [])
+    skipped: list[str] = []
     rows = add_evidence(
         workspace,
         engagement_id=engagement_id,
@@ -37,7 +38,10 @@ def cmd_evidence_add(args: argparse.Namespace) -> int:
         source_system=args.source or "",
         notes=args.notes or "",
         progress=Progress("Copying"),
+        skipped=skipped,
     )
+    for item in skipped:
+        sys.stderr.write(f"{PROG}: skipped {item}\n")
     if args.json:
         emit([row.as_dict() for row in rows])
     else:
@@ -80,13 +84,17 @@ def cmd_evidence_list(args: argparse.Namespace) -> int:
 
 
 def cmd_evidence_verify(args: argparse.Namespace) -> int:
-    from app.services.evidence import verify_evidence
+    from app.services.evidence import orphaned_content, verify_evidence
 
     workspace = open_workspace_of(args)
     engagement_id = engagement_id_of(workspace, args.engagement) if args.engagement else None
     report = verify_evidence(workspace, engagement_id=engagement_id, progress=Progress("Checking"))
+    orphans = orphaned_content(workspace, repair=args.repair)
     for warning in report.warnings:
         sys.stderr.write(f"{PROG}: warning: {warning}\n")
+    if orphans:
+        done = "removed" if args.repair else "left; --repair removes them"
+        sys.stderr.write(f"{PROG}: {len(orphans)} stored files belong to no evidence record ({done})\n")
     if args.json:
         emit(report.as_dict())
     for problem in report.problems:
@@ -170,6 +178,7 @@ def register(commands: Any) -> None:
         json_output=True,
     )
     verify.add_argument("--engagement", metavar="ENG", help="only this engagement's evidence")
+    verify.add_argument("--repair", action="store_true", help="remove stored files no evidence record uses")
 
     sampling = command(
         commands, "sampling", "Type 2 samples and period coverage per control", cmd_sampling, json_output=True

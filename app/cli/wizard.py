@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ def cmd_wizard(args: argparse.Namespace) -> int:
         raise CommandError("--apply needs --engagement ENG")
     if args.engagement and not args.apply:
         raise CommandError("--engagement is only used with --apply")
-    recommendation = recommend(answers)
+    recommendation = recommend(answers, date.today())
     if args.apply:
         workspace = open_workspace_of(args)
         engagement = apply_scoping(workspace, engagement_id_of(workspace, args.engagement), answers)

@@ -1,10 +1,27 @@
-"""Runs the Alembic migrations shipped in ``app/db/migrations``."""
+"""Runs the Alembic migrations shipped in ``app/db/migrations``, all or nothing.
 
+SQLite runs DDL inside transactions, but Python's sqlite3 module commits
+before each DDL statement unless it is told to leave transactions alone. The
+migration connection therefore begins its own ``BEGIN IMMEDIATE`` and runs
+every step, the version bump and a foreign-key check in that one
+transaction: a crash or an error at any point leaves the database exactly as
+it was. Foreign keys are off during the migration (Alembic's batch mode
+rebuilds tables, and dropping a table with foreign keys on would cascade into
+its children); ``PRAGMA foreign_keys`` cannot change inside a transaction, so
+it is set before ``BEGIN``, and ``PRAGMA foreign_key_check`` runs before the
+commit instead.
+"""
+
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.pool import NullPool
+
+from app.db.engine import BUSY_TIMEOUT_MS, DatabaseDamagedError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -15,12 +32,40 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade_to_head(engine: Engine) -> None:
-    """Apply every migration the database lacks, in one connection."""
+def upgrade_to_head(path: Path, *, drop_tables: Iterable[str] = ()) -> None:
+    """Apply every migration the database at *path* lacks, in one transaction.
+
+    *drop_tables* are dropped first in the same transaction: empty tables an
+    interrupted migration of an older version created without recording it.
+    """
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # transactions are begun below, DDL included
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
+        dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+
+    def begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    event.listen(engine, "connect", configure)
+    event.listen(engine, "begin", begin)
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            for table in drop_tables:
+                connection.exec_driver_sql(f'DROP TABLE "{table}"')
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise DatabaseDamagedError(
+                    f"{path} has {len(broken)} rows pointing at records that do not exist "
+                    f"(first in table {broken[0][0]}); it was left as it was"
+                )
+    finally:
+        engine.dispose()
 
 
 def script_revisions() -> list[str]:

@@ -103,6 +103,9 @@ class Control(SQLModel, table=True):
     management_response: str = ""
     dependency: str = ""
     notes: str = ""
+    start_date: date | None = None
+    population_size: int | None = None
+    key_reports: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

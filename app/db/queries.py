@@ -17,9 +17,9 @@ CONTROL: Table = Control.__table__  # type: ignore[attr-defined]
 CONTROL_CRITERION: Table = ControlCriterion.__table__  # type: ignore[attr-defined]
 CRITERION: Table = Criterion.__table__  # type: ignore[attr-defined]
 
-_SUMMARY_COLUMNS = [name for name in STORED_FIELDS if name in SUMMARY_FIELDS]
+_SUMMARY_COLUMNS = ("id", "engagement_id", *(name for name in STORED_FIELDS if name in SUMMARY_FIELDS))
 SUMMARY_QUERY = (
-    f"SELECT c.id, c.engagement_id, {', '.join(f'c.{name}' for name in _SUMMARY_COLUMNS)},"
+    f"SELECT {', '.join(f'c.{name}' for name in _SUMMARY_COLUMNS)},"
     " (SELECT group_concat(m.criterion_id) FROM control_criterion m WHERE m.control_id = c.id)"
     " FROM control c WHERE c.engagement_id = ? ORDER BY c.ref"
 )
@@ -44,15 +44,14 @@ def control_summaries(session: Session, engagement_id: int) -> list[ControlRow]:
     # Criterion ids come back in ascending order; they need sorting only if that is not report order.
     in_report_order = [position for _id, position, _ref in catalog] == sorted(p for _i, p, _r in catalog)
     rows = []
-    for record in connection.exec_driver_sql(SUMMARY_QUERY, (engagement_id,)).all():
-        values = dict(zip(_SUMMARY_COLUMNS, record[2:-1], strict=True))
-        keys = record[-1].split(",") if record[-1] else []
+    make = ControlRow.from_columns
+    key = _SUMMARY_COLUMNS.index("is_key")
+    for *values, joined in connection.exec_driver_sql(SUMMARY_QUERY, (engagement_id,)).all():
+        values[key] = bool(values[key])  # SQLite hands back 0 or 1
+        keys = joined.split(",") if joined else []
         if not in_report_order:
             keys.sort(key=order.__getitem__)
-        values["is_key"] = bool(values["is_key"])
-        rows.append(
-            ControlRow(id=record[0], engagement_id=record[1], criteria=[names[key] for key in keys], **values)
-        )
+        rows.append(make(_SUMMARY_COLUMNS, values, [names[key] for key in keys]))
     return rows
 
 
@@ -83,12 +82,14 @@ def control_rows(
     session: Session, engagement_id: int, control_ids: Sequence[int] | None = None
 ) -> list[ControlRow]:
     """Every field of the engagement's controls (or of these of them) in ref order."""
-    columns = [CONTROL.c.id, CONTROL.c.engagement_id, *(CONTROL.c[name] for name in STORED_FIELDS)]
-    statement = select(*columns).where(CONTROL.c.engagement_id == engagement_id).order_by(CONTROL.c.ref)
+    names = ("id", "engagement_id", *STORED_FIELDS)
+    statement = (
+        select(*(CONTROL.c[name] for name in names))
+        .where(CONTROL.c.engagement_id == engagement_id)
+        .order_by(CONTROL.c.ref)
+    )
     if control_ids is not None:
         statement = statement.where(CONTROL.c.id.in_(control_ids))
     mapping = criteria_of(session, control_ids, engagement_id)
-    return [
-        ControlRow(criteria=mapping.get(record.id, []), **record._asdict())
-        for record in session.execute(statement).all()
-    ]
+    make = ControlRow.from_columns
+    return [make(names, record, mapping.get(record[0], [])) for record in session.execute(statement).all()]

@@ -3,5 +3,36 @@
 Kept apart from Alembic so that opening a current database never imports it.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
+
+TABLES_ADDED: dict[str, frozenset[str]] = {
+    "0001": frozenset(
+        {
+            "change_log",
+            "criterion",
+            "engagement",
+            "control",
+            "control_criterion",
+            "control_objective",
+            "objective_control",
+            "cuec",
+            "subservice_org",
+            "evidence",
+            "evidence_control",
+        }
+    ),
+    "0002": frozenset({"setting"}),
+    "0003": frozenset({"export_record"}),
+    "0004": frozenset(),
+}
+"""The tables each revision creates (checked against the migrations by a test)."""
+
+VERSION_TABLE = "alembic_version"
+ALL_TABLES: frozenset[str] = frozenset().union(*TABLES_ADDED.values())
+
+
+def tables_at(revision: str) -> frozenset[str]:
+    """The tables a database at *revision* has."""
+    position = KNOWN_REVISIONS.index(revision)
+    return frozenset().union(*(TABLES_ADDED[known] for known in KNOWN_REVISIONS[: position + 1]))

@@ -4,15 +4,16 @@ The matrix columns, the CLI options, the workbook columns and the import all
 read this table, so a field is added in one place.
 """
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
 
 from app.domain.periods import parse_day
-from app.domain.vocab import ControlType, Frequency, Nature, Status, label, parse_choice
+from app.domain.vocab import READY_STATUSES, ControlType, Frequency, Nature, Status, label, parse_choice
 
-FieldKind = Literal["text", "long", "choice", "bool", "date", "criteria"]
+FieldKind = Literal["text", "long", "choice", "bool", "date", "int", "criteria"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class FieldSpec:
 
 
 MAX_REF_LENGTH = 40
+MAX_POPULATION = 10_000_000
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "1", "x", "key"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0", ""})
@@ -85,6 +87,8 @@ def coerce_value(name: str, value: Any) -> Any:
             return parse_day(text)
         except ValueError as error:
             raise ValueError(f"{spec.label}: {error}") from None
+    if spec.kind == "int":
+        return _whole_number(spec, value)
     if spec.kind == "choice":
         assert spec.choices is not None
         if value is None or str(value).strip() == "":
@@ -104,6 +108,23 @@ def coerce_value(name: str, value: Any) -> Any:
             raise ValueError("a control needs a title")
         return text
     return text.strip()
+
+
+def _whole_number(spec: FieldSpec, value: Any) -> int | None:
+    """A count from 0 to :data:`MAX_POPULATION`; empty means not known."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{spec.label}: {value!r} is not a whole number")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    try:
+        number = value if isinstance(value, int) else int(str(value).strip().replace(",", ""))
+    except ValueError:
+        raise ValueError(f"{spec.label}: {value!r} is not a whole number") from None
+    if not 0 <= number <= MAX_POPULATION:
+        raise ValueError(f"{spec.label}: {number} is not between 0 and {MAX_POPULATION:,}")
+    return number
 
 
 def display_value(name: str, value: Any) -> str:
@@ -130,7 +151,7 @@ def _field(label: str, kind: FieldKind, default: Any, choices: type[StrEnum] | N
     return field(default=default, metadata=meta)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ControlRow:
     """A control with its criteria, as screens, commands and exports use it.
 
@@ -148,6 +169,7 @@ class ControlRow:
     criteria: list[str] = _field("Criteria", "criteria", [])
     owner: str = _field("Owner", "text", "")
     frequency: str | None = _field("Frequency", "choice", None, Frequency)
+    start_date: date | None = _field("Operating since", "date", None)
     nature: str | None = _field("Nature", "choice", None, Nature)
     control_type: str | None = _field("Type", "choice", None, ControlType)
     is_key: bool = _field("Key", "bool", False)
@@ -155,6 +177,8 @@ class ControlRow:
     expected_evidence: str = _field("Expected evidence", "long", "")
     test_procedure: str = _field("Test procedure", "long", "")
     population_source: str = _field("Population source", "text", "")
+    population_size: int | None = _field("Population size", "int", None)
+    key_reports: str = _field("Key reports relied on", "long", "")
     status: str = _field("Status", "choice", "not-started", Status)
     gap: str = _field("Gap", "long", "")
     remediation_owner: str = _field("Remediation owner", "text", "")
@@ -167,12 +191,33 @@ class ControlRow:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready values (dates as ``YYYY-MM-DD``)."""
         values = asdict(self)
-        if self.remediation_due is not None:
-            values["remediation_due"] = self.remediation_due.isoformat()
+        for name in ("start_date", "remediation_due"):
+            if values[name] is not None:
+                values[name] = values[name].isoformat()
         return values
+
+    @property
+    def implemented(self) -> bool:
+        """Whether the control is Implemented or Ready for audit."""
+        return self.status in READY_STATUSES
 
     def text(self, name: str) -> str:
         return display_value(name, getattr(self, name))
+
+    @classmethod
+    def from_columns(cls, names: Sequence[str], values: Sequence[Any], criteria: list[str]) -> "ControlRow":
+        """A row from a database record: *values* of the fields *names* (the others keep their defaults).
+
+        The matrix reads thousands of these at once, so the row is filled in one
+        step rather than through a frozen dataclass's ``__init__``, which sets
+        each field with a call of its own (about three times slower).
+        """
+        row = object.__new__(cls)
+        state = row.__dict__
+        state.update(_DEFAULTS)
+        state.update(zip(names, values, strict=True))
+        state["criteria"] = criteria
+        return row
 
 
 CONTROL_FIELDS: tuple[FieldSpec, ...] = tuple(
@@ -181,6 +226,11 @@ CONTROL_FIELDS: tuple[FieldSpec, ...] = tuple(
     if "label" in f.metadata
 )
 """The matrix's fields in column order, read from :class:`ControlRow`."""
+_DEFAULTS = {
+    f.name: f.default
+    for f in fields(ControlRow)
+    if f.name != "criteria" and f.name not in ("id", "engagement_id")
+}
 FIELDS_BY_NAME = {spec.name: spec for spec in CONTROL_FIELDS}
 TEXT_FIELDS = tuple(spec.name for spec in CONTROL_FIELDS if spec.kind in ("text", "long"))
 STORED_FIELDS = tuple(spec.name for spec in CONTROL_FIELDS if spec.kind != "criteria")

@@ -1,7 +1,7 @@
 """Review periods and how a report's scope is described in one line."""
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 """Month abbreviations in English whatever the system's locale, so files read the same everywhere."""
@@ -10,6 +10,11 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 def format_day(day: date) -> str:
     """``1 Jan 2026``."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_month(day: date) -> str:
+    """``Jan 2026``: the month of *day*."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
 
 
 def describe_period(start: date | None, end: date | None, as_of: date | None) -> str:
@@ -59,3 +64,22 @@ def add_months(day: date, months: int) -> date:
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
+
+
+def anniversary(day: date, months: int) -> date:
+    """*day* moved by whole months, a missing day rolling on (29 Feb + 12 -> 1 Mar, 31 Jan + 1 -> 1 Mar)."""
+    moved = add_months(day, months)
+    return moved if moved.day == day.day else moved + timedelta(days=1)
+
+
+def period_end(start: date, months: int) -> date:
+    """The last day of *months* months from *start* (1 Feb + 6 -> 31 Jul, 16 Jun + 12 -> 15 Jun)."""
+    return anniversary(start, months) - timedelta(days=1)
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from *start* to *end*, both included: 1 Feb–31 Jul is 6, 1 Feb–30 Jul is 5."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    while months > 0 and period_end(start, months) > end:
+        months -= 1
+    return max(months, 0)

@@ -17,8 +17,7 @@ from typing import Any
 
 from app.domain.controls import ControlRow
 from app.domain.periods import add_months, describe_period
-from app.domain.readiness import READY_STATUSES
-from app.domain.vocab import Status
+from app.domain.vocab import READY_STATUSES, Status
 
 RENEWAL_MONTHS = 12
 NEXT_REPORT_TYPE = "Type 2"

@@ -4,29 +4,40 @@ No AICPA rule fixes sample sizes; the conventions below are the ones widely
 used (see the domain reference) and the user may change the samples. Periods
 are inclusive at both ends.
 
-How the calendar is cut for each frequency:
+How the period is cut for each frequency: every recurring control's slices
+are counted from the period's first day, as auditors count occurrences (a
+February–July period holds two quarterly occurrences, not three calendar
+quarters with stubs):
 
-- annual and semiannual: years and half-years *of the period*, counted from
-  its first day (a 1 Jul–30 Jun period holds one annual occurrence, not two
-  calendar-year pieces);
-- quarterly and monthly: calendar quarters and months;
-- weekly: ISO weeks, Monday to Sunday;
-- daily and multiple-daily: calendar months, because a timeline of 250 days
-  is unreadable and daily evidence is gathered and sampled month by month;
+- annual, semiannual, quarterly: years, half-years and quarters of the period
+  (labelled ``2026-Q1`` when they are calendar quarters, else ``Quarter 1``);
+- monthly, daily and multiple-daily: months of the period (labelled
+  ``2026-03`` when the period starts on the first of a month, else ``Month 1``),
+  because a timeline of 250 days is unreadable and daily evidence is gathered
+  and sampled month by month;
+- weekly: seven-day weeks from the first day (ISO labels such as ``2026-W05``
+  when the period starts on a Monday, else ``Week 1``);
 - per-event and continuous: no slices; such a control is not recurring, its
   population is whatever the system lists.
 
-A slice cut by the period's first or last day is kept, shortened: the control
-is expected to leave evidence in it like in any other slice.
+A slice cut by the period's last day is kept, shortened: the control is
+expected to leave evidence in it like in any other slice.
+
+Populations: a control whose population size is known (how many times it ran
+in the period, from the system-generated list) is sized on the population
+table, 1 -> 1, 2–4 -> 2, 5–12 -> 2, 13–52 -> 5, 53 or more -> 25. An automated
+control is a test of one only while the IT general controls it relies on
+(change management and logical access) are implemented.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, Literal
 
-from app.domain.periods import add_months
+from app.domain.controls import ControlRow
+from app.domain.periods import add_months, anniversary
 from app.domain.vocab import Frequency, Nature
 
 AUTOMATED = "automated"
@@ -53,6 +64,36 @@ class Convention:
     sample: int
 
 
+@dataclass(frozen=True, slots=True)
+class PopulationBracket:
+    """A row of the population table: populations from ``smallest`` to ``largest`` (``None``: no limit)."""
+
+    key: str
+    smallest: int
+    largest: int | None
+
+    def holds(self, population: int) -> bool:
+        return self.smallest <= population and (self.largest is None or population <= self.largest)
+
+    @property
+    def label(self) -> str:
+        """``Population of 2 to 4``: the words a settings screen shows."""
+        if self.largest is None:
+            return f"Population of {self.smallest} or more"
+        if self.largest == self.smallest:
+            return f"Population of {self.smallest}"
+        return f"Population of {self.smallest} to {self.largest}"
+
+
+POPULATION_BRACKETS: tuple[PopulationBracket, ...] = (
+    PopulationBracket("population-1", 1, 1),
+    PopulationBracket("population-2-4", 2, 4),
+    PopulationBracket("population-5-12", 5, 12),
+    PopulationBracket("population-13-52", 13, 52),
+    PopulationBracket("population-53-plus", 53, None),
+)
+"""The population table; each bracket's sample is the conventions entry under its key."""
+
 DEFAULT_CONVENTIONS: Mapping[str, Convention] = MappingProxyType(
     {
         Frequency.ANNUAL.value: Convention(1, 1),
@@ -66,10 +107,16 @@ DEFAULT_CONVENTIONS: Mapping[str, Convention] = MappingProxyType(
         Frequency.CONTINUOUS.value: Convention(None, 1),
         AUTOMATED: Convention(None, 1),
         TYPE_1: Convention(None, 1),
+        "population-1": Convention(None, 1),
+        "population-2-4": Convention(None, 2),
+        "population-5-12": Convention(None, 2),
+        "population-13-52": Convention(None, 5),
+        "population-53-plus": Convention(None, 25),
     }
 )
-"""Frequency (or ``automated`` / ``type-1``) -> convention. Semiannual tests both occurrences (a
-population of 2–4 is sampled at 2); a continuous control is a configuration inspected once."""
+"""Frequency (or ``automated`` / ``type-1`` / a population bracket key) -> convention. Semiannual
+tests both occurrences (a population of 2–4 is sampled at 2); a continuous control is a
+configuration inspected once. The settings store only the samples, under the same keys."""
 
 MAX_SAMPLE = 1000
 
@@ -120,42 +167,38 @@ class Slice:
         return self.start <= day <= self.end
 
 
-def _anniversary(start: date, months: int) -> date:
-    """*start* moved by whole months, a missing day rolling on (29 Feb + 12 -> 1 Mar)."""
-    moved = add_months(start, months)
-    return moved if moved.day == start.day else moved + timedelta(days=1)
-
-
-def _period_parts(start: date, end: date, months: int, word: str) -> list[Slice]:
+def _parts(
+    start: date, end: date, step: Callable[[int], date], label: Callable[[int, date], str]
+) -> list[Slice]:
+    """Slices from *start*: slice *i* begins on ``step(i)`` and ends the day before the next (or *end*)."""
     parts = []
     index = 0
-    while (part_start := _anniversary(start, months * index)) <= end:
-        part_end = min(_anniversary(start, months * (index + 1)) - timedelta(days=1), end)
-        parts.append(Slice(f"{word} {index + 1}", part_start, part_end))
+    while (part_start := step(index)) <= end:
+        part_end = min(step(index + 1) - timedelta(days=1), end)
+        parts.append(Slice(label(index, part_start), part_start, part_end))
         index += 1
     return parts
 
 
-def _calendar_parts(start: date, end: date, months: int) -> list[Slice]:
-    parts = []
-    first = date(start.year, (start.month - 1) // months * months + 1, 1)
-    while first <= end:
-        following = add_months(first, months)
-        label = f"{first.year}-Q{(first.month - 1) // 3 + 1}" if months == 3 else f"{first:%Y-%m}"
-        parts.append(Slice(label, max(first, start), min(following - timedelta(days=1), end)))
-        first = following
-    return parts
+def _months_of_period(start: date, end: date, months: int, word: str, calendar: bool) -> list[Slice]:
+    """Parts of *months* months counted from *start*, labelled by the calendar when *calendar* is true."""
+
+    def label(index: int, first: date) -> str:
+        if not calendar:
+            return f"{word} {index + 1}"
+        return f"{first.year}-Q{(first.month - 1) // 3 + 1}" if months == 3 else f"{first:%Y-%m}"
+
+    return _parts(start, end, lambda index: anniversary(start, months * index), label)
 
 
-def _iso_weeks(start: date, end: date) -> list[Slice]:
-    parts = []
-    monday = start - timedelta(days=start.weekday())
-    while monday <= end:
+def _weeks_of_period(start: date, end: date) -> list[Slice]:
+    def label(index: int, monday: date) -> str:
+        if start.weekday() != 0:
+            return f"Week {index + 1}"
         year, week, _ = monday.isocalendar()
-        sunday = monday + timedelta(days=6)
-        parts.append(Slice(f"{year}-W{week:02d}", max(monday, start), min(sunday, end)))
-        monday += timedelta(days=7)
-    return parts
+        return f"{year}-W{week:02d}"
+
+    return _parts(start, end, lambda index: start + timedelta(days=7 * index), label)
 
 
 def slices(frequency: str, start: date, end: date) -> list[Slice]:
@@ -164,15 +207,16 @@ def slices(frequency: str, start: date, end: date) -> list[Slice]:
         raise ValueError(f"the period starts ({start}) after it ends ({end})")
     match Frequency(frequency):
         case Frequency.ANNUAL:
-            return _period_parts(start, end, 12, "Year")
+            return _months_of_period(start, end, 12, "Year", calendar=False)
         case Frequency.SEMIANNUAL:
-            return _period_parts(start, end, 6, "Half")
+            return _months_of_period(start, end, 6, "Half", calendar=False)
         case Frequency.QUARTERLY:
-            return _calendar_parts(start, end, 3)
+            calendar_quarters = start.day == 1 and start.month % 3 == 1
+            return _months_of_period(start, end, 3, "Quarter", calendar=calendar_quarters)
         case Frequency.MONTHLY | Frequency.DAILY | Frequency.MULTIPLE_DAILY:
-            return _calendar_parts(start, end, 1)
+            return _months_of_period(start, end, 1, "Month", calendar=start.day == 1)
         case Frequency.WEEKLY:
-            return _iso_weeks(start, end)
+            return _weeks_of_period(start, end)
         case _:
             return []
 
@@ -200,30 +244,59 @@ def expected_occurrences(frequency: str, start: date, end: date) -> int | None:
 
 # --- samples -------------------------------------------------------------------------------
 
+POPULATION_NEEDED = (
+    "Population size needed: enter how many times the control operated in the review period (the count "
+    "of its system-generated list); until then the sample is the usual one for its frequency."
+)
+NO_OCCURRENCE = (
+    "The control did not operate in the period: nothing to sample, but the auditor checks that the "
+    "empty population is complete."
+)
 
-def suggested_sample(
-    frequency: str | None,
-    nature: str | None,
-    report_type: str | None,
-    start: date | None,
-    end: date | None,
-    conventions: Mapping[str, Convention] = DEFAULT_CONVENTIONS,
-) -> int | None:
-    """How many occurrences the auditor is likely to test (``None`` without a frequency).
+ITGC_AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("change management", ("CC8.1",)),
+    ("logical access", ("CC6.1", "CC6.2", "CC6.3")),
+)
+"""The IT general controls an automated control relies on: area and the criteria its key controls map to."""
 
-    A Type 1 is a walkthrough and an automated control a test of one. Otherwise
-    the sample follows the number of occurrences in the period, as auditors'
-    population tables do: it is the sample of the smallest frequency whose
-    yearly count covers that number, never above the control's own row — so a
-    daily control over six weeks (about 30 occurrences) is sampled like a
-    weekly one. It is at least 1 and never more than the occurrences.
+
+@dataclass(frozen=True, slots=True)
+class ItgcStatus:
+    """Whether the IT general controls automated controls rely on are in place, and what is missing."""
+
+    ready: bool
+    missing: tuple[str, ...] = ()
+
+
+def itgc_status(controls: Iterable[ControlRow]) -> ItgcStatus:
+    """Whether every area of :data:`ITGC_AREAS` has key controls and all of them are implemented.
+
+    *controls* are the engagement's control rows; an area without any key
+    control is not ready either, because there is nothing to rely on.
     """
-    if report_type == TYPE_1_REPORT:
-        return conventions[TYPE_1].sample
-    if nature == Nature.AUTOMATED.value:
-        return conventions[AUTOMATED].sample
-    if frequency is None:
-        return None
+    rows = sorted(controls, key=lambda control: control.ref)
+    missing: list[str] = []
+    not_implemented: list[str] = []
+    for area, criteria in ITGC_AREAS:
+        keys = [c for c in rows if c.is_key and set(criteria).intersection(c.criteria)]
+        if not keys:
+            missing.append(f"{area} ({', '.join(criteria)}) has no key control")
+        not_implemented += [c.ref for c in keys if not c.implemented and c.ref not in not_implemented]
+    missing += [f"key control {ref} is not implemented" for ref in not_implemented]
+    return ItgcStatus(not missing, tuple(missing))
+
+
+def population_sample(population: int, conventions: Mapping[str, Convention] = DEFAULT_CONVENTIONS) -> int:
+    """The population table's sample for *population* occurrences, never more than them (0 for none)."""
+    if population <= 0:
+        return 0
+    bracket = next(b for b in POPULATION_BRACKETS if b.holds(population))
+    return min(conventions[bracket.key].sample, population)
+
+
+def _frequency_sample(
+    frequency: str, start: date | None, end: date | None, conventions: Mapping[str, Convention]
+) -> int:
     own = conventions[frequency]
     count = expected_occurrences(frequency, start, end) if start and end else None
     if count is None or own.occurrences_per_year is None:
@@ -238,6 +311,77 @@ def suggested_sample(
         own,
     )
     return max(1, min(bracket.sample, count))
+
+
+@dataclass(frozen=True, slots=True)
+class SampleAdvice:
+    """A sample size (``None`` without a frequency or population) and the notes that go with it."""
+
+    size: int | None
+    notes: tuple[str, ...] = ()
+
+
+def sample_advice(
+    frequency: str | None,
+    nature: str | None,
+    report_type: str | None,
+    start: date | None,
+    end: date | None,
+    conventions: Mapping[str, Convention] = DEFAULT_CONVENTIONS,
+    *,
+    population_size: int | None = None,
+    itgcs: ItgcStatus | None = None,
+) -> SampleAdvice:
+    """How many occurrences the auditor is likely to test, and what to know about that number.
+
+    A Type 1 is a walkthrough. An automated control is a test of one while
+    *itgcs* are ready (or were not checked: ``None``); otherwise it is sized as
+    a manual control of its frequency, with a note saying why. A known
+    population is sized on the population table. Without one, a recurring
+    control's sample follows the number of occurrences in the period, as
+    auditors' population tables do: the sample of the smallest frequency whose
+    yearly count covers that number, never above the control's own row — so a
+    daily control over six weeks (about 30 occurrences) is sampled like a
+    weekly one. A per-event or several-times-a-day control without a
+    population gets its frequency's usual sample and a note asking for the
+    population size.
+    """
+    if report_type == TYPE_1_REPORT:
+        return SampleAdvice(conventions[TYPE_1].sample)
+    notes: tuple[str, ...] = ()
+    if nature == Nature.AUTOMATED.value:
+        if itgcs is None or itgcs.ready:
+            return SampleAdvice(conventions[AUTOMATED].sample)
+        notes = (
+            "Sized as a manual control: an automated control is tested once only while the IT general "
+            "controls it relies on (change management and logical access) have their key controls "
+            f"implemented, and {'; '.join(itgcs.missing)}.",
+        )
+    if population_size is not None:
+        size = population_sample(population_size, conventions)
+        return SampleAdvice(size, notes + ((NO_OCCURRENCE,) if size == 0 else ()))
+    if frequency is None:
+        return SampleAdvice(None, notes)
+    if Frequency(frequency) in (Frequency.PER_EVENT, Frequency.MULTIPLE_DAILY):
+        notes += (POPULATION_NEEDED,)
+    return SampleAdvice(_frequency_sample(frequency, start, end, conventions), notes)
+
+
+def suggested_sample(
+    frequency: str | None,
+    nature: str | None,
+    report_type: str | None,
+    start: date | None,
+    end: date | None,
+    conventions: Mapping[str, Convention] = DEFAULT_CONVENTIONS,
+    *,
+    population_size: int | None = None,
+    itgcs: ItgcStatus | None = None,
+) -> int | None:
+    """The size of :func:`sample_advice`."""
+    return sample_advice(
+        frequency, nature, report_type, start, end, conventions, population_size=population_size, itgcs=itgcs
+    ).size
 
 
 # --- coverage, due dates, staleness ------------------------------------------------------
@@ -357,6 +501,8 @@ class ControlSampling:
     next_due: date | None = None
     due_status: DueStatus | None = None
     stale_evidence: int = 0
+    population_size: int | None = None
+    notes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready values, with the labels of covered, missing and not yet ended slices."""
@@ -371,7 +517,9 @@ class ControlSampling:
             "frequency": self.frequency,
             "nature": self.nature,
             "expected_occurrences": self.expected_occurrences,
+            "population_size": self.population_size,
             "suggested_sample": self.suggested_sample,
+            "notes": list(self.notes),
             "slices": [
                 {"label": s.label, "start": iso(s.start), "end": iso(s.end), "covered": s.covered}
                 for s in self.slices
@@ -408,8 +556,15 @@ def assess_control(
     today: date,
     conventions: Mapping[str, Convention] = DEFAULT_CONVENTIONS,
     type1_max_age_days: int = DEFAULT_TYPE1_MAX_AGE_DAYS,
+    population_size: int | None = None,
+    itgcs: ItgcStatus | None = None,
 ) -> ControlSampling:
-    """Everything the sampling report says about one control, from its linked evidence dates."""
+    """Everything the sampling report says about one control, from its linked evidence dates.
+
+    *population_size* is the control's count of occurrences in the period (if
+    known); *itgcs* the engagement's :func:`itgc_status`, which decides whether
+    an automated control is a test of one (``None``: not checked, it is).
+    """
     days = sorted(collected_dates)
     report_type = report_type_for(scope.report_type, scope.period_start, scope.period_end, scope.as_of)
     start, end = scope.period_start, scope.period_end
@@ -431,6 +586,16 @@ def assess_control(
         is_stale(day, report_type, scope.period_start, scope.as_of, type1_max_age_days, today=today)
         for day in days
     )
+    advice = sample_advice(
+        frequency,
+        nature,
+        report_type,
+        start,
+        end,
+        conventions,
+        population_size=population_size,
+        itgcs=itgcs,
+    )
     return ControlSampling(
         control_id=control_id,
         ref=ref,
@@ -438,7 +603,7 @@ def assess_control(
         frequency=frequency,
         nature=nature,
         expected_occurrences=expected,
-        suggested_sample=suggested_sample(frequency, nature, report_type, start, end, conventions),
+        suggested_sample=advice.size,
         slices=parts,
         latest_evidence=latest,
         next_due=due,
@@ -448,6 +613,8 @@ def assess_control(
         if start and today < start
         else due_status(due, today),
         stale_evidence=stale,
+        population_size=population_size,
+        notes=advice.notes,
     )
 
 

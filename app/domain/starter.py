@@ -4,8 +4,14 @@
 Criteria; ``soc1-objectives.toml`` holds SOC 1 control objectives (IT general
 controls for every business and business-process objectives per type of
 business), each with example controls of its own and references to SOC 2
-controls that also serve it. Seeding copies what fits an engagement's scope;
-from then on the copies belong to the engagement.
+controls that also serve it; ``carveouts.toml`` holds complementary user
+entity controls (for every customer and per business type) and the cloud
+provider as a carved-out subservice organization. Seeding copies what fits an
+engagement's scope; from then on the copies belong to the engagement.
+
+A SOC 1 engagement is seeded for one business type, never for all of them at
+once: the business objectives of a payroll processor mean nothing to a fund
+administrator.
 """
 
 import tomllib
@@ -13,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from app.domain.catalog import load_catalog
+from app.domain.catalog import load_catalog, sort_key
 from app.domain.controls import coerce_value
 from app.domain.vocab import Status
 from app.resources import resource_path
@@ -62,11 +68,9 @@ class StarterObjective:
     soc2_controls: tuple[str, ...]
     controls: tuple[StarterControl, ...]
 
-    def applies_to(self, business_type: str | None) -> bool:
-        """Whether the objective is offered to this business type (any business objective for none)."""
-        if ALL_BUSINESS_TYPES in self.business_types:
-            return True
-        return not business_type or business_type in self.business_types
+    def applies_to(self, business_type: str) -> bool:
+        """Whether the objective is offered to this business type (the ITGCs are offered to all)."""
+        return ALL_BUSINESS_TYPES in self.business_types or business_type in self.business_types
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +83,46 @@ class BusinessType:
 
 
 @dataclass(frozen=True, slots=True)
+class StarterCuec:
+    """A complementary user entity control: what customers are assumed to do, for which businesses.
+
+    ``related_criteria`` are Trust Services Criteria IDs; ``objectives`` the refs
+    of the SOC 1 objectives the CUEC supports.
+    """
+
+    ref: str
+    business_types: tuple[str, ...]
+    description: str
+    related_criteria: tuple[str, ...]
+    objectives: tuple[str, ...]
+
+    def applies_to(self, business_type: str | None) -> bool:
+        """Whether the CUEC is offered to a SOC 1 of this business type (or to any engagement, for none)."""
+        return ALL_BUSINESS_TYPES in self.business_types or business_type in self.business_types
+
+
+@dataclass(frozen=True, slots=True)
+class StarterSubservice:
+    """A subservice organization with the services it provides, how it is presented and monitored."""
+
+    name: str
+    services: str
+    method: str
+    csocs: str
+    monitoring: str
+    notes: str
+
+
+@dataclass(frozen=True, slots=True)
 class StarterLibrary:
-    """The SOC 2 starter controls, the SOC 1 starter objectives and the business types."""
+    """The SOC 2 starter controls, the SOC 1 starter objectives and business types, CUECs and
+    subservice organizations."""
 
     controls: tuple[StarterControl, ...]
     objectives: tuple[StarterObjective, ...]
     business_types: tuple[BusinessType, ...]
+    cuecs: tuple[StarterCuec, ...]
+    subservices: tuple[StarterSubservice, ...]
 
     @property
     def all_controls(self) -> tuple[StarterControl, ...]:
@@ -116,6 +154,13 @@ class StarterLibrary:
                 return business_type
         accepted = ", ".join(b.id for b in self.business_types)
         raise ValueError(f"unknown business type {key!r}; expected one of: {accepted}")
+
+    @property
+    def business_types_with_objectives(self) -> tuple[BusinessType, ...]:
+        """The business types that have business objectives of their own: the ones a SOC 1 can be seeded
+        for, and the only ones the wizard's help may name."""
+        offered = {t for o in self.objectives if o.kind == "business" for t in o.business_types}
+        return tuple(b for b in self.business_types if b.id in offered)
 
 
 def _control(entry: dict[str, Any]) -> StarterControl:
@@ -153,11 +198,33 @@ def _read(name: str) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
+def _cuec(entry: dict[str, Any]) -> StarterCuec:
+    return StarterCuec(
+        ref=entry["ref"],
+        business_types=tuple(entry["business_types"]),
+        description=entry["description"],
+        related_criteria=tuple(entry["related_criteria"]),
+        objectives=tuple(entry["objectives"]),
+    )
+
+
+def _subservice(entry: dict[str, Any]) -> StarterSubservice:
+    return StarterSubservice(
+        name=entry["name"],
+        services=entry["services"],
+        method=entry["method"],
+        csocs=entry["csocs"],
+        monitoring=entry["monitoring"],
+        notes=entry["notes"],
+    )
+
+
 @cache
 def load_starter() -> StarterLibrary:
     """Read the shipped starter library (once per process)."""
     soc2 = _read("soc2-controls.toml")
     soc1 = _read("soc1-objectives.toml")
+    carveouts = _read("carveouts.toml")
     return StarterLibrary(
         controls=tuple(_control(c) for c in soc2["control"]),
         objectives=tuple(_objective(o) for o in soc1["objective"]),
@@ -165,6 +232,8 @@ def load_starter() -> StarterLibrary:
             BusinessType(id=b["id"], name=b["name"], description=b["description"])
             for b in soc1["business_type"]
         ),
+        cuecs=tuple(_cuec(c) for c in carveouts["cuec"]),
+        subservices=tuple(_subservice(s) for s in carveouts["subservice"]),
     )
 
 
@@ -194,6 +263,17 @@ def control_values(control: StarterControl) -> dict[str, Any]:
     return {name: coerce_value(name, value) for name, value in values.items()}
 
 
+def _soc1_business_type(library: StarterLibrary, business_type: str | None) -> str:
+    """The id of the business type a SOC 1 is seeded for; ``ValueError`` when none or unknown."""
+    if not business_type or not business_type.strip():
+        offered = ", ".join(b.id for b in library.business_types_with_objectives)
+        raise ValueError(
+            "a SOC 1 is seeded for one business type, which decides its business objectives: choose one of "
+            f"{offered}"
+        )
+    return library.business_type(business_type).id
+
+
 def select_for_scope(
     library: StarterLibrary, categories: tuple[str, ...], soc1: bool, business_type: str | None
 ) -> tuple[tuple[StarterControl, ...], tuple[StarterObjective, ...]]:
@@ -201,17 +281,56 @@ def select_for_scope(
 
     SOC 2 controls mapped to at least one criterion of *categories* (each with
     all its criteria). With *soc1*: the IT general control objectives and the
-    business objectives of *business_type* (every business objective when it is
-    empty), their own example controls, and the SOC 2 controls they refer to.
-    Controls come in library order, SOC 2 controls first. Raises ``ValueError``
-    for an unknown business type.
+    business objectives of *business_type*, their own example controls, and the
+    SOC 2 controls they refer to. Controls come in library order, SOC 2
+    controls first. Raises ``ValueError`` for an unknown business type, or for
+    none when *soc1* is set: a SOC 1 is never seeded with every type at once.
     """
     catalog = load_catalog()
     in_scope = {c.id for category in categories for c in catalog.in_category(category)}
     objectives: tuple[StarterObjective, ...] = ()
     if soc1:
-        wanted = library.business_type(business_type).id if business_type else None
+        wanted = _soc1_business_type(library, business_type)
         objectives = tuple(o for o in library.objectives if o.applies_to(wanted))
     referenced = {ref for o in objectives for ref in o.soc2_controls}
     soc2 = tuple(c for c in library.controls if c.ref in referenced or in_scope.intersection(c.criteria))
     return soc2 + tuple(c for o in objectives for c in o.controls), objectives
+
+
+def select_carveouts(
+    library: StarterLibrary, soc1: bool, business_type: str | None
+) -> tuple[tuple[StarterCuec, ...], tuple[StarterSubservice, ...]]:
+    """The starter CUECs and subservice organizations an engagement with this scope starts from.
+
+    The CUECs every customer is expected to operate, plus with *soc1* those of
+    *business_type* (required then, as for :func:`select_for_scope`); the cloud
+    provider as a carved-out subservice organization. Library order.
+    """
+    wanted = _soc1_business_type(library, business_type) if soc1 else None
+    return tuple(c for c in library.cuecs if c.applies_to(wanted)), library.subservices
+
+
+def cuec_values(cuec: StarterCuec) -> dict[str, str]:
+    """The fields of a new CUEC copied from *cuec*: criteria in report order, objectives in the notes."""
+    notes = ""
+    if cuec.objectives:
+        word = "objective" if len(cuec.objectives) == 1 else "objectives"
+        notes = f"Supports SOC 1 {word} {', '.join(cuec.objectives)}."
+    return {
+        "ref": cuec.ref,
+        "description": cuec.description,
+        "related_criteria": ", ".join(sorted(cuec.related_criteria, key=sort_key)),
+        "notes": notes,
+    }
+
+
+def subservice_values(subservice: StarterSubservice) -> dict[str, str]:
+    """The fields of a new subservice organization copied from *subservice*."""
+    return {
+        "name": subservice.name,
+        "services": subservice.services,
+        "method": subservice.method,
+        "csocs": subservice.csocs,
+        "monitoring": subservice.monitoring,
+        "notes": subservice.notes,
+    }

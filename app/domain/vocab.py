@@ -32,6 +32,10 @@ class Status(StrEnum):
     EXCEPTION = "exception"
 
 
+READY_STATUSES = frozenset({Status.IMPLEMENTED.value, Status.READY_FOR_AUDIT.value})
+"""Statuses in which a control counts as implemented."""
+
+
 class Nature(StrEnum):
     """Whether a person, a system, or a person relying on a system runs the control."""
 

@@ -59,7 +59,15 @@ class Column:
     field: str = ""
 
 
-_KIND_WIDTHS = {"text": 18.0, "long": 40.0, "choice": 16.0, "bool": 7.0, "date": 13.0, "criteria": 18.0}
+_KIND_WIDTHS = {
+    "text": 18.0,
+    "long": 40.0,
+    "choice": 16.0,
+    "bool": 7.0,
+    "date": 13.0,
+    "int": 11.0,
+    "criteria": 18.0,
+}
 _FIELD_WIDTHS = {"ref": 12.0, "title": 36.0, "description": 50.0, "owner": 20.0}
 
 
@@ -149,10 +157,13 @@ def sheet_title(name: str) -> str:
     return title or "Sheet"
 
 
-def matrix_value(name: str, value: Any) -> str | date | None:
-    """What the control matrix cell of field *name* shows: a date for date fields, else its words."""
-    if field_spec(name).kind == "date":
+def matrix_value(name: str, value: Any) -> str | date | int | None:
+    """What the control matrix cell of field *name* shows: a date or a number for those fields, else words."""
+    kind = field_spec(name).kind
+    if kind == "date":
         return value if isinstance(value, date) else None
+    if kind == "int":
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
     return display_value(name, value)
 
 

@@ -2,39 +2,50 @@
 
 Layout under the store's root (the workspace's ``evidence/`` folder)::
 
-    ab/ab12...ef          content whose SHA-256 is ab12...ef (mode 0444)
-    .incoming/*.part      copies in progress; leftovers of a crash are removed on open
+    ab/ab12...ef          content whose SHA-256 is ab12...ef (mode 0400, folders 0700)
+    .incoming/*.part      copies in progress, each locked by the process writing it
+    .incoming/*.pending   hashes an add in progress has stored but not yet recorded (locked)
+
+A crash's leftovers in ``.incoming`` are recognised by their lock being free
+and removed when the store opens. Content that a crash stored but no record
+points to is found by :meth:`EvidenceStore.unreferenced` (the hashes listed
+in a live ``.pending`` file are not orphans: their records are on the way).
 
 Adding reads the source once, in chunks, hashing each chunk as it is written
 to a temporary file; the temporary file is flushed to disk and renamed to
 its content address, so a stored file is always complete. The source is
-opened read-only and never changed.
+opened read-only and never changed; only a regular file is read (a named pipe
+or a device is refused before reading), and a source whose size or
+modification time changed during the copy is refused.
 """
 
 import errno
 import hashlib
 import os
 import re
+import secrets
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from io import FileIO
 from pathlib import Path
 from typing import Literal
 
 from app.evidence.media import SNIFF_BYTES, sniff_media_type
+from app.private_files import EVIDENCE_MODE, FILE_MODE, FOLDER_MODE
+from app.scratch import hold_lock, is_abandoned
+from app.source_files import SourceFileError, display_path, open_regular_file, unchanged
 
 CHUNK_SIZE = 1024 * 1024
 """Bytes read, hashed and written per step. Measured on a 1 GiB file: 1 MiB stays in the CPU's
 cache between hashing and writing; 2–16 MiB made the writes 3–6 times slower."""
 
 INCOMING_DIR = ".incoming"
-STALE_AFTER_SECONDS = 3600.0
-"""A temporary file untouched this long is a crash's leftover, not another process's copy in progress."""
+PENDING_SUFFIX = ".pending"
 
-READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+READ_ONLY = EVIDENCE_MODE
 WRITABLE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -70,10 +81,13 @@ class EvidenceStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._incoming = root / INCOMING_DIR
+        self._pending: int | None = None
         try:
-            self._incoming.mkdir(parents=True, exist_ok=True)
+            self._incoming.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
         except OSError as error:
-            raise StoreError(f"cannot create the evidence folder {root}: {error.strerror}") from error
+            if not root.is_dir():
+                raise StoreError(f"cannot create the evidence folder {root}: {error.strerror}") from error
+            return  # a read-only workspace: reading works, adding says why it cannot
         self._remove_stale_incoming()
 
     # --- addresses -------------------------------------------------------------------------
@@ -103,25 +117,35 @@ class EvidenceStore:
     ) -> StoredFile:
         """Copy *source* into the store (unless its content is already there).
 
-        Raises :class:`StoreError` when the source cannot be read or the copy
-        cannot be written (a full disk), :class:`CancelledError` when *cancel*
-        says so; either way no temporary file remains.
+        Raises :class:`StoreError` when the source is not a regular file, cannot
+        be read or changed while it was copied, or the copy cannot be written
+        (a full disk), :class:`CancelledError` when *cancel* says so; either
+        way no temporary file remains.
         """
         try:
-            reader = open(source, "rb", buffering=0)
-        except OSError as error:
-            raise StoreError(f"cannot read {source}: {error.strerror or error}") from error
-        with reader:
+            fd, before = open_regular_file(source)
+        except SourceFileError as error:
+            raise StoreError(str(error)) from error
+        with open(fd, "rb", buffering=0, closefd=True) as reader:
             try:
-                fd, temp_name = tempfile.mkstemp(dir=self._incoming, suffix=".part")
+                temp = self._incoming / f"{secrets.token_hex(8)}.part"
+                out = os.open(
+                    temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE
+                )
             except OSError as error:
                 raise StoreError(_write_error_message(source, error)) from error
-            temp = Path(temp_name)
             try:
-                with open(fd, "wb", buffering=0) as writer:
-                    sha256, size, head = _copy(reader, writer, source, progress, cancel)
+                hold_lock(out)
+                with open(out, "wb", buffering=0) as writer:
+                    sha256, size, head = _copy(reader, writer, source, progress, cancel, before.st_size)
                     os.fsync(writer.fileno())
+                if not unchanged(before, fd, source, size):
+                    raise StoreError(
+                        f"{display_path(source)} changed while it was being copied; it was not stored. "
+                        "Add it again once the program writing it has finished"
+                    )
                 os.chmod(temp, READ_ONLY)
+                self._note_pending(sha256)
                 already_stored = self._move_into_place(temp, sha256, size)
             except OSError as error:
                 _discard(temp)
@@ -132,6 +156,44 @@ class EvidenceStore:
         media_type = sniff_media_type(head, source.name)
         return StoredFile(sha256, size, media_type, self.path_for(sha256), already_stored)
 
+    @contextmanager
+    def adding(self) -> Iterator[None]:
+        """Mark content stored inside the block as on its way to being recorded.
+
+        Hashes stored meanwhile are listed in a locked ``.pending`` file, so
+        that :meth:`unreferenced` (another process's ``verify --repair``) does
+        not take them for orphans before their records are committed; the
+        file goes when the block ends, or with the process.
+        """
+        path = self._incoming / f"{secrets.token_hex(8)}{PENDING_SUFFIX}"
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        except OSError as error:
+            raise StoreError(_write_error_message(path, error)) from error
+        hold_lock(fd)
+        self._pending = fd
+        try:
+            yield
+        finally:
+            self._pending = None
+            os.close(fd)
+            _discard(path)
+
+    def _note_pending(self, sha256: str) -> None:
+        if self._pending is not None:
+            os.write(self._pending, f"{sha256}\n".encode("ascii"))
+            os.fsync(self._pending)
+
+    def _pending_hashes(self) -> set[str]:
+        """Hashes that live adds (of any process) have stored but not yet recorded."""
+        hashes: set[str] = set()
+        for path in self._incoming.glob(f"*{PENDING_SUFFIX}"):
+            if is_abandoned(path):
+                continue
+            with suppress(OSError):
+                hashes.update(path.read_text("ascii").split())
+        return hashes
+
     def _move_into_place(self, temp: Path, sha256: str, size: int) -> bool:
         """Rename *temp* to its address; returns True when identical content was already there."""
         target = self.path_for(sha256)
@@ -140,7 +202,7 @@ class EvidenceStore:
             _touch(target)
             return True
         shard_is_new = not target.parent.is_dir()
-        target.parent.mkdir(exist_ok=True)
+        target.parent.mkdir(mode=FOLDER_MODE, exist_ok=True)
         if shard_is_new:
             _sync_directory(self.root)
         if target.exists():  # the stored copy was truncated or grown: replace it with this good one
@@ -180,8 +242,9 @@ class EvidenceStore:
         """
         cutoff = time.time() - grace_seconds
         removed = []
+        pending = self._pending_hashes()
         for sha256 in list(self.stored_hashes()):
-            if sha256 in referenced:
+            if sha256 in referenced or sha256 in pending:
                 continue
             try:
                 if self.path_for(sha256).stat().st_mtime > cutoff:
@@ -192,14 +255,16 @@ class EvidenceStore:
             removed.append(sha256)
         return removed
 
+    def unreferenced(self, referenced: Collection[str]) -> list[str]:
+        """Stored content no record refers to and no live add is about to record: a crash's orphans."""
+        pending = self._pending_hashes()
+        return sorted(h for h in self.stored_hashes() if h not in referenced and h not in pending)
+
     def _remove_stale_incoming(self) -> None:
-        cutoff = time.time() - STALE_AFTER_SECONDS
+        """Remove what crashed adds left in ``.incoming`` (files no live process holds locked)."""
         for leftover in self._incoming.iterdir():
-            try:
-                if leftover.stat().st_mtime < cutoff:
-                    _discard(leftover)
-            except OSError:
-                continue
+            if is_abandoned(leftover):
+                _discard(leftover)
 
     # --- checking --------------------------------------------------------------------------
 
@@ -236,9 +301,18 @@ class EvidenceStore:
 
 
 def _copy(
-    reader: FileIO, writer: FileIO, source: Path, progress: Progress | None, cancel: Cancel | None
+    reader: FileIO,
+    writer: FileIO,
+    source: Path,
+    progress: Progress | None,
+    cancel: Cancel | None,
+    expected_size: int,
 ) -> tuple[str, int, bytes]:
-    """Copy and hash in one pass; returns the SHA-256, the size and the first bytes."""
+    """Copy and hash in one pass; returns the SHA-256, the size and the first bytes.
+
+    Stops one byte past *expected_size* (the size when the file was opened): a
+    file still growing is then refused by the caller, never copied for ever.
+    """
     digest = hashlib.sha256()
     buffer = bytearray(CHUNK_SIZE)
     view = memoryview(buffer)
@@ -253,6 +327,7 @@ def _copy(
             raise StoreError(f"cannot read {source}: {error.strerror or error}") from error
         if not count:
             break
+        count = min(count, expected_size + 1 - done)
         chunk = view[:count]
         if not done:
             head = bytes(chunk[:SNIFF_BYTES])
@@ -262,6 +337,8 @@ def _copy(
         done += count
         if progress is not None:
             progress(done)
+        if done > expected_size:
+            break
     return digest.hexdigest(), done, head
 
 
@@ -285,6 +362,8 @@ def _hash(reader: FileIO, progress: Progress | None, cancel: Cancel | None) -> s
 def _write_error_message(source: Path, error: OSError) -> str:
     if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return f"the disk holding the workspace is full: {source.name} was not stored; free some space"
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "the workspace is read-only, so no evidence can be added; check the folder's permissions"
     return f"cannot store {source.name} in the workspace: {error.strerror or error}"
 
 

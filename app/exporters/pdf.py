@@ -300,8 +300,14 @@ def table(
 
 
 def title_block(title: str, subtitle: str, particulars: Sequence[tuple[str, str]]) -> list[Flowable]:
-    """A document's opening: *title*, *subtitle* (the company) and a name/value list of particulars."""
+    """A document's opening: *title*, *subtitle* (the company) and name/value particulars, if any."""
     sheet = styles()
+    opening: list[Flowable] = [
+        Paragraph(escape(title), sheet.title),
+        Paragraph(escape(subtitle), sheet.subtitle),
+    ]
+    if not particulars:
+        return opening
     rows = [[name, Paragraph(escape(value), sheet.cell)] for name, value in particulars]
     details = Table(
         rows,
@@ -319,7 +325,7 @@ def title_block(title: str, subtitle: str, particulars: Sequence[tuple[str, str]
             ]
         ),
     )
-    return [Paragraph(escape(title), sheet.title), Paragraph(escape(subtitle), sheet.subtitle), details]
+    return [*opening, details]
 
 
 def chunked_table(

@@ -9,6 +9,7 @@ are collected, each with its sheet, row and column, so the client can fix
 them in one pass. Nothing here writes anything.
 """
 
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,21 @@ from app.domain.workbook_layout import (
     parse_matrix_value,
     unescape_cell_text,
 )
+from app.importers.safe_files import (
+    WORKBOOK_LIMITS,
+    UnreadableFileError,
+    check_xlsx_archive,
+    formulas_without_values,
+    open_regular_file,
+    sheet_part,
+)
+from app.source_files import display_path
 
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+"""Columns read per row: far more than the matrix has, few enough that a stray cell in column XFD
+cannot make every row 16,384 cells wide."""
+READ_SECONDS = 120
 HEADER_SEARCH_ROWS = 10
 """How far down the header row may have moved (a client may add a title row above it)."""
 
@@ -182,42 +197,89 @@ def _read_sheet(sheet: str, rows: Iterator[tuple[Any, ...]]) -> ImportedControls
     )
 
 
+def _bounded(rows: Iterator[tuple[Any, ...]], name: str, deadline: float) -> Iterator[tuple[Any, ...]]:
+    """The rows, refusing a sheet longer than :data:`MAX_ROWS` or slower to read than :data:`READ_SECONDS`."""
+    for number, row in enumerate(rows, 1):
+        if number > MAX_ROWS:
+            raise UnreadableWorkbookError(
+                f"the “{ALL_CONTROLS_SHEET}” sheet of {name} has more than {MAX_ROWS:,} rows; "
+                "it was not imported"
+            )
+        if number % 1000 == 0 and time.monotonic() > deadline:
+            raise UnreadableWorkbookError(
+                f"reading {name} took longer than {READ_SECONDS} seconds; it was not imported"
+            )
+        yield row
+
+
 def read_control_workbook(path: Path) -> ImportedControls:
     """The control matrix of the workbook at *path*, validated cell by cell.
+
+    The file is checked before it is parsed (:func:`check_xlsx_archive`:
+    a regular file, sizes, ratios, not encrypted or renamed); the sheet's
+    declared dimensions are ignored (every row in the file is read); a
+    formula without a saved result is refused naming its cells; reading is
+    bounded by :data:`MAX_ROWS`, :data:`MAX_COLUMNS` and :data:`READ_SECONDS`.
+    No formula is ever evaluated.
 
     Raises :class:`UnreadableWorkbookError` when the file cannot be opened as
     an ``.xlsx`` workbook, has no “All controls” sheet, or that sheet has no
     Ref and Title columns; every other problem is a :class:`CellError` in the
     result.
     """
+    name = display_path(Path(path).name)
+    deadline = time.monotonic() + READ_SECONDS
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except OSError as error:
-        raise UnreadableWorkbookError(f"cannot open {path}: {error.strerror or error}") from error
+        check_xlsx_archive(path, WORKBOOK_LIMITS)
+        handle = open_regular_file(path, WORKBOOK_LIMITS.max_file_bytes)
+    except UnreadableFileError as error:
+        raise UnreadableWorkbookError(str(error)) from error
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
     except InvalidFileException as error:
+        handle.close()
         raise UnreadableWorkbookError(
-            f"{Path(path).name} is not an Excel workbook (.xlsx); save it as .xlsx and import that"
+            f"{name} is not an Excel workbook (.xlsx); save it as .xlsx and import that"
         ) from error
     except Exception as error:  # openpyxl fails on a damaged file in many ways
+        handle.close()
         raise UnreadableWorkbookError(
-            f"{Path(path).name} cannot be read as an Excel workbook (.xlsx); it may be damaged ({error})"
+            f"{name} cannot be read as an Excel workbook (.xlsx); it may be damaged ({error})"
         ) from error
     try:
-        names = {name.casefold(): name for name in workbook.sheetnames}
+        names = {sheet_name.casefold(): sheet_name for sheet_name in workbook.sheetnames}
         sheet = names.get(ALL_CONTROLS_SHEET.casefold())
         if sheet is None:
             found = ", ".join(workbook.sheetnames)
             raise UnreadableWorkbookError(
-                f"{Path(path).name} has no “{ALL_CONTROLS_SHEET}” sheet (it has: {found}); "
+                f"{name} has no “{ALL_CONTROLS_SHEET}” sheet (it has: {found}); "
                 "the import reads the control matrix from that sheet"
             )
+        _refuse_unsaved_formulas(path, sheet, name)
+        worksheet = workbook[sheet]
+        worksheet.reset_dimensions()  # declared dimensions may be wrong: read every row there is
+        rows = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         try:
-            return _read_sheet(sheet, workbook[sheet].iter_rows(values_only=True))
+            return _read_sheet(sheet, _bounded(rows, name, deadline))
         except UnreadableWorkbookError:
             raise
         except Exception as error:  # a damaged sheet part surfaces only while its rows are read
-            raise UnreadableWorkbookError(
-                f"the “{sheet}” sheet of {Path(path).name} is damaged: {error}"
-            ) from error
+            raise UnreadableWorkbookError(f"the “{sheet}” sheet of {name} is damaged: {error}") from error
     finally:
         workbook.close()
+        handle.close()
+
+
+def _refuse_unsaved_formulas(path: Path, sheet: str, name: str) -> None:
+    try:
+        part = sheet_part(path, sheet)
+        cells = formulas_without_values(path, part) if part else []
+    except UnreadableFileError as error:
+        raise UnreadableWorkbookError(str(error)) from error
+    if cells:
+        shown = ", ".join(f"{sheet}!{cell}" for cell in cells[:5])
+        more = " and more" if len(cells) > 5 else ""
+        raise UnreadableWorkbookError(
+            f"{name} has formulas without a saved result ({shown}{more}); open it in a spreadsheet "
+            "program and save it there first, then import that copy"
+        )

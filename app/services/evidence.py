@@ -10,7 +10,6 @@ import hashlib
 import logging
 import os
 import shutil
-import stat
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,12 +22,14 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, col, func, select
 
 from app.db.changelog import record_change
+from app.db.engine import RESTORE_ADVICE, integrity_problems
 from app.db.models import Control, Evidence, EvidenceControl, utcnow
 from app.db.session import note
 from app.domain.changes import Kind
 from app.domain.evidence import EvidenceRow, EvidenceWarning
 from app.domain.files import LARGE_FILE_BYTES, human_size, looks_like_a_program
 from app.domain.periods import parse_day
+from app.evidence.sources import safe_file_name, scan_sources
 from app.evidence.store import CancelledError as StoreCancelledError
 from app.evidence.store import ContentStatus, EvidenceStore, StoredFile, StoreError
 from app.services.engagements import engagement_in
@@ -187,49 +188,33 @@ class SourceFile:
     modified_on: date
 
 
-def _is_hidden(path: Path, stat_result: os.stat_result) -> bool:
-    attributes = getattr(stat_result, "st_file_attributes", 0)
-    return path.name.startswith(".") or bool(attributes & stat.FILE_ATTRIBUTE_HIDDEN)
-
-
-def _files_in(folder: Path) -> Iterator[Path]:
-    for directory, subfolders, names in os.walk(folder):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        for name in sorted(names):
-            yield Path(directory, name)
-
-
-def collect_files(paths: Iterable[str | Path]) -> list[SourceFile]:
+def collect_files(paths: Iterable[str | Path], skipped: list[str] | None = None) -> list[SourceFile]:
     """The files to add: given files, and the files of given folders (recursively, hidden ones skipped).
 
     Every file is opened once to prove it can be read; a missing or
-    unreadable one is refused here, before anything is copied. A file given
-    twice is added once.
+    unreadable file or subfolder is refused here, naming each, before
+    anything is copied. Links inside a folder are not followed, and named
+    pipes or devices in it are not read: each is named in *skipped*. A file
+    given twice is added once.
     """
+    scan = scan_sources(paths)
+    if scan.missing:
+        raise NotFoundError(f"{scan.missing[0]}: no such file or folder")
+    if scan.not_regular:
+        raise InvalidInputError(scan.not_regular[0])
+    if scan.unreadable:
+        shown = "; ".join(scan.unreadable[:5])
+        more = f" (and {len(scan.unreadable) - 5} more)" if len(scan.unreadable) > 5 else ""
+        raise InvalidInputError(f"nothing was added: {shown}{more}")
+    if scan.empty_folders:
+        raise InvalidInputError(f"the folder {scan.empty_folders[0]} holds no files to add")
+    if skipped is not None:
+        skipped.extend(scan.skipped)
     chosen: dict[Path, SourceFile] = {}
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = [(item, item.stat()) for item in _files_in(path) if item.is_file()]
-            found = [(item, info) for item, info in found if not _is_hidden(item, info)]
-            if not found:
-                raise InvalidInputError(f"the folder {path} holds no files to add")
-        elif path.is_file():
-            found = [(path, path.stat())]
-        elif path.exists():
-            raise InvalidInputError(f"{path} is not a regular file")
-        else:
-            raise NotFoundError(f"{path}: no such file or folder")
-        for item, info in found:
-            key = item.resolve()
-            if key in chosen:
-                continue
-            try:
-                open(item, "rb").close()
-            except OSError as error:
-                raise InvalidInputError(f"cannot read {item}: {error.strerror or error}") from error
-            modified = datetime.fromtimestamp(info.st_mtime).date()
-            chosen[key] = SourceFile(item, info.st_size, modified)
+    for found in scan.files:
+        key = found.path.resolve()
+        if key not in chosen:
+            chosen[key] = SourceFile(found.path, found.size, datetime.fromtimestamp(found.mtime).date())
     if not chosen:
         raise InvalidInputError("no files to add")
     return list(chosen.values())
@@ -253,6 +238,7 @@ def add_evidence(
     notes: str = "",
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    skipped: list[str] | None = None,
 ) -> list[EvidenceRow]:
     """Store files and create one evidence record per file, linked to the given controls.
 
@@ -265,11 +251,13 @@ def add_evidence(
     """
     _check_covers(covers_from, covers_to)
     clean_title = None if title is None else _coerce("title", title)
-    sources = collect_files(files)
+    sources = collect_files(files, skipped)
     control_ids = list(control_ids)
     store = _open_store(workspace.evidence_dir)
     stored: list[StoredFile] = []
-    with workspace.writing() as session:  # the transaction, and its write lock, begin after the copying
+    # The content is pending until its records are committed; the transaction, and its write lock,
+    # begin only after the copying.
+    with _store_errors(), store.adding(), workspace.writing() as session:
         try:
             with _store_errors("adding evidence was cancelled; nothing was added"):
                 total = sum(source.size for source in sources)
@@ -283,10 +271,11 @@ def add_evidence(
             now = utcnow()
             created = []
             for source, item in zip(sources, stored, strict=True):
+                name = safe_file_name(source.path.name)
                 evidence = Evidence(
                     engagement_id=engagement_id,
-                    title=clean_title or " ".join(source.path.stem.split()) or source.path.name,
-                    file_name=source.path.name,
+                    title=clean_title or " ".join(safe_file_name(source.path.stem).split()) or name,
+                    file_name=name,
                     size=item.size,
                     sha256=item.sha256,
                     media_type=item.media_type,
@@ -487,7 +476,7 @@ def viewing_copy(workspace: Workspace, evidence_id: int) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.part")
         shutil.copyfile(source, temporary)
-        temporary.chmod(0o444)
+        temporary.chmod(0o400)
         os.replace(temporary, target)
     return target
 
@@ -685,6 +674,9 @@ def verify_evidence(
     Content shared by several records is read once. A stored file that has
     become writable is only a warning.
     """
+    damage = integrity_problems(workspace.engine)
+    if damage:
+        raise WorkbenchError(f"the workspace database is damaged ({damage[0]}); {RESTORE_ADVICE}")
     with workspace.session() as session:
         statement = select(Evidence).order_by(col(Evidence.id))
         if engagement_id is not None:
@@ -717,3 +709,21 @@ def verify_evidence(
         for record in records
     ]
     return VerifyReport(results, warnings)
+
+
+def orphaned_content(workspace: Workspace, *, repair: bool = False) -> list[str]:
+    """Stored content no evidence record refers to (what an add killed before its commit leaves).
+
+    Content that another window or command is adding right now is not
+    counted. With *repair*, the orphans are removed. Returns their hashes.
+    """
+    with workspace.session() as session:
+        referenced = set(session.exec(select(Evidence.sha256).distinct()).all())
+    store = _open_store(workspace.evidence_dir)
+    orphans = store.unreferenced(referenced)
+    if repair:
+        with _store_errors():
+            for sha256 in orphans:
+                store.remove(sha256)
+        log.info("removed %d orphaned evidence files", len(orphans))
+    return orphans

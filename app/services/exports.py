@@ -13,7 +13,6 @@ page, the command line and the evidence package read that table.
 
 import hashlib
 import json
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -37,6 +36,7 @@ from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
 from app.domain.readiness import ReadinessReport
 from app.domain.scoping import Answers, Scope, apply_overrides, recommend, suggested_period
+from app.exporters.atomic import scratch_folder, scratch_in
 from app.exporters.errors import ExportCancelled
 from app.exporters.package import (
     PackageFile,
@@ -346,8 +346,7 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
             number * 1000 + (1000 * done // total if total else 0), steps * 1000
         )
 
-    with tempfile.TemporaryDirectory(prefix=".soc-workbench-", dir=target.parent) as folder:
-        scratch = Path(folder)
+    with scratch_folder("package", beside=target.parent) as scratch:
         for number, kind in enumerate(kinds):
             kind.write(data, scratch / kind.file_name, step(number), cancel)
         files = [PackageFile(kind.file_name, data=(scratch / kind.file_name).read_bytes()) for kind in kinds]
@@ -508,12 +507,17 @@ def run_export(
     target = target.expanduser().absolute()
     if not target.parent.is_dir():
         raise NotFoundError(f"the folder {target.parent} does not exist")
-    preview = None if answers is None else SavedScoping(answers, recommend(answers), dict(overrides or {}))
+    preview = (
+        None
+        if answers is None
+        else SavedScoping(answers, recommend(answers, date.today()), dict(overrides or {}))
+    )
     with workspace.session() as session:
         data = gather(session, engagement_id, workspace.evidence_dir, preview)
         session.rollback()  # the read transaction ends before the writing, which may take a while
         try:
-            export.write(data, target, progress, cancel)
+            with scratch_in(workspace.data_dir):
+                export.write(data, target, progress, cancel)
         except ExportCancelled:
             raise CancelledError("the export was cancelled; nothing was written") from None
         except PackageIntegrityError as error:

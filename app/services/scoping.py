@@ -76,7 +76,7 @@ def saved_scoping(engagement: EngagementRow) -> SavedScoping | None:
         return None
     answers = Answers.from_mapping(engagement.scoping_answers)
     stored = engagement.scoping_recommendation
-    recommendation = recommend(answers) if stored is None else Recommendation.from_dict(stored)
+    recommendation = recommend(answers, date.today()) if stored is None else Recommendation.from_dict(stored)
     return SavedScoping(answers, recommendation, dict(engagement.scoping_overrides or {}))
 
 
@@ -99,13 +99,14 @@ def apply_scoping(
     if dates is not None and set(dates) - set(DATE_FIELDS):
         raise InvalidInputError(f"the dates applied are {', '.join(DATE_FIELDS)}, not {', '.join(dates)}")
     overrides = {key: dict(value) for key, value in (overrides or {}).items()}
-    recommendation = recommend(answers)
+    today = today or date.today()
+    recommendation = recommend(answers, today)
     try:
         scope: Scope = apply_overrides(recommendation, overrides)
     except ValueError as error:
         raise InvalidInputError(str(error)) from None
     if dates is None:
-        dates = suggested_dates(scope, today or date.today())
+        dates = suggested_dates(scope, today)
     changes = {
         "scoping_answers": answers.as_dict(),
         "scoping_recommendation": recommendation.as_dict(),

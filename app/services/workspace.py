@@ -12,10 +12,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from app.db.engine import DatabaseTooNewError, DatabaseUnreadableError, open_database, writing_engine
+from app.db.errors import describe_database_error
 from app.db.session import Announce, WorkbenchSession
 from app.domain.changes import Changes
 from app.locations import DATABASE_NAME, EVIDENCE_DIR_NAME, LOG_NAME, resolve_data_dir
 from app.services.errors import WorkbenchError
+from app.workspace_folder import prepare_workspace_folder
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,10 @@ class Workspace:
 
         Database trouble becomes a plain message.
         """
-        with translate_database_errors(), WorkbenchSession(self.engine, self._announce) as session:
+        with (
+            translate_database_errors(self.data_dir),
+            WorkbenchSession(self.engine, self._announce) as session,
+        ):
             yield session
 
     @contextmanager
@@ -68,7 +73,7 @@ class Workspace:
                 "nothing was changed. Make the change in the other window, or close it and reopen this one."
             )
         with (
-            translate_database_errors(),
+            translate_database_errors(self.data_dir),
             WorkbenchSession(self._writer, self._announce) as session,
         ):
             yield session
@@ -85,27 +90,13 @@ class Workspace:
         self.engine.dispose()
 
 
-def _database_message(error: BaseException) -> str | None:
-    text = str(getattr(error, "orig", error)).lower()
-    if "locked" in text or "busy" in text:
-        return (
-            "The workspace database is busy: another SOC Workbench window or command is "
-            "writing to it. Nothing was changed; try again in a moment."
-        )
-    if "disk is full" in text or "database or disk is full" in text:
-        return "The disk holding the workspace is full. Nothing was changed; free some space and try again."
-    if "readonly" in text or "read-only" in text:
-        return "The workspace database is read-only. Nothing was changed; check the folder's permissions."
-    return None
-
-
 @contextmanager
-def translate_database_errors() -> Iterator[None]:
+def translate_database_errors(folder: Path | None = None) -> Iterator[None]:
     """Turn SQLite's locked, full and read-only errors into a :class:`WorkbenchError`."""
     try:
         yield
     except (OperationalError, sqlite3.OperationalError) as error:
-        message = _database_message(error)
+        message = describe_database_error(error, folder)
         if message is None:
             raise
         log.warning("database error: %s", error)
@@ -119,18 +110,18 @@ def open_workspace(data_dir: str | Path | None = None, *, read_only: bool = Fals
     """
     path = resolve_data_dir(data_dir)
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        (path / EVIDENCE_DIR_NAME).mkdir(exist_ok=True)
+        writable = prepare_workspace_folder(path)
     except OSError as error:
         raise WorkbenchError(f"Cannot create the workspace folder {path}: {error.strerror}") from error
-    _log_to(path / LOG_NAME)
+    if writable:
+        _log_to(path / LOG_NAME)
 
     def migrated(revision: str | None, backup: Path | None) -> None:
         if backup is not None:
             log.info("migrated %s from schema %s; copy kept at %s", path, revision, backup)
 
     try:
-        with translate_database_errors():
+        with translate_database_errors(path):
             engine = open_database(path / DATABASE_NAME, on_migrate=migrated)
     except (DatabaseTooNewError, DatabaseUnreadableError) as error:
         raise WorkbenchError(str(error)) from error

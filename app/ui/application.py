@@ -5,10 +5,12 @@ from contextlib import suppress
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, __version__
 from app.locations import resolve_data_dir
+from app.resources import resource_path
 from app.services.errors import WorkbenchError
 from app.services.workspace import open_workspace
 from app.ui.context import AppContext
@@ -27,6 +29,7 @@ def make_application() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     application = QApplication(sys.argv[:1])
     application.setApplicationDisplayName(APP_NAME)
+    application.setWindowIcon(QIcon(str(resource_path("icons", "soc-workbench.svg"))))
     return application
 
 

@@ -112,7 +112,9 @@ class ServicePage(QWizardPage):
     def nextId(self) -> int:  # noqa: N802 (Qt override)
         wizard = self.wizard()
         assert isinstance(wizard, ScopingWizard)
-        return PAGE_CATEGORIES if "SOC 2" in recommend(wizard.answers()).reports else PAGE_TIMING
+        return (
+            PAGE_CATEGORIES if "SOC 2" in recommend(wizard.answers(), date.today()).reports else PAGE_TIMING
+        )
 
 
 class CategoriesPage(QWizardPage):
@@ -374,7 +376,7 @@ class SummaryPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802 (Qt override)
         wizard = self.wizard()
         assert isinstance(wizard, ScopingWizard)
-        self.recommendation = recommend(wizard.answers())
+        self.recommendation = recommend(wizard.answers(), date.today())
         self.text.setHtml(recommendation_html(self.recommendation))
         self.show_scope(self.recommendation, wizard.initial_overrides)
         self.show_dates(wizard.engagement)
@@ -520,7 +522,7 @@ class ScopingWizard(QWizard):
         self.resize(width, height)
 
     def _step_changed(self, page_id: int) -> None:
-        soc2 = "SOC 2" in recommend(self.answers()).reports
+        soc2 = "SOC 2" in recommend(self.answers(), date.today()).reports
         self.steps.show_step(page_id, skipped={PAGE_CATEGORIES} if not soc2 else set())
 
     def set_answers(self, answers: Answers) -> None:

@@ -1,9 +1,13 @@
 """``soc-workbench wizard``: recommendation as JSON, refusals, applying to an engagement."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
+
+from app.domain.periods import period_end
+from app.domain.scoping import future_start
 
 
 def answers_file(tmp_path: Path, data: object, name: str = "answers.json") -> str:
@@ -24,12 +28,18 @@ def test_prints_exactly_the_recommendation_keys(cli, tmp_path: Path) -> None:  #
     )
     result = cli("wizard", "--answers", path, "--json")
     assert result.code == 0, result.err
+    start = future_start(date.today())  # no evidence kept: the period starts next month
     assert result.json() == {
         "reports": ["SOC 2"],
         "report_type": "Type 2",
         "then_type2": False,
         "categories": ["Security", "Availability"],
         "observation_months": 6,
+        "period_start": start.isoformat(),
+        "period_end": period_end(start, 6).isoformat(),
+        "as_of": None,
+        "renewal": False,
+        "consider": [],
         "rationale": result.json()["rationale"],
         "warnings": [],
     }

@@ -1,5 +1,6 @@
 """The scoping wizard, clicked through every branch, and the Scope page."""
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import QWizard
 from sqlmodel import select
 
 from app.db.models import ChangeLog
+from app.domain.scoping import recommend
 from app.services.engagements import create_engagement, get_engagement
 from app.services.workspace import Workspace
 from app.ui.main_window import MainWindow
@@ -77,7 +79,9 @@ def test_soc2_branch_asks_categories_and_applies_a_type2(
     click(qtbot, wizard, NEXT)
     text = wizard.summary.text.toPlainText()
     assert "SOC 2 — Type 2" in text and "Availability, because you promise customers uptime." in text
-    assert wizard.summary.months.value() == 5
+    recommended = recommend(wizard.answers(), date.today())
+    assert wizard.summary.months.value() == recommended.observation_months
+    assert recommended.observation_months is not None and recommended.observation_months < 6  # the deadline
     click(qtbot, wizard, FINISH)
     stored = get_engagement(workspace, engagement.id or 0)
     assert (stored.report_kinds, stored.report_type, stored.categories) == (
@@ -93,7 +97,7 @@ def test_soc2_branch_asks_categories_and_applies_a_type2(
         - stored.period_start.month
         + 1
     )
-    assert months == 5
+    assert months == recommended.observation_months
     page = window.page(ScopePage)
     assert "Security, Availability" in page.text.toPlainText()
 

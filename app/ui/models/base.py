@@ -8,6 +8,7 @@ keep the selection (persistent indexes) in place.
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -55,12 +56,16 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     # --- what subclasses may refine -------------------------------------------------------
 
-    def row_id(self, row: R) -> int:
-        return int(getattr(row, "id"))  # noqa: B009 (rows are any dataclass with an id)
+    row_id: Callable[[R], int] = staticmethod(attrgetter("id"))
+    """The id of a row (rows are dataclasses with an ``id`` unless a subclass says otherwise)."""
 
     def search_text(self, row: R) -> str:
         """What the search box matches in *row* (lower case); by default every column's text."""
         return " ".join(column.text(row) for column in self.columns).casefold()
+
+    def filtering(self) -> bool:
+        """Whether any filter besides the search text is set (when none is, every row passes at once)."""
+        return False
 
     def accepts(self, row: R) -> bool:
         """Whether *row* passes the filters besides the search text."""
@@ -132,7 +137,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self.filtered.emit(len(self._visible))
 
     def _reindex(self) -> None:
-        self._position = {self.row_id(row): position for position, row in enumerate(self._all)}
+        self._position = dict(zip(map(self.row_id, self._all), range(len(self._all)), strict=True))
 
     # --- lookups --------------------------------------------------------------------------
 
@@ -168,6 +173,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     def _filtered_indices(self) -> list[int]:
         terms = self._terms
+        if not terms and not self.filtering():
+            return list(range(len(self._all)))
         if terms and len(self._search) != len(self._all):
             self._search = [self.search_text(row) for row in self._all]
         return [

@@ -145,6 +145,9 @@ class ControlMatrixModel(RowTableModel[ControlRow]):
     def search_text(self, row: ControlRow) -> str:
         return search_text(row)
 
+    def filtering(self) -> bool:
+        return bool(self._statuses or self._owner is not None or self._key_only or self._criteria is not None)
+
     def accepts(self, row: ControlRow) -> bool:
         if self._statuses and row.status not in self._statuses:
             return False

@@ -71,6 +71,9 @@ class EvidenceTableModel(RowTableModel[EvidenceRow]):
         self._terms = str(self.filters.get("text") or "").casefold().split()
         self.refilter()
 
+    def filtering(self) -> bool:
+        return any(value not in (None, False, "") for key, value in self.filters.items() if key != "text")
+
     def accepts(self, row: EvidenceRow) -> bool:
         f = self.filters
         collected = row.collected_on

@@ -12,6 +12,10 @@ GAP_WORDS: dict[str, tuple[str, str]] = {
         "No control covers it",
         "Map a control to it: open it, then Controls ▸ Map criteria",
     ),
+    "uncovered-objective": (
+        "No control addresses it",
+        "Link controls to it: Controls ▸ SOC 1 objectives ▸ Link controls",
+    ),
     "key-not-implemented": ("Key control not implemented yet", "Set its status once it runs"),
     "no-owner": ("No owner", "Name who runs it"),
     "remediation-overdue": ("Remediation past its due date", "Finish the remediation, or give it a new date"),
@@ -30,7 +34,9 @@ def gap_what(gap: Gap) -> str:
 
 
 def gap_where(gap: Gap) -> str:
-    """``CC6.1 Logical access … (Security)`` or the control's ref."""
+    """``CC6.1 Logical access … (Security)``, the SOC 1 objective's ref, or the control's ref."""
+    if gap.objective is not None:
+        return f"SOC 1 objective {gap.objective}"
     if gap.criterion is not None:
         where = f"{gap.criterion} {load_catalog().criterion(gap.criterion).title}"
         return f"{where} ({gap.category})" if gap.category else where
@@ -46,6 +52,8 @@ def gap_target(gap: Gap) -> tuple[str, Any]:
     if gap.control_id is not None:
         field = FIX_FIELDS.get(gap.kind)
         return ("control-field", (gap.control_id, field)) if field else ("control", gap.control_id)
+    if gap.criterion is None:
+        return ("page", "Controls")
     return ("criterion", gap.criterion)
 
 

@@ -162,7 +162,7 @@ def test_an_older_database_is_copied_aside_then_migrated_keeping_its_data(
 
     workspace = open_workspace(tmp_path)
     try:
-        (backup,) = tmp_path.glob(f"workbench.before-{old_revision}.*.db")
+        (backup,) = tmp_path.glob(f"workbench.before-{old_revision}.db")
         copy = sqlite3.connect(backup)
         assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (old_revision,)
         assert copy.execute("SELECT company FROM engagement").fetchone() == ("Kept Co",)

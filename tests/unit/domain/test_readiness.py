@@ -8,6 +8,8 @@ import pytest
 
 from app.domain.controls import ControlRow
 from app.domain.readiness import (
+    DESIGNED_DEFINITION,
+    EVIDENCED_DEFINITION,
     READINESS_DEFINITION,
     CategoryReadiness,
     Gap,
@@ -63,10 +65,17 @@ def test_figures_per_category() -> None:
     report = compute_readiness(MATRIX, ["Availability", "Confidentiality"], today=TODAY)
     assert report.categories == (
         CategoryReadiness(
-            "Availability", 3, 2, 1, statuses(not_started=1, in_progress=1, implemented=2), 1 / 3
+            "Availability", 3, 2, 1, statuses(not_started=1, in_progress=1, implemented=2), 1 / 3, 0, 0.0
         ),
         CategoryReadiness(
-            "Confidentiality", 2, 2, 1, statuses(implemented=1, ready_for_audit=1, exception=1), 0.5
+            "Confidentiality",
+            2,
+            2,
+            1,
+            statuses(implemented=1, ready_for_audit=1, exception=1),
+            0.5,
+            0,
+            0.0,
         ),
     )
 
@@ -131,10 +140,14 @@ def test_without_categories_every_key_control_counts_and_objectives_are_scored()
     report = compute_readiness(controls, [], objectives=objectives, today=TODAY)
     assert report.categories == ()
     assert report.objectives == (
-        ObjectiveReadiness("CO-08", "Payroll set-up", 2, 1),
-        ObjectiveReadiness("CO-01", "Logical access", 0, 0),
+        ObjectiveReadiness("CO-08", "Payroll set-up", 2, 1, designed=False, evidenced=False),
+        ObjectiveReadiness("CO-01", "Logical access", 0, 0, designed=False, evidenced=False),
     )
-    assert [(g.kind, g.control_ref) for g in report.gaps] == [("key-not-implemented", "PAY-02")]
+    assert [(g.kind, g.objective, g.control_ref) for g in report.gaps] == [
+        ("uncovered-objective", "CO-01", None),
+        ("key-not-implemented", None, "PAY-02"),
+    ]
+    assert report.gaps[0].message == "SOC 1 objective CO-01 (Logical access) has no control"
 
 
 def test_key_controls_of_objectives_count_beside_categories() -> None:
@@ -159,8 +172,11 @@ def test_as_dict_is_json_ready() -> None:
             "criteria_ready": 1,
             "controls_by_status": statuses(not_started=1, in_progress=1, implemented=2),
             "readiness": 0.3333,
+            "designed": {"criteria": 1, "readiness": 0.3333},
+            "evidenced": {"criteria": 0, "readiness": 0.0},
         }
     ]
+    assert data["definitions"] == {"designed": DESIGNED_DEFINITION, "evidenced": EVIDENCED_DEFINITION}
     assert data["gaps"][0] == {
         "kind": "uncovered-criterion",
         "category": "Availability",
@@ -168,6 +184,7 @@ def test_as_dict_is_json_ready() -> None:
         "control_id": None,
         "control_ref": None,
         "message": "A1.3 (Availability) has no control",
+        "objective": None,
     }
 
 

@@ -42,28 +42,28 @@ YEAR_2026 = (D(2026, 1, 1), D(2026, 12, 31))
 OCCURRENCES = [
     # period, frequency, expected occurrences, suggested sample (Type 2, manual)
     (LEAP_FEB, "monthly", 1, 1),
-    (LEAP_FEB, "weekly", 5, 2),  # ISO weeks 5–9, the first and last cut
+    (LEAP_FEB, "weekly", 5, 2),  # weeks from Thursday 1 Feb, the last one a single day
     (LEAP_FEB, "daily", 21, 5),
     (PLAIN_FEB, "daily", 20, 5),
     (FIRST_HALF, "annual", 1, 1),
     (FIRST_HALF, "semiannual", 1, 1),
     (FIRST_HALF, "quarterly", 2, 2),
     (FIRST_HALF, "monthly", 6, 2),
-    (FIRST_HALF, "weekly", 27, 5),  # 2026-W01 (1–4 Jan) to 2026-W27 (29–30 Jun)
+    (FIRST_HALF, "weekly", 26, 5),  # 25 weeks from Thursday 1 Jan and 6 days left
     (FIRST_HALF, "daily", 129, 25),
     (SIX_WEEKS, "annual", 1, 1),
-    (SIX_WEEKS, "quarterly", 2, 2),
+    (SIX_WEEKS, "quarterly", 1, 1),
     (SIX_WEEKS, "monthly", 2, 2),
     (SIX_WEEKS, "weekly", 6, 2),  # sampled like a monthly control
     (SIX_WEEKS, "daily", 30, 5),  # sampled like a weekly control
     (MID_MONTH, "semiannual", 1, 1),
-    (MID_MONTH, "quarterly", 3, 2),
-    (MID_MONTH, "monthly", 7, 2),
+    (MID_MONTH, "quarterly", 2, 2),
+    (MID_MONTH, "monthly", 6, 2),
     (FISCAL_YEAR, "annual", 1, 1),
     (FISCAL_YEAR, "semiannual", 2, 2),
     (FISCAL_YEAR, "quarterly", 4, 2),
     (FISCAL_YEAR, "monthly", 12, 2),
-    (YEAR_2026, "weekly", 53, 5),  # 2026 has 53 ISO weeks
+    (YEAR_2026, "weekly", 53, 5),  # 52 weeks and one day
     (YEAR_2026, "daily", 261, 25),
     (YEAR_2026, "multiple-daily", None, 25),
     (YEAR_2026, "per-event", None, 25),
@@ -94,12 +94,17 @@ def labels(frequency: str, period: tuple[date, date]) -> list[str]:
     return [part.label for part in slices(frequency, *period)]
 
 
-def test_monthly_slices_are_calendar_months_cut_by_the_period() -> None:
+def test_months_are_counted_from_the_period_start() -> None:
     parts = slices("monthly", *MID_MONTH)
-    assert [p.label for p in parts] == [f"2026-{m:02d}" for m in range(1, 8)]
-    assert parts[0] == Slice("2026-01", D(2026, 1, 15), D(2026, 1, 31))
-    assert parts[1] == Slice("2026-02", D(2026, 2, 1), D(2026, 2, 28))
-    assert parts[-1] == Slice("2026-07", D(2026, 7, 1), D(2026, 7, 14))
+    assert [p.label for p in parts] == [f"Month {m}" for m in range(1, 7)]
+    assert parts[0] == Slice("Month 1", D(2026, 1, 15), D(2026, 2, 14))
+    assert parts[1] == Slice("Month 2", D(2026, 2, 15), D(2026, 3, 14))
+    assert parts[-1] == Slice("Month 6", D(2026, 6, 15), D(2026, 7, 14))
+    assert labels("monthly", FIRST_HALF) == [f"2026-{m:02d}" for m in range(1, 7)]
+    assert slices("monthly", D(2026, 1, 31), D(2026, 3, 30)) == [
+        Slice("Month 1", D(2026, 1, 31), D(2026, 2, 28)),
+        Slice("Month 2", D(2026, 3, 1), D(2026, 3, 30)),
+    ]
 
 
 def test_leap_february_ends_on_the_29th() -> None:
@@ -107,23 +112,25 @@ def test_leap_february_ends_on_the_29th() -> None:
     assert slices("daily", *LEAP_FEB) == slices("monthly", *LEAP_FEB)
 
 
-def test_weekly_slices_are_iso_weeks_monday_to_sunday() -> None:
+def test_weeks_are_counted_from_the_period_start() -> None:
     parts = slices("weekly", *LEAP_FEB)
-    assert [p.label for p in parts] == ["2024-W05", "2024-W06", "2024-W07", "2024-W08", "2024-W09"]
-    assert parts[0] == Slice("2024-W05", D(2024, 2, 1), D(2024, 2, 4))
-    assert parts[1] == Slice("2024-W06", D(2024, 2, 5), D(2024, 2, 11))
-    assert parts[-1] == Slice("2024-W09", D(2024, 2, 26), D(2024, 2, 29))
-    assert labels("weekly", FIRST_HALF)[0] == "2026-W01"
-    assert labels("weekly", (D(2027, 1, 1), D(2027, 1, 3))) == ["2026-W53"]
+    assert [p.label for p in parts] == ["Week 1", "Week 2", "Week 3", "Week 4", "Week 5"]
+    assert parts[0] == Slice("Week 1", D(2024, 2, 1), D(2024, 2, 7))
+    assert parts[1] == Slice("Week 2", D(2024, 2, 8), D(2024, 2, 14))
+    assert parts[-1] == Slice("Week 5", D(2024, 2, 29), D(2024, 2, 29))
 
 
-def test_quarters_are_calendar_quarters() -> None:
-    parts = slices("quarterly", *MID_MONTH)
-    assert parts == [
-        Slice("2026-Q1", D(2026, 1, 15), D(2026, 3, 31)),
-        Slice("2026-Q2", D(2026, 4, 1), D(2026, 6, 30)),
-        Slice("2026-Q3", D(2026, 7, 1), D(2026, 7, 14)),
+def test_a_period_starting_on_a_monday_has_iso_weeks() -> None:
+    assert labels("weekly", SIX_WEEKS) == [f"2026-W{w}" for w in range(10, 16)]
+    assert labels("weekly", (D(2026, 12, 28), D(2027, 1, 3))) == ["2026-W53"]
+
+
+def test_quarters_are_counted_from_the_period_start() -> None:
+    assert slices("quarterly", *MID_MONTH) == [
+        Slice("Quarter 1", D(2026, 1, 15), D(2026, 4, 14)),
+        Slice("Quarter 2", D(2026, 4, 15), D(2026, 7, 14)),
     ]
+    assert labels("quarterly", FISCAL_YEAR) == ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
 
 
 def test_years_and_halves_are_counted_from_the_period_start() -> None:

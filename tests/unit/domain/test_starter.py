@@ -125,15 +125,17 @@ def test_soc1_payroll_selects_itgcs_payroll_objectives_and_their_controls() -> N
     assert len(controls) == len(needed)
 
 
-def test_soc1_by_business_type_name_and_without_type() -> None:
+def test_soc1_by_business_type_name_and_never_every_type_at_once() -> None:
     library = load_starter()
     _, by_name = select_for_scope(library, (), True, "Payroll processing")
     _, by_id = select_for_scope(library, (), True, "payroll")
     assert by_name == by_id
-    _, every = select_for_scope(library, (), True, "")
-    assert every == library.objectives
+    for missing in ("", "  ", None):
+        with pytest.raises(ValueError, match="seeded for one business type.*payroll, claims-benefits"):
+            select_for_scope(library, ("Security",), True, missing)
     with pytest.raises(ValueError, match="unknown business type 'bakery'"):
         select_for_scope(library, (), True, "bakery")
+    assert select_for_scope(library, ("Security",), False, None)[1] == ()
 
 
 def test_soc1_and_soc2_together_add_no_control_twice_soc2_first() -> None:
@@ -148,5 +150,5 @@ def test_soc1_and_soc2_together_add_no_control_twice_soc2_first() -> None:
 
 
 def test_selection_is_deterministic() -> None:
-    first = select_for_scope(load_starter(), ("Security", "Privacy"), True, None)
-    assert select_for_scope(load_starter(), ("Security", "Privacy"), True, None) == first
+    first = select_for_scope(load_starter(), ("Security", "Privacy"), True, "custody-fund-admin")
+    assert select_for_scope(load_starter(), ("Security", "Privacy"), True, "custody-fund-admin") == first

@@ -4,6 +4,8 @@ import errno
 import hashlib
 import os
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,7 +14,6 @@ import pytest
 from app.evidence.store import (
     CHUNK_SIZE,
     INCOMING_DIR,
-    STALE_AFTER_SECONDS,
     CancelledError,
     EvidenceStore,
     StoreError,
@@ -49,7 +50,7 @@ def test_add_copies_by_sha256_read_only_and_leaves_the_source_alone(
     assert not stored.already_stored
     assert stored.path == store.root / digest[:2] / digest == store.path_for(digest)
     assert stored.path.read_bytes() == PNG
-    assert stat.S_IMODE(stored.path.stat().st_mode) == 0o444
+    assert stat.S_IMODE(stored.path.stat().st_mode) == 0o400
     after = source.stat()
     assert source.read_bytes() == PNG
     assert (after.st_mtime, after.st_mode, after.st_size) == (before.st_mtime, before.st_mode, before.st_size)
@@ -110,23 +111,38 @@ def test_a_full_disk_leaves_nothing_and_says_so(
 
 
 def test_a_missing_or_folder_source_is_refused(store: EvidenceStore, tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="cannot read .*gone.pdf"):
+    with pytest.raises(StoreError, match="gone.pdf: no such file"):
         store.add_file(tmp_path / "gone.pdf")
-    with pytest.raises(StoreError, match="cannot read"):
+    with pytest.raises(StoreError, match="is a folder, not a regular file"):
         store.add_file(tmp_path)
     assert leftovers(store) == []
 
 
-def test_stale_temporary_files_are_cleaned_on_open(tmp_path: Path) -> None:
+def test_temporary_files_of_dead_processes_are_cleaned_on_open_live_ones_kept(tmp_path: Path) -> None:
     root = tmp_path / "evidence"
     EvidenceStore(root)
-    old = write(root / INCOMING_DIR / "crashed.part", b"half a file")
-    fresh = write(root / INCOMING_DIR / "busy.part", b"another process copying")
-    long_ago = time.time() - STALE_AFTER_SECONDS - 60
-    os.utime(old, (long_ago, long_ago))
+    crashed = write(root / INCOMING_DIR / "crashed.part", b"half a file")
+    busy = write(root / INCOMING_DIR / "busy.part", b"another process copying")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(busy)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        EvidenceStore(root)
+        assert not crashed.exists()
+        assert busy.exists()
+    finally:
+        holder.kill()
+        holder.wait()
     EvidenceStore(root)
-    assert not old.exists()
-    assert fresh.exists()
+    assert not busy.exists()
+
+
+HOLD_LOCK = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(60)
+"""
 
 
 def test_check_finds_altered_and_missing_content(store: EvidenceStore, tmp_path: Path) -> None:
@@ -170,7 +186,7 @@ def test_re_adding_replaces_a_damaged_copy_of_other_size(store: EvidenceStore, t
     again = store.add_file(source)
     assert not again.already_stored
     assert store.check(stored.sha256, stored.size) == "ok"
-    assert stat.S_IMODE(again.path.stat().st_mode) == 0o444
+    assert stat.S_IMODE(again.path.stat().st_mode) == 0o400
 
 
 def test_remove_deletes_content_and_its_empty_shard(store: EvidenceStore, tmp_path: Path) -> None:

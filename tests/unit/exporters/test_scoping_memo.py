@@ -22,7 +22,7 @@ def memo_for(
     answers: Answers, overrides: dict[str, dict[str, Any]] | None = None, *, period: Any = "suggested"
 ) -> ScopingMemo:
     """The memo the service would gather: recommendation, applied scope and the suggested period."""
-    recommendation = recommend(answers)
+    recommendation = recommend(answers, PREPARED)
     scope = apply_overrides(recommendation, overrides or {})
     if period == "suggested":
         observation = recommendation.observation_months or 6
@@ -79,8 +79,8 @@ def test_memo_shows_overrides_with_their_reasons_and_the_applied_period(
     assert "Applied scope, after the changes below: SOC 2 Type 2 — Security, Confidentiality" in text
     assert "Report type Type 1 Type 2 " + reason in text
     start, end = memo.period
-    assert (start, end) == (date(2026, 4, 1), date(2026, 9, 30))
-    for when in ("By 31 Mar 2026", format_day(start), format_day(end), "About November 2026"):
+    assert (start, end) == (date(2026, 5, 1), date(2026, 10, 31))  # at least a month after 12 Mar
+    for when in ("By 30 Apr 2026", format_day(start), format_day(end), "About December 2026"):
         assert when in text
 
 

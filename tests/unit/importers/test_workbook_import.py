@@ -383,9 +383,9 @@ def test_apply_is_one_transaction(workspace: Workspace, engagement_id: int, tmp_
         (
             "broken.xlsx",
             b"this is not a spreadsheet",
-            "broken.xlsx cannot be read as an Excel workbook (.xlsx)",
+            "broken.xlsx is not an Excel workbook (.xlsx); save it as .xlsx",
         ),
-        ("broken.xlsx", b"PK\x03\x04 cut short", "broken.xlsx cannot be read as an Excel workbook (.xlsx)"),
+        ("broken.xlsx", b"PK\x03\x04 cut short", "broken.xlsx is a damaged .xlsx file"),
         ("matrix.csv", b"Ref,Title\nA,B\n", "matrix.csv is not an Excel workbook (.xlsx); save it as .xlsx"),
     ],
 )
@@ -400,7 +400,7 @@ def test_unreadable_file_is_one_clear_error(
 
 
 def test_missing_file_sheet_or_columns(workspace: Workspace, engagement_id: int, tmp_path: Path) -> None:
-    with pytest.raises(InvalidInputError, match="cannot open"):
+    with pytest.raises(InvalidInputError, match="absent.xlsx does not exist"):
         plan_import(workspace, engagement_id=engagement_id, path=tmp_path / "absent.xlsx")
     other = openpyxl.Workbook()
     other.active.title = "Controls"
