@@ -55,3 +55,14 @@ def test_the_next_step_assigns_every_missing_owner_in_one_undoable_edit(
     assert "0 of 1 key control have evidence" in page.next_line.text.text()
     window.context.undo_stack.undo()
     assert [row.owner for row in list_controls(workspace, engagement_id=engagement.id)] == ["Dana", "", ""]
+
+
+def test_the_rule_panel_shows_both_measures_side_by_side(workspace: Workspace, make_window: Any) -> None:
+    create_engagement(workspace, name="Rules Co")
+    page = make_window().open_page(ReadinessPage)
+    assert page.rule.folded
+    page.rule.set_folded(False)
+    names = [label.accessibleName() for label in page.rule.labels]
+    assert names == ["Rule: Designed: the controls are in place", "Rule: Evidenced: their evidence is there"]
+    assert all(label.isVisible() for label in page.rule.labels)
+    assert "<li>" in page.rule.labels[1].text() and "Status alone never makes" in page.rule.labels[1].text()

@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.changes import Changes, Kind
 from app.domain.guidance import next_step
-from app.domain.readiness import READINESS_DEFINITION, ReadinessReport
+from app.domain.readiness import (
+    DESIGNED_DEFINITION,
+    EVIDENCED_DEFINITION,
+    READINESS_DEFINITION,
+    ReadinessReport,
+)
 from app.domain.sampling import ControlSampling, group_due
 from app.domain.vocab import label
 from app.services.guidance import engagement_path
@@ -34,7 +39,10 @@ from app.ui.widgets.bars import ReadinessBars
 from app.ui.widgets.path_checklist import NextStepLine, PathChecklist
 from app.ui.widgets.readiness_rule import ReadinessRulePanel
 
-MEASURES = (("Designed: the controls are in place", READINESS_DEFINITION),)
+MEASURES = (
+    ("Designed: the controls are in place", DESIGNED_DEFINITION.removeprefix("Designed: ")),
+    ("Evidenced: their evidence is there", EVIDENCED_DEFINITION.removeprefix("Evidenced: ")),
+)
 """The readiness measures the page explains (name, rule), shown side by side."""
 
 
@@ -114,6 +122,8 @@ class ReadinessPage(Page):
             column.addWidget(widget)
             lists.addLayout(column)
             widget.setMaximumHeight(self.fontMetrics().height() * 5)
+            widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            widget.setTextElideMode(Qt.TextElideMode.ElideRight)
             widget.itemActivated.connect(
                 lambda item: self.context.navigate.emit(("control", int(item.data(CONTROL_ID_ROLE))))
             )
@@ -226,6 +236,7 @@ class ReadinessPage(Page):
             for row in rows:
                 assert row.next_due is not None
                 item = QListWidgetItem(f"{row.next_due.isoformat()}  {row.ref}  {row.title}")
+                item.setToolTip(item.text())
                 item.setData(CONTROL_ID_ROLE, row.control_id)
                 widget.addItem(item)
             if widget.count() == 0:

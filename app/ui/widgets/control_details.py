@@ -13,6 +13,7 @@ Signals of :class:`ControlDetails`:
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -96,6 +97,14 @@ class ControlDetails(QScrollArea):
             line = QLineEdit()
             line.editingFinished.connect(lambda n=name, w=line: self._changed(n, w.text()))
             return line
+        if kind == "int":
+            number = QLineEdit()
+            number.setValidator(QIntValidator(0, 2_000_000_000, number))
+            number.setPlaceholderText("unknown")
+            number.editingFinished.connect(
+                lambda n=name, w=number: self._changed(n, int(w.text()) if w.text().strip() else None)
+            )
+            return number
         if kind == "long":
             text = QPlainTextEdit()
             text.setTabChangesFocus(True)
@@ -156,7 +165,7 @@ class ControlDetails(QScrollArea):
             value = getattr(row, spec.name) if row else None
             widget.blockSignals(True)
             if isinstance(widget, QLineEdit):
-                widget.setText(value or "")
+                widget.setText("" if value is None else str(value))
                 widget.setCursorPosition(0)
             elif isinstance(widget, QPlainTextEdit):
                 widget.setPlainText(value or "")
