@@ -11,6 +11,7 @@ from app.services.workspace import Workspace, open_workspace
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.pages.engagements import EngagementsPage
+from app.ui.pages.exports import ExportsPage
 from app.ui.window_state import window_state_for
 from app.ui.workspace_lock import WINDOW_LOCK_NAME, WorkspaceLock
 
@@ -54,6 +55,10 @@ def test_a_read_only_window_refuses_every_change_plainly(
     assert interaction.errors and "this window is read-only" in interaction.errors[-1][1]
     assert get_engagement(workspace, engagement.id).company == ""
     assert window.context.undo_stack.count() == 0
+    exports = window.open_page(ExportsPage)
+    assert not exports.export_button.isEnabled()
+    exports.export_package()
+    assert "does not export" in interaction.errors[-1][1] and not window.context.tasks
     window.close()
     workspace.close()
 

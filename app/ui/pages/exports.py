@@ -126,7 +126,7 @@ class ExportsPage(Page):
 
     def refresh(self) -> None:
         engagement_id = self.context.engagement_id
-        self.export_button.setEnabled(engagement_id is not None)
+        self.export_button.setEnabled(engagement_id is not None and not self.context.workspace.read_only)
         if not self.folder.text():
             self.folder.setText(str(self.context.window_state.export_folder or documents_folder()))
         if engagement_id is None:
@@ -208,6 +208,13 @@ class ExportsPage(Page):
         """Write *targets* (kind, file) one after the other in the background, with progress and Cancel."""
         engagement_id = self.context.engagement_id
         if engagement_id is None or not targets:
+            return
+        if self.context.workspace.read_only:
+            self.context.interaction.error(
+                "Export",
+                "Another SOC Workbench window has this workspace open, so this window is read-only and "
+                "does not export (an export is recorded in the workspace). Export from the other window.",
+            )
             return
         folder = Path(self.folder.text()).expanduser()
         try:
