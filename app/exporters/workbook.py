@@ -47,7 +47,8 @@ from app.domain.evidence import EvidenceRow
 from app.domain.history import ChangeRow, readable_change_value, readable_field
 from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
-from app.domain.readiness import ReadinessReport, criterion_ready
+from app.domain.readiness import GAP_KIND_WORDS, ReadinessReport, criterion_ready
+from app.domain.sampling import ControlSampling
 from app.domain.vocab import Status, label
 from app.domain.workbook_layout import (
     ALL_CONTROLS_SHEET,
@@ -57,6 +58,7 @@ from app.domain.workbook_layout import (
     CUECS_SHEET,
     DATE_FORMAT,
     DATETIME_FORMAT,
+    DERIVED_CONTROL_COLUMNS,
     EVIDENCE_SHEET,
     FORMULA_PREFIXES,
     GAPS_SHEET,
@@ -84,12 +86,6 @@ MAX_FITTED_WIDTH = 60.0
 PERCENT_FORMAT = "0%"
 COUNT_FORMAT = "#,##0"
 
-GAP_KIND_WORDS = {
-    "uncovered-criterion": "Criterion without a control",
-    "key-not-implemented": "Key control not implemented",
-    "no-owner": "Control without an owner",
-    "remediation-overdue": "Remediation overdue",
-}
 OBJECTIVE_KIND_WORDS = {"itgc": "IT general controls", "business": "Business process"}
 
 
@@ -122,6 +118,8 @@ class WorkbookData:
     cuecs: Sequence[CuecRow] = ()
     subservice_orgs: Sequence[SubserviceRow] = ()
     changes: Sequence[ChangeRow] = ()
+    sampling: Sequence[ControlSampling] = ()
+    """Expected occurrences and sample size per control (by control id), for the matrix's last columns."""
 
 
 class _Link(NamedTuple):
@@ -426,7 +424,7 @@ SUBSERVICE_COLUMNS = (
 GAP_COLUMNS = (
     Column("Kind", 24),
     Column("Category", 14),
-    Column("Criterion", 10),
+    Column("Criterion or objective", 12),
     Column("Control", 12),
     Column("Gap", 50, wrap=True),
     Column("Control status", 14),
@@ -455,11 +453,42 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
+def _derived_values(data: WorkbookData) -> dict[int, list[Any]]:
+    """Control id -> the values of :data:`DERIVED_CONTROL_COLUMNS`: objectives, evidence, sampling."""
+    objectives: dict[int, list[str]] = {}
+    for objective in data.objectives:
+        for control_id in objective.control_ids:
+            objectives.setdefault(control_id, []).append(objective.ref)
+    by_ref = {control.ref: control.id for control in data.controls}
+    links = data.evidence_links or {}
+    evidence: dict[int, list[str]] = {}
+    for item in data.evidence:
+        for ref in item.controls:
+            if ref in by_ref:
+                evidence.setdefault(by_ref[ref], []).append(links.get(item.id, item.file_name))
+    sampling = {row.control_id: row for row in data.sampling}
+    values = {}
+    for control in data.controls:
+        files = evidence.get(control.id, [])
+        sample = sampling.get(control.id)
+        values[control.id] = [
+            ", ".join(objectives.get(control.id, [])),
+            len(files),
+            "\n".join(files),
+            sample.expected_occurrences if sample is not None else None,
+            sample.suggested_sample if sample is not None else None,
+        ]
+    return values
+
+
 def _matrix_tables(data: WorkbookData) -> list[_Table]:
-    """All controls (every field), then the controls mapped to each category in scope (the review columns)."""
+    """All controls (every field, then the objectives, evidence and sample each has), then the controls
+    mapped to each category in scope (the review columns)."""
     names = [column.field for column in CONTROL_COLUMNS]
     rows = [[matrix_value(name, getattr(control, name)) for name in names] for control in data.controls]
-    tables = [_Table(ALL_CONTROLS_SHEET, CONTROL_COLUMNS, rows)]
+    derived = _derived_values(data)
+    every = [[*row, *derived[control.id]] for row, control in zip(rows, data.controls, strict=True)]
+    tables = [_Table(ALL_CONTROLS_SHEET, (*CONTROL_COLUMNS, *DERIVED_CONTROL_COLUMNS), every)]
     review = [names.index(column.field) for column in REVIEW_COLUMNS]
     category_of = {criterion.id: criterion.category for criterion in load_catalog().criteria}
     touched = [{category_of.get(ref) for ref in control.criteria} for control in data.controls]
@@ -592,7 +621,9 @@ def _gaps_table(data: WorkbookData) -> _Table:
                 control.remediation_due,
                 control.management_response,
             ]
-        rows.append([kind, gap.category, gap.criterion, gap.control_ref, gap.message, *details])
+        rows.append(
+            [kind, gap.category, gap.criterion or gap.objective, gap.control_ref, gap.message, *details]
+        )
     return _Table(GAPS_SHEET, GAP_COLUMNS, rows)
 
 

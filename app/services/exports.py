@@ -35,7 +35,8 @@ from app.domain.history import ChangeRow, ExportRecordRow
 from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
 from app.domain.readiness import ReadinessReport
-from app.domain.scoping import Answers, Scope, apply_overrides, recommend, suggested_period
+from app.domain.sampling import ControlSampling
+from app.domain.scoping import Answers, Scope, apply_overrides, recommend, scope_period
 from app.exporters.atomic import scratch_folder, scratch_in
 from app.exporters.errors import ExportCancelled
 from app.exporters.package import (
@@ -54,6 +55,7 @@ from app.services.errors import CancelledError, InvalidInputError, NotFoundError
 from app.services.evidence import evidence_of, stored_paths
 from app.services.objectives import objectives_of
 from app.services.readiness import readiness_in
+from app.services.sampling import sampling_in
 from app.services.scoping import SavedScoping, saved_scoping
 from app.services.workspace import Workspace
 
@@ -83,6 +85,7 @@ class ExportData:
     cuecs: list[CuecRow]
     subservice_orgs: list[SubserviceRow]
     readiness: ReadinessReport
+    sampling: list[ControlSampling]
     scoping: SavedScoping | None
     stored_files: dict[int, Path]
     """Evidence id -> where its content lies in the store."""
@@ -120,6 +123,7 @@ def gather(
         cuecs=cuecs_of(session, engagement_id),
         subservice_orgs=subservice_orgs_of(session, engagement_id),
         readiness=readiness_in(session, engagement_id, as_of.date()),
+        sampling=sampling_in(session, engagement_id, as_of.date()),
         scoping=scoping or saved_scoping(engagement),
         stored_files=stored_paths(evidence_dir, evidence),
     )
@@ -164,7 +168,7 @@ def checklist_sections(data: ExportData) -> list["ChecklistSection"]:
                 ChecklistCriterion(c.id, c.title, [item(row) for row in by_criterion.get(c.id, [])])
                 for c in catalog.in_category(category)
             ],
-            readiness.get(category),
+            readiness=readiness.get(category),
         )
         for category in data.categories
     ]
@@ -179,6 +183,7 @@ def checklist_sections(data: ExportData) -> list["ChecklistSection"]:
                     )
                     for o in data.objectives
                 ],
+                noun="objective",
             )
         )
     return sections
@@ -237,6 +242,7 @@ def workbook_data(data: ExportData) -> "WorkbookData":
         cuecs=data.cuecs,
         subservice_orgs=data.subservice_orgs,
         changes=data.changes,
+        sampling=data.sampling,
     )
 
 
@@ -258,7 +264,7 @@ def scoping_memo(data: ExportData) -> "ScopingMemo":
     if engagement.period_start and engagement.period_end:
         period = (engagement.period_start, engagement.period_end)
     else:
-        period = engagement.as_of_date or suggested_period(scope, data.as_of.date())
+        period = engagement.as_of_date or scope_period(scope, saved.recommendation, data.as_of.date())
     return ScopingMemo(
         company=engagement.display_company,
         engagement=engagement.name,
@@ -284,10 +290,20 @@ def _write_workbook(data: ExportData, target: Path, progress: Progress | None, c
 def _write_checklist(
     data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
 ) -> None:
-    from app.exporters.checklists import write_readiness_checklist
+    from app.exporters.checklists import ChecklistCarveOuts, write_readiness_checklist
 
+    carve_outs = ChecklistCarveOuts(
+        cuecs=[(row.ref, row.description) for row in data.cuecs],
+        subservice_orgs=[(row.name, row.method, row.csocs, row.monitoring) for row in data.subservice_orgs],
+    )
     write_readiness_checklist(
-        target, _header(data), checklist_sections(data), as_of=data.as_of, progress=progress, cancel=cancel
+        target,
+        _header(data),
+        checklist_sections(data),
+        as_of=data.as_of,
+        carve_outs=carve_outs,
+        progress=progress,
+        cancel=cancel,
     )
 
 

@@ -10,13 +10,15 @@ from app.domain.engagements import EngagementRow
 from app.domain.scoping import (
     Answers,
     AnswersError,
+    PeriodToApply,
     Recommendation,
     Scope,
     apply_overrides,
+    period_to_apply,
     recommend,
-    suggested_period,
+    scope_period,
 )
-from app.services.engagements import engagement_row, update_engagement_in
+from app.services.engagements import engagement_in, engagement_row, update_engagement_in
 from app.services.errors import InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
 
@@ -35,9 +37,10 @@ APPLIED_FIELDS = (
 DATE_FIELDS = ("period_start", "period_end", "as_of_date")
 
 
-def suggested_dates(scope: Scope, today: date) -> dict[str, date | None]:
-    """The engagement dates a scope suggests: a Type 2's review period or a Type 1's as-of date."""
-    period = suggested_period(scope, today)
+def suggested_dates(scope: Scope, recommendation: Recommendation, today: date) -> dict[str, date | None]:
+    """The engagement dates a scope suggests: a Type 2's review period or a Type 1's as-of date
+    (the recommendation's, adjusted to the user's overrides; see :func:`scope_period`)."""
+    period = scope_period(scope, recommendation, today)
     if isinstance(period, tuple):
         return {"period_start": period[0], "period_end": period[1], "as_of_date": None}
     return {"period_start": None, "period_end": None, "as_of_date": period}
@@ -80,6 +83,14 @@ def saved_scoping(engagement: EngagementRow) -> SavedScoping | None:
     return SavedScoping(answers, recommendation, dict(engagement.scoping_overrides or {}))
 
 
+@dataclass(frozen=True)
+class AppliedScoping:
+    """The engagement after a scoping was applied, and what happened to its dates."""
+
+    engagement: EngagementRow
+    period: PeriodToApply
+
+
 def apply_scoping(
     workspace: Workspace,
     engagement_id: int,
@@ -87,14 +98,18 @@ def apply_scoping(
     *,
     overrides: dict[str, dict[str, Any]] | None = None,
     today: date | None = None,
+    replace_period: bool = False,
     dates: dict[str, date | None] | None = None,
-) -> EngagementRow:
+) -> AppliedScoping:
     """Store answers, recommendation and overrides on the engagement and apply the scope.
 
-    Sets the report kinds, type and categories, and the dates: *dates* when
-    given (any of ``period_start``, ``period_end``, ``as_of_date``; an empty
-    mapping keeps the engagement's dates), else the suggested review period
-    (Type 2) or as-of date (Type 1). Every change goes into the change log.
+    Sets the report kinds, type and categories, and the recommended review
+    period (Type 2) or as-of date (Type 1) — unless the engagement already has
+    dates the user set: those are kept (the result says so and names the
+    suggested dates) unless *replace_period*. *dates*, when given, are applied
+    as they are instead (any of ``period_start``, ``period_end``,
+    ``as_of_date``; the window's summary shows the dates and the user chooses;
+    an empty mapping keeps the engagement's). Every change goes into the change log.
     """
     if dates is not None and set(dates) - set(DATE_FIELDS):
         raise InvalidInputError(f"the dates applied are {', '.join(DATE_FIELDS)}, not {', '.join(dates)}")
@@ -105,18 +120,27 @@ def apply_scoping(
         scope: Scope = apply_overrides(recommendation, overrides)
     except ValueError as error:
         raise InvalidInputError(str(error)) from None
-    if dates is None:
-        dates = suggested_dates(scope, today)
-    changes = {
-        "scoping_answers": answers.as_dict(),
-        "scoping_recommendation": recommendation.as_dict(),
-        "scoping_overrides": overrides,
-        "report_kinds": list(scope.reports),
-        "report_type": scope.report_type,
-        "categories": list(scope.categories),
-        **dates,
-    }
     with workspace.writing() as session:
+        stored = engagement_in(session, engagement_id)
+        current = (stored.period_start, stored.period_end, stored.as_of_date)
+        period = period_to_apply(current, scope_period(scope, recommendation, today), replace=replace_period)
+        changes = {
+            "scoping_answers": answers.as_dict(),
+            "scoping_recommendation": recommendation.as_dict(),
+            "scoping_overrides": overrides,
+            "report_kinds": list(scope.reports),
+            "report_type": scope.report_type,
+            "categories": list(scope.categories),
+            **(
+                {
+                    "period_start": period.period_start,
+                    "period_end": period.period_end,
+                    "as_of_date": period.as_of,
+                }
+                if dates is None
+                else dates
+            ),
+        }
         engagement = update_engagement_in(session, engagement_id, changes)
         session.commit()
-        return engagement_row(engagement)
+        return AppliedScoping(engagement_row(engagement), period)

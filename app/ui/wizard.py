@@ -351,7 +351,7 @@ class SummaryPage(QWizardPage):
             scope = apply_overrides(self.recommendation, adjusted)  # the reason is asked for on Apply
         except ValueError:
             return
-        dates = suggested_dates(scope, date.today())
+        dates = suggested_dates(scope, self.recommendation, date.today())
         self.period.set_period(dates["period_start"], dates["period_end"])
         self.as_of.set_value(dates["as_of_date"])
 

@@ -13,7 +13,6 @@ Signals of :class:`ControlDetails`:
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -93,18 +92,10 @@ class ControlDetails(QScrollArea):
         self.show_control(None)
 
     def _make(self, name: str, kind: str, choices: Any) -> QWidget:
-        if kind == "text":
+        if kind in ("text", "int"):
             line = QLineEdit()
             line.editingFinished.connect(lambda n=name, w=line: self._changed(n, w.text()))
             return line
-        if kind == "int":
-            number = QLineEdit()
-            number.setValidator(QIntValidator(0, 2_000_000_000, number))
-            number.setPlaceholderText("unknown")
-            number.editingFinished.connect(
-                lambda n=name, w=number: self._changed(n, int(w.text()) if w.text().strip() else None)
-            )
-            return number
         if kind == "long":
             text = QPlainTextEdit()
             text.setTabChangesFocus(True)
@@ -151,7 +142,7 @@ class ControlDetails(QScrollArea):
             return
         current = getattr(self.row, name)
         if isinstance(value, str):
-            value, current = value.strip(), current or ""
+            value, current = value.strip(), "" if current is None else str(current)
         if value != current:
             self.edited.emit(name, value)
 
