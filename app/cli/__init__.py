@@ -22,8 +22,10 @@ COMMAND_MODULES = (
     "controls",
     "carveouts",
     "evidence",
+    "documents",
     "exports",
     "readiness",
+    "demo",
 )
 """The modules of this package that register commands."""
 

@@ -1,6 +1,7 @@
 """Writing and reading the append-only change log."""
 
 import json
+from collections.abc import Collection
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -56,9 +57,13 @@ def record_change(
     )
 
 
-def change_rows(session: Session, *, engagement_id: int) -> list[ChangeRow]:
-    """The engagement's changes, oldest first."""
+def change_rows(
+    session: Session, *, engagement_id: int, entities: Collection[str] | None = None
+) -> list[ChangeRow]:
+    """The engagement's changes (to records of these *entities* only, when given), oldest first."""
     statement = select(ChangeLog).where(ChangeLog.engagement_id == engagement_id).order_by(col(ChangeLog.id))
+    if entities is not None:
+        statement = statement.where(col(ChangeLog.entity).in_(list(entities)))
     return [
         ChangeRow(
             id=entry.id or 0,

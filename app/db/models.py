@@ -58,6 +58,8 @@ class Engagement(SQLModel, table=True):
     scoping_answers: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     scoping_recommendation: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     scoping_overrides: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    bridge_through: date | None = None
+    is_demo: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -242,3 +244,32 @@ class ExportRecord(SQLModel, table=True):
     path: str
     manifest_sha256: str = ""
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class DescriptionSection(SQLModel, table=True):
+    """What management wrote for one section of its system description, and the items it confirmed.
+
+    ``reviewed`` is the fingerprint of the items to confirm when the section was
+    marked reviewed. Sections of reports no longer in scope are kept.
+    """
+
+    __tablename__ = "description_section"
+    __table_args__ = (UniqueConstraint("engagement_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    key: str
+    text: str = ""
+    reviewed: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Incident(SQLModel, table=True):
+    """An incident management recorded (the bridge letter lists those after the prior report)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    occurred_on: date
+    summary: str
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

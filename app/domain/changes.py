@@ -24,6 +24,8 @@ class Kind(StrEnum):
     """SOC 1 control objectives and their controls (ids: objective ids)."""
     EVIDENCE = "evidence"
     """Evidence records and their links (ids: evidence ids)."""
+    DOCUMENTS = "documents"
+    """The system description's sections and the incidents recorded (ids: engagement ids)."""
     EXPORTS = "exports"
     """The export history (ids: engagement ids)."""
     SETTINGS = "settings"

@@ -47,12 +47,17 @@ READINESS_DEFINITION = (
     "control; SOC 1 objectives with no control; key controls not Implemented or Ready for audit (those "
     "mapped to a category in scope or addressing a SOC 1 objective, or every key control when no "
     "category is in scope); controls without an owner; controls whose remediation was due before today "
-    "and that are not Implemented or Ready for audit."
+    "and that are not Implemented or Ready for audit; sections of the system description not yet complete."
 )
 """How readiness is computed, in the words shown in the tooltip and the documentation."""
 
 GapKind = Literal[
-    "uncovered-criterion", "uncovered-objective", "key-not-implemented", "no-owner", "remediation-overdue"
+    "uncovered-criterion",
+    "uncovered-objective",
+    "key-not-implemented",
+    "no-owner",
+    "remediation-overdue",
+    "description-section",
 ]
 """Gap kinds in the order the gap list shows them."""
 
@@ -63,6 +68,7 @@ GAP_KIND_WORDS: Mapping[GapKind, str] = MappingProxyType(
         "key-not-implemented": "Key control not implemented",
         "no-owner": "Control without an owner",
         "remediation-overdue": "Remediation past due",
+        "description-section": "Description section unfinished",
     }
 )
 """Each gap kind in words, for the gap list and the workbook."""
@@ -119,7 +125,8 @@ class CategoryReadiness:
 class Gap:
     """Something standing between the engagement and the audit.
 
-    It points at a criterion, a SOC 1 objective (``objective``, its ref) or a control.
+    It points at a criterion, a SOC 1 objective (``objective``, its ref), a control, or a section of the
+    system description (``section``, its key).
     """
 
     kind: GapKind
@@ -129,6 +136,7 @@ class Gap:
     control_ref: str | None
     message: str
     objective: str | None = None
+    section: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Exports for the auditor: workbook, checklists, evidence index, scoping memo and the package.
+"""Exports for the auditor: workbook, checklists, evidence index, scoping memo, documents and the package.
 
 Every export of an engagement is dated by the engagement's last data change
 (the newest change-log entry), not the clock, so exporting an unchanged
@@ -8,7 +8,9 @@ engagement. Each export is recorded in the export history, which is not part
 of the change log and so never changes the next export.
 
 The kinds of export are listed once, in :data:`EXPORT_KINDS`: the Exports
-page, the command line and the evidence package read that table.
+page, the command line and the evidence package read that table. A kind that
+can be written in several formats (the documents, as PDF and as Word) lists
+them; the extension of the file asked for picks one.
 """
 
 import hashlib
@@ -16,19 +18,20 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from app.db.changelog import change_rows, last_change_at
+from app.db.changelog import change_rows
 from app.db.models import ExportRecord, utcnow
 from app.db.session import note
 from app.domain.carveouts import CuecRow, SubserviceRow
 from app.domain.catalog import load_catalog
 from app.domain.changes import Kind
 from app.domain.controls import ControlRow
+from app.domain.engagement_documents import DEMO_NOTE, DocumentDrafts, draft_documents
 from app.domain.engagements import EngagementRow
 from app.domain.evidence import EvidenceRow
 from app.domain.history import ChangeRow, ExportRecordRow
@@ -50,6 +53,7 @@ from app.exporters.package import (
 )
 from app.services.carveouts import cuecs_of, subservice_orgs_of
 from app.services.controls import controls_of
+from app.services.documents import data_as_of, incidents_in, saved_sections_in
 from app.services.engagements import engagement_in, engagement_row
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
 from app.services.evidence import evidence_of, stored_paths
@@ -60,6 +64,7 @@ from app.services.scoping import SavedScoping, saved_scoping
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:  # the writers import openpyxl and reportlab, which start-up does without
+    from app.domain.document import Document
     from app.exporters.checklists import ChecklistHeader, ChecklistSection, EvidenceIndexEntry
     from app.exporters.scoping_memo import ScopingMemo
     from app.exporters.workbook import WorkbookData
@@ -89,17 +94,13 @@ class ExportData:
     scoping: SavedScoping | None
     stored_files: dict[int, Path]
     """Evidence id -> where its content lies in the store."""
+    drafts: DocumentDrafts
+    """The system description, assertion and bridge letter drafted from the same data."""
     package_paths: dict[int, str] | None = None
 
     @property
     def categories(self) -> tuple[str, ...]:
         return self.engagement.categories_in_scope
-
-
-def _as_of(session: Session, engagement: EngagementRow) -> datetime:
-    """The engagement's last data change: the newest change-log entry (UTC)."""
-    moment = last_change_at(session, engagement_id=engagement.id) or engagement.updated_at or utcnow()
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def gather(
@@ -111,21 +112,37 @@ def gather(
     page); by default the engagement's saved one is used.
     """
     engagement = engagement_row(engagement_in(session, engagement_id))
-    as_of = _as_of(session, engagement)
+    as_of = data_as_of(session, engagement)
     evidence = evidence_of(session, engagement_id)
+    controls = controls_of(session, engagement_id)
+    changes = change_rows(session, engagement_id=engagement_id)
+    objectives = objectives_of(session, engagement_id) if engagement.soc1 else []
+    cuecs = cuecs_of(session, engagement_id)
+    subservice_orgs = subservice_orgs_of(session, engagement_id)
     return ExportData(
         engagement=engagement,
         as_of=as_of,
-        controls=controls_of(session, engagement_id),
+        controls=controls,
         evidence=evidence,
-        changes=change_rows(session, engagement_id=engagement_id),
-        objectives=objectives_of(session, engagement_id) if engagement.soc1 else [],
-        cuecs=cuecs_of(session, engagement_id),
-        subservice_orgs=subservice_orgs_of(session, engagement_id),
+        changes=changes,
+        objectives=objectives,
+        cuecs=cuecs,
+        subservice_orgs=subservice_orgs,
         readiness=readiness_in(session, engagement_id, as_of.date()),
         sampling=sampling_in(session, engagement_id, as_of.date()),
         scoping=scoping or saved_scoping(engagement),
         stored_files=stored_paths(evidence_dir, evidence),
+        drafts=draft_documents(
+            engagement,
+            controls=controls,
+            objectives=objectives,
+            cuecs=cuecs,
+            subservice_orgs=subservice_orgs,
+            changes=changes,
+            saved=saved_sections_in(session, engagement_id),
+            incidents=incidents_in(session, engagement_id),
+            prepared=as_of.date(),
+        ),
     )
 
 
@@ -323,17 +340,52 @@ def _write_memo(data: ExportData, target: Path, _progress: Progress | None, _can
     write_scoping_memo(target, scoping_memo(data), as_of=data.as_of)
 
 
+def _write_document(
+    document: "Document", data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    """*document* as Word when *target* ends in ``.docx``, as PDF otherwise."""
+    if target.suffix.lower() == ".docx":
+        from app.exporters.document_docx import write_document_docx
+
+        write_document_docx(target, document, as_of=data.as_of)
+    else:
+        from app.exporters.document_pdf import write_document_pdf
+
+        write_document_pdf(target, document, as_of=data.as_of, progress=progress, cancel=cancel)
+
+
+def _write_description(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    _write_document(data.drafts.description_document(), data, target, progress, cancel)
+
+
+def _write_assertion(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    _write_document(data.drafts.assertion_document(), data, target, progress, cancel)
+
+
+def _write_bridge_letter(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    _write_document(data.drafts.bridge_letter(), data, target, progress, cancel)
+
+
 Writer = Callable[[ExportData, Path, Progress | None, Cancel | None], None]
+Refusal = Callable[[ExportData], str | None]
+FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "zip": "zip"}
 
 
 @dataclass(frozen=True)
 class ExportKind:
     """One kind of export: its name on the command line, its label, its file and its writer.
 
-    Kinds ``in_package`` go into the evidence package under ``file_name``, with
-    ``contents`` describing them in the package's README, when the data has
-    what they ``need`` (the scoping memo: a scoping); ``selected`` ones are
-    ticked on the Exports page at first.
+    Kinds ``in_package`` go into the evidence package under ``file_name`` (in
+    each of their ``formats``), with ``contents`` describing them in the
+    package's README; ``selected`` ones are ticked on the Exports page at
+    first. ``refuse`` says why the kind cannot be written for an engagement
+    yet (``None`` when it can); the package leaves such a kind out and says why.
     """
 
     name: str
@@ -344,15 +396,43 @@ class ExportKind:
     in_package: bool = False
     contents: str = ""
     selected: bool = False
-    needs: Callable[[ExportData], bool] | None = None
+    formats: tuple[str, ...] = ()
+    """The file types the writer writes, by extension, the first the usual one; empty: ``file_name``'s."""
+    refuse: Refusal | None = None
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        """``("pdf", "docx")``: the formats this kind is written in."""
+        return self.formats or (Path(self.file_name).suffix[1:],)
+
+    def file_for(self, extension: str) -> str:
+        """``file_name`` with the extension of one of the formats."""
+        return str(Path(self.file_name).with_suffix(f".{extension}"))
+
+    def label_for(self, extension: str) -> str:
+        """The label, naming the format when the kind has several: ``System description (Word)``."""
+        if len(self.extensions) == 1:
+            return self.label
+        return f"{self.label} ({FORMAT_NAMES.get(extension, extension)})"
+
+    def refusal(self, data: ExportData) -> str | None:
+        return self.refuse(data) if self.refuse is not None else None
 
 
 def _write_package(data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None) -> None:
     """The evidence package: every kind ``in_package``, the evidence files and the manifest."""
     paths = evidence_paths(data.evidence)
     data = replace(data, package_paths=paths)
-    kinds = [kind for kind in EXPORT_KINDS if kind.in_package and (kind.needs is None or kind.needs(data))]
-    steps = len(kinds) + 1
+    packed = [kind for kind in EXPORT_KINDS if kind.in_package]
+    left_out = [(kind, reason) for kind in packed if (reason := kind.refusal(data))]
+    refused = {kind.name for kind, _ in left_out}
+    files_of = [
+        (kind, kind.file_for(extension))
+        for kind in packed
+        if kind.name not in refused
+        for extension in kind.extensions
+    ]
+    steps = len(files_of) + 1
 
     def step(number: int) -> Progress | None:
         if progress is None:
@@ -363,9 +443,9 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
         )
 
     with scratch_folder("package", beside=target.parent) as scratch:
-        for number, kind in enumerate(kinds):
-            kind.write(data, scratch / kind.file_name, step(number), cancel)
-        files = [PackageFile(kind.file_name, data=(scratch / kind.file_name).read_bytes()) for kind in kinds]
+        for number, (kind, name) in enumerate(files_of):
+            kind.write(data, scratch / name, step(number), cancel)
+        files = [PackageFile(name, data=(scratch / name).read_bytes()) for _, name in files_of]
     files += [
         PackageFile(paths[row.id], source=data.stored_files[row.id], sha256=row.sha256)
         for row in data.evidence
@@ -376,9 +456,16 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
             f"{len(missing)} stored evidence file(s) are missing (first: {missing[0]}); run Verify evidence"
         )
     engagement = data.engagement
-    contents = [(kind.file_name, kind.contents) for kind in kinds]
+    contents = [(name, kind.contents) for kind, name in files_of]
+    contents += [(kind.file_name, f"not included: {reason}") for kind, reason in left_out]
     readme = readme_text(
-        engagement.company, engagement.name, engagement.scope_words, data.as_of, len(data.evidence), contents
+        engagement.company,
+        engagement.name,
+        engagement.scope_words,
+        data.as_of,
+        len(data.evidence),
+        contents,
+        note=f"This is a demo engagement: {DEMO_NOTE}." if engagement.is_demo else "",
     )
     write_package(
         target,
@@ -439,7 +526,36 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
         _write_memo,
         in_package=True,
         contents="why this report, type, categories and period: the scoping answers and the reasons",
-        needs=lambda data: data.scoping is not None,
+        refuse=lambda data: None if data.scoping is not None else "the scoping wizard has not been run",
+    ),
+    ExportKind(
+        "description",
+        "System description",
+        "system-description.pdf",
+        "the system description (PDF or Word)",
+        _write_description,
+        in_package=True,
+        contents="management's system description, section by section, with what is still to confirm",
+        formats=("pdf", "docx"),
+        refuse=lambda data: data.drafts.description_refusal,
+    ),
+    ExportKind(
+        "assertion",
+        "Management's assertion",
+        "management-assertion.pdf",
+        "the draft of management's assertion (PDF or Word)",
+        _write_assertion,
+        formats=("pdf", "docx"),
+        refuse=lambda data: data.drafts.assertion_refusal,
+    ),
+    ExportKind(
+        "bridge-letter",
+        "Bridge letter",
+        "bridge-letter.pdf",
+        "the draft bridge letter (PDF or Word)",
+        _write_bridge_letter,
+        formats=("pdf", "docx"),
+        refuse=lambda data: data.drafts.bridge_refusal,
     ),
 )
 """Every kind of export, in the order the Exports page lists them."""
@@ -521,6 +637,9 @@ def run_export(
         names = ", ".join(k.name for k in EXPORT_KINDS)
         raise InvalidInputError(f"unknown export {kind!r}; expected one of: {names}")
     target = target.expanduser().absolute()
+    if len(export.extensions) > 1 and target.suffix.lower()[1:] not in export.extensions:
+        written = " or ".join(f".{extension}" for extension in export.extensions)
+        raise InvalidInputError(f"the {export.label.lower()} is written as {written}; name the file so")
     if not target.parent.is_dir():
         raise NotFoundError(f"the folder {target.parent} does not exist")
     preview = (
@@ -531,6 +650,9 @@ def run_export(
     with workspace.session() as session:
         data = gather(session, engagement_id, workspace.evidence_dir, preview)
         session.rollback()  # the read transaction ends before the writing, which may take a while
+        refusal = export.refusal(data)
+        if refusal:
+            raise InvalidInputError(refusal)
         try:
             with scratch_in(workspace.data_dir):
                 export.write(data, target, progress, cancel)

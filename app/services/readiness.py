@@ -1,11 +1,16 @@
-"""An engagement's readiness: figures per category and SOC 1 objective, and the gap list."""
+"""An engagement's readiness: figures per category and SOC 1 objective, and the gap list.
 
+The gap list ends with the unfinished sections of the system description.
+"""
+
+from dataclasses import replace
 from datetime import date
 
 from sqlmodel import Session
 
 from app.domain.readiness import ReadinessReport, compute_readiness
 from app.services.controls import controls_of
+from app.services.documents import description_gaps_in
 from app.services.engagements import engagement_in, engagement_row
 from app.services.objectives import objectives_of
 from app.services.sampling import collected_dates, report_scope
@@ -30,12 +35,16 @@ def readiness_in(session: Session, engagement_id: int, today: date) -> Readiness
     """Readiness of the engagement as read in *session* (see :func:`engagement_readiness`)."""
     stored = engagement_in(session, engagement_id)
     engagement = engagement_row(stored)
-    return compute_readiness(
-        controls_of(session, engagement_id),
+    controls = controls_of(session, engagement_id)
+    objectives = objectives_of(session, engagement_id) if engagement.soc1 else []
+    report = compute_readiness(
+        controls,
         engagement.categories_in_scope,
-        objectives=objectives_of(session, engagement_id) if engagement.soc1 else (),
+        objectives=objectives,
         today=today,
         evidence=collected_dates(session, engagement_id),
         scope=report_scope(stored),
         type1_max_age_days=read_type1_max_age_days(session),
     )
+    sections = description_gaps_in(session, engagement, controls, objectives)
+    return replace(report, gaps=report.gaps + sections)

@@ -80,26 +80,32 @@ def seed_engagement(
     the SOC 2 controls it refers to. Everything is written in one transaction,
     each creation logged.
     """
-    result = SeedResult()
     with workspace.writing() as session:
         if business_type is not None:
             _set_business_type(session, engagement_id, business_type)
-        engagement = engagement_in(session, engagement_id)
-        library = load_starter()
-        soc1 = "SOC 1" in engagement.report_kinds
-        categories = categories_in_scope(engagement.report_kinds, engagement.categories)
-        try:
-            controls, objectives = select_for_scope(
-                library, categories, soc1, engagement.business_type or None
-            )
-            cuecs, subservices = select_carveouts(library, soc1, engagement.business_type or None)
-        except ValueError as error:
-            raise InvalidInputError(str(error)) from None
-        now = utcnow()
-        control_ids = _seed_controls(session, engagement, controls, result, now)
-        _seed_objectives(session, engagement_id, objectives, control_ids, result, now)
-        _seed_carveouts(session, engagement_id, cuecs, subservices, result, now)
+        result = seed_in(session, engagement_in(session, engagement_id), utcnow())
         session.commit()
+    return result
+
+
+def seed_in(session: Session, engagement: Engagement, now: datetime) -> SeedResult:
+    """Seed *engagement* in *session* (see :func:`seed_engagement`), each creation logged at *now*.
+
+    Not committed; the caller commits.
+    """
+    assert engagement.id is not None
+    result = SeedResult()
+    library = load_starter()
+    soc1 = "SOC 1" in engagement.report_kinds
+    categories = categories_in_scope(engagement.report_kinds, engagement.categories)
+    try:
+        controls, objectives = select_for_scope(library, categories, soc1, engagement.business_type or None)
+        cuecs, subservices = select_carveouts(library, soc1, engagement.business_type or None)
+    except ValueError as error:
+        raise InvalidInputError(str(error)) from None
+    control_ids = _seed_controls(session, engagement, controls, result, now)
+    _seed_objectives(session, engagement.id, objectives, control_ids, result, now)
+    _seed_carveouts(session, engagement.id, cuecs, subservices, result, now)
     return result
 
 

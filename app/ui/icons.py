@@ -25,6 +25,7 @@ PAGE_ICONS = {
     "Controls": "list-checks",
     "Evidence": "paperclip",
     "Exports": "package",
+    "Documents": "file-text",
     "Criteria": "book-open",
 }
 """The sidebar's icon of each page (by title)."""

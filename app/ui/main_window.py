@@ -29,6 +29,7 @@ from app.services.engagements import list_engagements
 from app.ui.context import AppContext
 from app.ui.icons import PAGE_ICONS, icon
 from app.ui.pages.base import Page
+from app.ui.widgets.demo import DemoBadge
 
 if TYPE_CHECKING:
     from app.ui.widgets.settings_dialog import SettingsDialog
@@ -118,6 +119,18 @@ PAGES: tuple[PageSpec, ...] = (
         ),
     ),
     PageSpec(
+        "Documents",
+        "app.ui.pages.documents",
+        "DocumentsPage",
+        (
+            "&Documents",
+            (
+                ("Export this document as &PDF…", "", "export_pdf"),
+                ("Export this document as &Word…", "", "export_docx"),
+            ),
+        ),
+    ),
+    PageSpec(
         "Exports",
         "app.ui.pages.exports",
         "ExportsPage",
@@ -160,6 +173,8 @@ class MainWindow(QMainWindow):
         bar_layout.addWidget(self.engagement_box)
         bar_layout.addSpacing(12)
         bar_layout.addWidget(self.scope_label, 1)
+        self.demo_badge = DemoBadge(context)
+        bar_layout.addWidget(self.demo_badge)
         bar_layout.addWidget(self.search)
 
         self.sidebar = QListWidget()
@@ -358,10 +373,11 @@ class MainWindow(QMainWindow):
 
     def navigate(self, target: tuple[str, object]) -> None:
         """Show what *target* names: ``("control", id)``, ``("control-field", (id, "owner"))``,
-        ``("criterion", "CC6.1")``, ``("page", "Readiness")``; or do a step of the path,
-        ``("step", "seed")``."""
+        ``("criterion", "CC6.1")``, ``("description", key)``, ``("page", "Readiness")``; or do a
+        step of the path, ``("step", "seed")``."""
         from app.ui.pages.controls import ControlsPage
         from app.ui.pages.criteria import CriteriaPage
+        from app.ui.pages.documents import DocumentsPage
 
         kind, key = target
         if kind == "control":
@@ -373,6 +389,8 @@ class MainWindow(QMainWindow):
                 page.details.focus_field(str(key[1]))
         elif kind == "criterion":
             self.open_page(CriteriaPage).select_criterion(str(key))
+        elif kind == "description":
+            self.open_page(DocumentsPage).show_section(str(key))
         elif kind == "step":
             self.do_step(str(key))
         elif kind == "page":
@@ -439,6 +457,7 @@ class MainWindow(QMainWindow):
 
     def _update_scope(self) -> None:
         engagement = self.context.engagement()
+        self.demo_badge.show_for(engagement)
         if engagement is None:
             self.scope_label.setText("Create or choose an engagement to start")
             self.setWindowTitle(APP_NAME)

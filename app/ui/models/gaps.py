@@ -19,6 +19,7 @@ GAP_WORDS: dict[str, tuple[str, str]] = {
     "key-not-implemented": ("Key control not implemented yet", "Set its status once it runs"),
     "no-owner": ("No owner", "Name who runs it"),
     "remediation-overdue": ("Remediation past its due date", "Finish the remediation, or give it a new date"),
+    "description-section": ("Section not finished", "Finish it on the Documents page"),
 }
 """Per gap kind: what is missing and the action that fixes it. A kind not listed shows its message."""
 FIX_FIELDS = {"key-not-implemented": "status", "no-owner": "owner", "remediation-overdue": "remediation_due"}
@@ -34,9 +35,11 @@ def gap_what(gap: Gap) -> str:
 
 
 def gap_where(gap: Gap) -> str:
-    """``CC6.1 Logical access … (Security)``, the SOC 1 objective's ref, or the control's ref."""
+    """``CC6.1 Logical access … (Security)``, a SOC 1 objective, a description section, or a control."""
     if gap.objective is not None:
         return f"SOC 1 objective {gap.objective}"
+    if gap.section is not None:  # the message starts ``Description, “Section”: ...``
+        return "System description " + gap.message.split(":")[0].removeprefix("Description, ")
     if gap.criterion is not None:
         where = f"{gap.criterion} {load_catalog().criterion(gap.criterion).title}"
         return f"{where} ({gap.category})" if gap.category else where
@@ -52,6 +55,8 @@ def gap_target(gap: Gap) -> tuple[str, Any]:
     if gap.control_id is not None:
         field = FIX_FIELDS.get(gap.kind)
         return ("control-field", (gap.control_id, field)) if field else ("control", gap.control_id)
+    if gap.section is not None:
+        return ("description", gap.section)
     if gap.criterion is None:
         return ("page", "Controls")
     return ("criterion", gap.criterion)

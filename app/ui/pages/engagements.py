@@ -28,6 +28,7 @@ from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.models.engagements import EngagementTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
+from app.ui.widgets.demo import make_demo
 from app.ui.widgets.engagement_details import EngagementDetails
 from app.ui.widgets.path_checklist import PathChecklist
 
@@ -52,15 +53,18 @@ class EngagementsPage(Page):
         self.new_button = QPushButton(icon("plus"), "New engagement…")
         self.rename_button = QPushButton("Rename…")
         self.delete_button = QPushButton(icon("trash-2"), "Delete…")
+        self.demo_button = QPushButton(icon("sprout"), "Try the demo")
+        self.demo_button.setToolTip("A fictional company with a worked matrix, evidence and documents")
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.rename_button, self.delete_button):
+        for button in (self.new_button, self.rename_button, self.delete_button, self.demo_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
         self.empty = QLabel(
             "<b>Welcome.</b> SOC Workbench takes a company from its first questions to an evidence package "
             "for the auditor, in the steps below. Start by creating the engagement: one company's audit "
-            "preparation, with its scope, its control matrix and its evidence."
+            "preparation, with its scope, its control matrix and its evidence — or click <b>Try the "
+            "demo</b> to look around a fictional company first."
         )
         self.empty.setWordWrap(True)
         self.path = PathChecklist()
@@ -87,6 +91,7 @@ class EngagementsPage(Page):
         self.new_button.clicked.connect(self.new_engagement)
         self.rename_button.clicked.connect(self.rename_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.demo_button.clicked.connect(lambda: make_demo(self.context))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         context.engagement_selected.connect(lambda _id: self.refresh())
         context.changed.connect(self._changed)
@@ -105,6 +110,7 @@ class EngagementsPage(Page):
         self.table.setVisible(has_rows)
         self.rename_button.setEnabled(has_rows)
         self.delete_button.setEnabled(has_rows)
+        self.demo_button.setVisible(not has_rows)
         row = self.model.row_of(self.context.engagement_id)
         if row >= 0:
             self.table.selectionModel().setCurrentIndex(

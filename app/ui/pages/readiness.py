@@ -150,7 +150,13 @@ class ReadinessPage(Page):
 
     def _changed(self, changes: Changes) -> None:
         if changes.touches(
-            Kind.CONTROLS, Kind.OBJECTIVES, Kind.EVIDENCE, Kind.SCOPE, Kind.SETTINGS, Kind.EXPORTS
+            Kind.CONTROLS,
+            Kind.OBJECTIVES,
+            Kind.EVIDENCE,
+            Kind.SCOPE,
+            Kind.SETTINGS,
+            Kind.EXPORTS,
+            Kind.DOCUMENTS,
         ):
             self._refresh_if_visible()
 
@@ -245,5 +251,5 @@ class ReadinessPage(Page):
                 widget.addItem(empty)
 
     def open_gap(self, index: QModelIndex) -> None:
-        """Go where the gap is fixed: the control's field on the Controls page, or the criterion."""
+        """Go where the gap is fixed: the control's field, the criterion, or the description's section."""
         self.context.navigate.emit(gap_target(self.gaps.row_at(index.row())))

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from app.db.models import ChangeLog, Evidence
-from app.evidence.store import CHUNK_SIZE, INCOMING_DIR
+from app.evidence.store import CHUNK_SIZE, INCOMING_DIR, EvidenceStore
 from app.services.controls import add_control, find_control, update_control
 from app.services.engagements import create_engagement, delete_engagement, update_engagement
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError
@@ -355,7 +355,7 @@ def test_delete_removes_content_only_when_no_record_uses_it(
     assert ("shared", "deleted", "shared.txt", None) in changes(workspace)
 
 
-def test_purge_after_deleting_an_engagement(
+def test_deleting_an_engagement_removes_its_content_at_once_and_purges_the_rest_later(
     workspace: Workspace, setup: tuple[int, dict[str, int], Path]
 ) -> None:
     engagement_id, _, source = setup
@@ -363,9 +363,12 @@ def test_purge_after_deleting_an_engagement(
     add_evidence(workspace, engagement_id=engagement_id, files=[make_file(source, "gone.txt", b"gone")])
     add_evidence(workspace, engagement_id=engagement_id, files=[make_file(source, "kept.txt", b"kept")])
     add_evidence(workspace, engagement_id=other.id or 0, files=[source / "kept.txt"])
+    orphan = EvidenceStore(workspace.evidence_dir).add_file(make_file(source, "orphan.txt", b"orphan"))
     delete_engagement(workspace, engagement_id)
-    assert purge_unreferenced_content(workspace) == 0  # just added: spared by the grace period
+    assert sorted(p.read_bytes() for p in stored_files(workspace)) == [b"kept", b"orphan"]
+    assert purge_unreferenced_content(workspace) == 0  # just stored: spared by the grace period
     assert purge_unreferenced_content(workspace, grace_seconds=0) == 1
+    assert not EvidenceStore(workspace.evidence_dir).path_for(orphan.sha256).exists()
     assert [p.read_bytes() for p in stored_files(workspace)] == [b"kept"]
 
 

@@ -107,6 +107,8 @@ def test_package_contents_and_history(workspace: Workspace, tmp_path: Path) -> N
             "workbook.xlsx",
             "readiness-checklist.pdf",
             "evidence-index.pdf",
+            "system-description.pdf",
+            "system-description.docx",
             "evidence/ACC-03/review.csv",
         )
     ), "one top-level folder; no scoping memo when the wizard was not run"

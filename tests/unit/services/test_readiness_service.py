@@ -70,7 +70,10 @@ def test_soc1_objectives_are_scored(workspace: Workspace) -> None:
     report = engagement_readiness(workspace, engagement_id=engagement_id, today=TODAY)
     assert report.categories == ()
     assert [(o.ref, o.controls, o.ready) for o in report.objectives] == [("CO-1", 1, 1)]
-    assert report.gaps == ()
+    assert [(gap.kind, gap.section) for gap in report.gaps] == [
+        ("description-section", key)
+        for key in ("soc1-services", "transactions", "reports-produced", "cuecs", "subservice-orgs")
+    ]
 
 
 def test_freshly_seeded_engagement_is_covered_but_not_ready(workspace: Workspace) -> None:
@@ -84,7 +87,8 @@ def test_freshly_seeded_engagement_is_covered_but_not_ready(workspace: Workspace
         ("Security", 33, 33, 0.0),
         ("Availability", 3, 3, 0.0),
     ]
-    assert {g["kind"] for g in data["gaps"]} == {"key-not-implemented"}
+    assert {g["kind"] for g in data["gaps"]} == {"key-not-implemented", "description-section"}
+    assert data["gaps"][-1]["kind"] == "description-section"
 
 
 def test_missing_engagement(workspace: Workspace) -> None:
