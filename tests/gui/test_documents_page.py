@@ -160,7 +160,8 @@ def test_a_description_gap_opens_its_section(qtbot: Any, workspace: Workspace, m
     readiness = window.open_page(ReadinessPage)
     gaps = readiness.gaps.all_rows()
     row = next(number for number, gap in enumerate(gaps) if gap.section == "commitments")
-    assert readiness.gaps.index(row, 2).data() == "System description"
+    assert readiness.gaps.index(row, 1).data().startswith("System description “")
+    assert readiness.gaps.index(row, 2).data() == "Finish it on the Documents page"
     readiness.open_gap(readiness.gaps.index(row, 0))
     page = window.current_page()
     assert isinstance(page, DocumentsPage)
