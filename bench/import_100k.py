@@ -35,7 +35,10 @@ def main() -> int:
         print(f"{args.rows:,} rows, {path.stat().st_size / 2**20:.1f} MiB")
         started = time.perf_counter()
         imported = read_control_workbook(path)
-        print(f"read_control_workbook: {time.perf_counter() - started:.1f} s ({len(imported.controls):,} controls)")
+        print(
+            f"read_control_workbook: {time.perf_counter() - started:.1f} s",
+            f"({len(imported.controls):,} controls)",
+        )
         try:
             from python_calamine import CalamineWorkbook
         except ImportError:

@@ -53,3 +53,15 @@ class EvidenceRow:
             "added_at": iso(self.added_at),
             "controls": list(self.controls),
         }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EvidenceWarning:
+    """A file about to be added that is probably a mistake; the user may still add it.
+
+    ``kind`` is ``empty``, ``duplicate``, ``program`` or ``large``.
+    """
+
+    file_name: str
+    kind: str
+    message: str

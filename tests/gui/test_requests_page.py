@@ -24,6 +24,7 @@ from app.services.requests import (
 from app.services.workspace import Workspace
 from app.ui.main_window import MainWindow
 from app.ui.models.requests import ExceptionTableModel, RequestTableModel, SampleItemTableModel, sampled_items
+from app.ui.models.roles import STATUS_ROLE
 from app.ui.pages.controls import ControlsPage
 from app.ui.pages.requests import RequestsPage
 from app.ui.widgets.request_import import SheetPreviewModel
@@ -341,7 +342,8 @@ def test_the_fieldwork_models(qtmodeltester: ModelTester, workspace: Workspace, 
         "2026-07-20 · due this week",
         "2026-07-16 · overdue",
     ]
-    assert requests.index(0, 3).data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert [requests.index(row, 3).data(STATUS_ROLE) for row in range(3)] == ["missing", "stale", "missing"]
+    assert requests.index(0, 2).data(STATUS_ROLE) == "not-started"
     assert requests.counts() == {"requests": 3, "overdue": 2, "due-soon": 1, "waiting": 3}
     requests.sort(3, Qt.SortOrder.DescendingOrder)
     assert requests.index(0, 0).data() == "PBC-002"

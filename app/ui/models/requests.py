@@ -5,17 +5,28 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
 from app.domain.fieldwork import CLOSED_STATUSES, ExceptionRow, SampleItemRow, SampleRow, request_due_state
 from app.domain.requests import RequestRow, RequestStatus
-from app.domain.vocab import label
+from app.domain.vocab import Status, label
 from app.ui.models.base import RowTableModel, TableColumn
+from app.ui.models.roles import STATUS_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 DUE_WORDS = {"overdue": "overdue", "due-soon": "due this week"}
-DUE_COLOURS = {"overdue": QColor("#c62828"), "due-soon": QColor("#b26a00")}
-"""Exception red and stale amber, the status colours every page uses (always beside a word)."""
+DUE_CHIPS = {"overdue": "missing", "due-soon": "stale"}
+"""The chip a due date is shown as: red when overdue, amber when due this week (always with its words)."""
+STATUS_CHIPS = {
+    RequestStatus.OPEN: Status.NOT_STARTED.value,
+    RequestStatus.IN_PROGRESS: Status.IN_PROGRESS.value,
+    RequestStatus.PROVIDED: Status.IMPLEMENTED.value,
+    RequestStatus.ACCEPTED: Status.READY_FOR_AUDIT.value,
+    RequestStatus.FOLLOW_UP: "stale",
+    RequestStatus.WITHDRAWN: "unlinked",
+}
+"""The status chip each request status is painted as, in the colours every page uses."""
+STATUS_COLUMN = 2
+DUE_COLUMN = 3
 WAITING = "waiting"
 """Status filter value: every request still waiting on the client."""
 
@@ -114,9 +125,13 @@ class RequestTableModel(RowTableModel[RequestRow]):
         return sorted({row.owner for row in self.all_rows() if row.owner}, key=str.casefold)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == 3:
-            state = request_due_state(self.row_at(index.row()), self.today)
-            return DUE_COLOURS.get(state) if state else None
+        if role == STATUS_ROLE and index.isValid():
+            row = self.row_at(index.row())
+            if index.column() == STATUS_COLUMN:
+                return STATUS_CHIPS[row.status]
+            if index.column() == DUE_COLUMN:
+                state = request_due_state(row, self.today)
+                return DUE_CHIPS[state] if state else None
         return super().data(index, role)
 
 

@@ -44,13 +44,15 @@ from app.services.requests import (
 from app.ui.context import AppContext
 from app.ui.evidence_actions import local_paths
 from app.ui.fieldwork_actions import add_population_file, attach_to_request, draw_sample, record_exception
+from app.ui.icons import icon
 from app.ui.interaction import documents_folder
-from app.ui.models.requests import WAITING, RequestTableModel
+from app.ui.models.requests import DUE_COLUMN, STATUS_COLUMN, WAITING, RequestTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.tasks import Task
 from app.ui.widgets.fieldwork_panels import ExceptionsPanel, SamplesPanel
 from app.ui.widgets.request_details import RequestDetails
 from app.ui.widgets.request_import import RequestImportDialog
+from app.ui.widgets.status_chip import StatusChipDelegate
 
 REQUEST_FILES = "Request lists (*.xlsx *.csv *.txt *.tsv)"
 
@@ -113,15 +115,18 @@ class RequestsPage(Page):
         table.setSortingEnabled(True)
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header = table.horizontalHeader()
-        for column, width in enumerate((65, 200, 80, 150, 75, 100, 60, 40)):
+        self.chips = StatusChipDelegate(table)
+        for column in (STATUS_COLUMN, DUE_COLUMN):
+            table.setItemDelegateForColumn(column, self.chips)
+        for column, width in enumerate((65, 200, 110, 170, 75, 100, 60, 40)):
             table.setColumnWidth(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         return table
 
     def _build_toolbar(self) -> QHBoxLayout:
-        self.import_button = QPushButton("Import request list…")
-        self.export_button = QPushButton("Export answered list…")
-        self.package_button = QPushButton("Request package…")
+        self.import_button = QPushButton(icon("file-input"), "Import request list…")
+        self.export_button = QPushButton(icon("file-text"), "Export answered list…")
+        self.package_button = QPushButton(icon("package"), "Request package…")
         self.list_label = QLabel()
         self.list_label.setWordWrap(True)
         toolbar = QHBoxLayout()
@@ -165,7 +170,7 @@ class RequestsPage(Page):
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_import = QPushButton("Import the auditor's request list…")
+        self.empty_import = QPushButton(icon("file-input"), "Import the auditor's request list…")
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.addStretch(1)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.fieldwork import EXCEPTION_FIELDS
-from app.ui.widgets.dates import OptionalDateEdit
+from app.ui.widgets.dates import DateField
 from app.ui.widgets.request_import import DATE_ORDERS
 
 Choice = tuple[int, str]
@@ -73,7 +73,7 @@ class SelectionDialog(_Form):
         )
         self.number = QLineEdit(next_number)
         self.item = QLineEdit()
-        self.when = OptionalDateEdit()
+        self.when = DateField()
         for text, widget in (("Sample number", self.number), ("Item", self.item), ("Date", self.when)):
             widget.setAccessibleName(text)
             self.form.addRow(text, widget)
@@ -104,7 +104,7 @@ class ExceptionDialog(_Form):
         self.form.addRow("Against", self.target)
         self.fields: dict[str, Any] = {}
         for spec in EXCEPTION_FIELDS:
-            widget: Any = OptionalDateEdit() if spec.kind == "date" else QPlainTextEdit()
+            widget: Any = DateField() if spec.kind == "date" else QPlainTextEdit()
             if isinstance(widget, QPlainTextEdit):
                 widget.setTabChangesFocus(True)
                 widget.setFixedHeight(widget.fontMetrics().lineSpacing() * 3 + 12)
@@ -116,7 +116,7 @@ class ExceptionDialog(_Form):
     def values(self) -> tuple[str, dict[str, Any]]:
         """The target key (``control:ID`` or ``item:ID``) and the fields."""
         values = {
-            name: widget.value() if isinstance(widget, OptionalDateEdit) else widget.toPlainText()
+            name: widget.value() if isinstance(widget, DateField) else widget.toPlainText()
             for name, widget in self.fields.items()
         }
         return str(self.target.currentData()), values

@@ -39,8 +39,9 @@ from app.services.fieldwork import (
 from app.ui.commands import Deletion, EditFields
 from app.ui.context import AppContext
 from app.ui.fieldwork_actions import add_population_file, attach_to_item, draw_sample, record_exception
+from app.ui.icons import icon
 from app.ui.models.requests import ExceptionTableModel, SampleItemTableModel, sampled_items
-from app.ui.widgets.dates import OptionalDateEdit
+from app.ui.widgets.dates import DateField
 
 
 def _table(model: Any, name: str, widths: tuple[int, ...]) -> QTableView:
@@ -82,8 +83,8 @@ class SamplesPanel(QWidget):
         self.method.setAccessibleName("Seed and method of the selected sample")
         self.method.setPlaceholderText("Select a sampled item to see who chose its sample and how.")
         self.method.setMaximumHeight(self.method.fontMetrics().lineSpacing() * 5 + 12)
-        self.population_button = QPushButton("Add population…")
-        self.draw_button = QPushButton("Draw sample…")
+        self.population_button = QPushButton(icon("file-input"), "Add population…")
+        self.draw_button = QPushButton(icon("wand-sparkles"), "Draw sample…")
         self.attach_button = QPushButton("Files for item…")
         self.exception_button = QPushButton("Exception…")
         self.delete_button = QPushButton("Delete sample…")
@@ -194,7 +195,7 @@ class ExceptionsPanel(QWidget):
         self.context = context
         self.model = ExceptionTableModel()
         self.table = _table(self.model, "Exceptions", (90, 220, 260, 160, 160))
-        self.add_button = QPushButton("Record exception…")
+        self.add_button = QPushButton(icon("triangle-alert"), "Record exception…")
         self.delete_button = QPushButton("Delete…")
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -203,7 +204,7 @@ class ExceptionsPanel(QWidget):
         self.fields: dict[str, Any] = {}
         form = QFormLayout()
         for spec in EXCEPTION_FIELDS:
-            widget: Any = OptionalDateEdit() if spec.kind == "date" else QPlainTextEdit()
+            widget: Any = DateField() if spec.kind == "date" else QPlainTextEdit()
             if isinstance(widget, QPlainTextEdit):
                 widget.setTabChangesFocus(True)
                 widget.setFixedHeight(widget.fontMetrics().lineSpacing() * 2 + 12)
@@ -250,7 +251,7 @@ class ExceptionsPanel(QWidget):
         row = self.selected()
         for name, widget in self.fields.items():
             widget.blockSignals(True)
-            if isinstance(widget, OptionalDateEdit):
+            if isinstance(widget, DateField):
                 widget.set_value(getattr(row, name) if row else None)
             else:
                 widget.setPlainText(getattr(row, name) if row else "")

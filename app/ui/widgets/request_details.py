@@ -35,8 +35,9 @@ from app.ui.commands import EditFields, RequestControlLinks, RequestEvidenceLink
 from app.ui.context import AppContext
 from app.ui.evidence_actions import local_paths, open_evidence
 from app.ui.fieldwork_actions import attach_to_item, attach_to_request, enter_selection, record_exception
+from app.ui.icons import icon
 from app.ui.models.roles import CONTROL_ID_ROLE, EVIDENCE_ID_ROLE, ROW_ID_ROLE
-from app.ui.widgets.dates import OptionalDateEdit
+from app.ui.widgets.dates import DateField
 
 NOTHING_SELECTED = "Select a request to see the auditor's words and your work on it"
 
@@ -107,8 +108,8 @@ class RequestDetails(QScrollArea):
         for status in RequestStatus:
             self.status.addItem(label(status.value), status)
         self.owner = QLineEdit()
-        self.due = OptionalDateEdit()
-        self.provided = OptionalDateEdit()
+        self.due = DateField()
+        self.provided = DateField()
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)
@@ -133,7 +134,7 @@ class RequestDetails(QScrollArea):
         self.controls = _list("Linked controls", 3)
         self.suggestions = _list("Suggested controls", 4)
         self.unlink_button = QPushButton("Unlink")
-        self.link_ticked = QPushButton("Link ticked")
+        self.link_ticked = QPushButton(icon("link"), "Link ticked")
         self.control_choice = QComboBox()
         self.control_choice.setAccessibleName("Another control")
         self.control_choice.setMinimumContentsLength(10)
@@ -162,7 +163,7 @@ class RequestDetails(QScrollArea):
     def _evidence_box(self) -> QGroupBox:
         box = QGroupBox("Evidence provided")
         self.evidence = _list("Evidence of the request", 3)
-        self.add_files = QPushButton("Add files…")
+        self.add_files = QPushButton(icon("paperclip"), "Add files…")
         self.remove_evidence = QPushButton("Remove from request")
         hint = QLabel("Drop files here or on the request's row; they are linked to its controls too.")
         hint.setWordWrap(True)
