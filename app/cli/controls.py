@@ -113,7 +113,7 @@ def cmd_controls_set(args: argparse.Namespace) -> int:
     changes = _field_values(args)
     if not changes:
         raise CommandError("nothing to change: give at least one field, e.g. --status implemented")
-    updated = update_control(workspace, row.id, **changes)
+    updated = update_control(workspace, row.id, version=args.if_version, **changes)
     if args.json:
         emit(updated.as_dict())
     else:
@@ -210,6 +210,13 @@ def register(commands: Any) -> None:
     )
     engagement_option(change)
     change.add_argument("--ref", required=True, help="the control to change")
+    change.add_argument(
+        "--if-version",
+        type=int,
+        metavar="N",
+        help="change it only if it still has this version (the one 'controls show --json' gave); "
+        "refused when someone else changed it since",
+    )
     _field_options(change, adding=False)
     remove = command(controls, "delete", "delete one control", cmd_controls_delete)
     engagement_option(remove)

@@ -36,6 +36,8 @@ class EngagementRow:
     scoping_overrides: dict[str, Any] | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    version: int = 1
+    """The stored record's version when it was read (see :class:`~app.domain.controls.ControlRow`)."""
 
     @property
     def soc1(self) -> bool:
@@ -97,4 +99,5 @@ class EngagementRow:
             "auditor_firm": self.auditor_firm,
             "created_at": day(self.created_at),
             "updated_at": day(self.updated_at),
+            "version": self.version,
         }

@@ -7,7 +7,7 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChangeRow:
-    """One entry of the append-only change log: when, what, the old and the new value."""
+    """One entry of the append-only change log: when, what, the old and the new value, and who."""
 
     id: int
     at: datetime
@@ -18,6 +18,7 @@ class ChangeRow:
     field: str
     old_value: str | None = None
     new_value: str | None = None
+    changed_by: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

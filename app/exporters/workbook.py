@@ -438,6 +438,7 @@ CHANGE_COLUMNS = (
     Column("Field", 18),
     Column("Old value", 40, wrap=True),
     Column("New value", 40, wrap=True),
+    Column("By", 18),
 )
 READINESS_HEADERS = ("Category", "Criteria in scope", "Covered", "Ready", "Readiness") + tuple(
     label(status.value) for status in Status
@@ -604,6 +605,7 @@ def _changes_table(data: WorkbookData) -> _Table:
                 spec.label if spec is not None else change.field,
                 change.old_value,
                 change.new_value,
+                change.changed_by,
             ]
         )
     return _Table(CHANGES_SHEET, CHANGE_COLUMNS, rows)

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
 from app.domain.readiness import ReadinessReport
 from app.domain.scoping import Answers, Scope, apply_overrides, recommend, suggested_period
+from app.evidence.store import ContentStore, StoreError
 from app.exporters.atomic import scratch_folder, scratch_in
 from app.exporters.errors import ExportCancelled
 from app.exporters.package import (
@@ -49,7 +51,7 @@ from app.services.carveouts import cuecs_of, subservice_orgs_of
 from app.services.controls import controls_of
 from app.services.engagements import engagement_in, engagement_row
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
-from app.services.evidence import evidence_of, stored_paths
+from app.services.evidence import evidence_of, open_store
 from app.services.objectives import objectives_of
 from app.services.readiness import readiness_in
 from app.services.scoping import SavedScoping, saved_scoping
@@ -82,8 +84,8 @@ class ExportData:
     subservice_orgs: list[SubserviceRow]
     readiness: ReadinessReport
     scoping: SavedScoping | None
-    stored_files: dict[int, Path]
-    """Evidence id -> where its content lies in the store."""
+    store: ContentStore
+    """Where the evidence content is read from: the workspace's folder, or a team's database."""
     package_paths: dict[int, str] | None = None
 
     @property
@@ -98,7 +100,7 @@ def _as_of(session: Session, engagement: EngagementRow) -> datetime:
 
 
 def gather(
-    session: Session, engagement_id: int, evidence_dir: Path, scoping: SavedScoping | None
+    session: Session, engagement_id: int, store: ContentStore, scoping: SavedScoping | None
 ) -> ExportData:
     """Read everything an export shows in *session* (one read transaction).
 
@@ -119,7 +121,7 @@ def gather(
         subservice_orgs=subservice_orgs_of(session, engagement_id),
         readiness=readiness_in(session, engagement_id, as_of.date()),
         scoping=scoping or saved_scoping(engagement),
-        stored_files=stored_paths(evidence_dir, evidence),
+        store=store,
     )
 
 
@@ -344,10 +346,12 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
             kind.write(data, scratch / kind.file_name, step(number), cancel)
         files = [PackageFile(kind.file_name, data=(scratch / kind.file_name).read_bytes()) for kind in kinds]
     files += [
-        PackageFile(paths[row.id], source=data.stored_files[row.id], sha256=row.sha256)
+        PackageFile(
+            paths[row.id], opener=partial(data.store.open, row.sha256), size=row.size, sha256=row.sha256
+        )
         for row in data.evidence
     ]
-    missing = [f.path for f in files if f.source is not None and not f.source.exists()]
+    missing = [paths[row.id] for row in data.evidence if not data.store.contains(row.sha256)]
     if missing:
         raise InvalidInputError(
             f"{len(missing)} stored evidence file(s) are missing (first: {missing[0]}); run Verify evidence"
@@ -451,6 +455,7 @@ def snapshot(data: ExportData) -> dict[str, dict[str, str]]:
         values = row.as_dict()
         values.pop("id")
         values.pop("engagement_id")
+        values.pop("version")
         controls[row.ref] = fingerprint(values)
     evidence = {
         str(row.id): fingerprint({k: v for k, v in row.as_dict().items() if k not in ("id", "engagement_id")})
@@ -489,14 +494,14 @@ def run_export(
         else SavedScoping(answers, recommend(answers, date.today()), dict(overrides or {}))
     )
     with workspace.session() as session:
-        data = gather(session, engagement_id, workspace.evidence_dir, preview)
+        data = gather(session, engagement_id, open_store(workspace), preview)
         session.rollback()  # the read transaction ends before the writing, which may take a while
         try:
             with scratch_in(workspace.data_dir):
                 export.write(data, target, progress, cancel)
         except ExportCancelled:
             raise CancelledError("the export was cancelled; nothing was written") from None
-        except PackageIntegrityError as error:
+        except (PackageIntegrityError, StoreError) as error:
             raise WorkbenchError(str(error)) from None
         except OSError as error:
             raise WorkbenchError(f"cannot write {target}: {error.strerror or error}") from None
@@ -589,7 +594,7 @@ def changes_since_last_package(workspace: Workspace, *, engagement_id: int) -> C
         packages = [r for r in _history(session, engagement_id) if r.kind == "package"]
         if not packages:
             return ChangesSincePackage(None)
-        now = snapshot(gather(session, engagement_id, workspace.evidence_dir, None))
+        now = snapshot(gather(session, engagement_id, open_store(workspace), None))
     before = packages[0].snapshot
     result = ChangesSincePackage(packages[0])
 

@@ -1,5 +1,6 @@
 """Starting the window: the Qt application, the workspace, the main window."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, __version__
+from app.locations import USER_ENV, resolve_data_dir, resolve_database_url
 from app.resources import resource_path
 from app.services.errors import WorkbenchError
 from app.services.workspace import open_workspace
@@ -30,29 +32,88 @@ def make_application() -> QApplication:
     return application
 
 
-def build_main_window(data_dir: str | Path | None) -> MainWindow:
-    """Open the workspace and build the window over it (raises WorkbenchError)."""
-    workspace = open_workspace(data_dir)
+def build_main_window(
+    data_dir: str | Path | None, *, database_url: str | None = None, user: str | None = None
+) -> MainWindow:
+    """Open the workspace and build the window over it (raises WorkbenchError).
+
+    Without *database_url* (or ``SOC_WORKBENCH_DATABASE_URL``) the window opens the team server
+    the local workspace remembers, if any; when that server cannot be used, the local workspace
+    opens instead and the window says why. The user's name is *user*, else
+    ``SOC_WORKBENCH_USER``, else the name set in Settings, else the login name.
+    """
+    home = resolve_data_dir(data_dir)
+    url = resolve_database_url(database_url)
+    remembered = None
+    if url is None:
+        remembered = window_state_for(home).team_server or None
+    try:
+        return window_over(home, url or remembered, user=user)
+    except WorkbenchError as error:
+        if remembered is None:
+            raise
+        window = window_over(home, None, user=user)
+        problem = (
+            f"The team workspace on {remembered} could not be opened: {error}\n\n"
+            "Your local workspace is open instead. File ▸ Connect to a team server tries again."
+        )
+        QTimer.singleShot(0, lambda: window.context.interaction.error("Team server", problem))
+        return window
+
+
+def window_over(home: Path, database_url: str | None, *, user: str | None = None) -> MainWindow:
+    """A window over the local workspace in *home*, or over the team server at *database_url*."""
+    home_state = window_state_for(home)
+    name = user or os.environ.get(USER_ENV) or home_state.user_name or None
+    workspace = open_workspace(home, database_url=database_url, user=name)
+    state = home_state if workspace.data_dir == home else window_state_for(workspace.data_dir)
     interaction = Interaction()
-    window = MainWindow(AppContext(workspace, interaction, window_state_for(workspace.data_dir)))
+    window = MainWindow(AppContext(workspace, interaction, state, home_state))
     interaction.parent = window
     return window
 
 
-def run(data_dir: str | Path | None, *, smoke_test: bool = False) -> int:
-    """Show the main window until it is closed; with *smoke_test*, render it once and exit."""
+def run(
+    data_dir: str | Path | None,
+    *,
+    smoke_test: bool = False,
+    database_url: str | None = None,
+    user: str | None = None,
+) -> int:
+    """Show the main window until it is closed; with *smoke_test*, render it once and exit.
+
+    When the user chooses another workspace (a team server, or back to the local one), a new
+    window over it replaces this one.
+    """
     application = make_application()
     try:
-        window = build_main_window(data_dir)
+        window = build_main_window(data_dir, database_url=database_url, user=user)
     except WorkbenchError as error:
         if smoke_test:
             sys.stderr.write(f"soc-workbench: {error}\n")
         else:
             QMessageBox.critical(None, APP_NAME, str(error))
         return 1
+    home = resolve_data_dir(data_dir)
+    current = [window]
+
+    def switch(url: str | None) -> None:
+        old = current[0]
+        try:
+            new = window_over(home, url, user=user)
+        except WorkbenchError as error:
+            old.context.interaction.error("Open workspace", str(error))
+            return
+        new.workspace_chosen.connect(switch)
+        current[0] = new
+        new.show()
+        old.close()
+        old.context.workspace.close()
+
+    window.workspace_chosen.connect(switch)
     window.show()
     if smoke_test:
         QTimer.singleShot(0, lambda: (window.grab(), window.close(), application.quit()))
     code = application.exec()
-    window.context.workspace.close()
+    current[0].context.workspace.close()
     return int(code)
