@@ -93,7 +93,7 @@ def test_two_processes_saving_the_same_control_lose_nothing(
 
 @pytest.mark.postgresql
 def test_workspace_copy_to_a_team_server_and_back_checks_every_hash(
-    cli: Any, postgres_server: PostgresServer, tmp_path: Path
+    cli: Any, postgres_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli("engagement", "create", "--name", "E")
     cli("controls", "add", "--engagement", "E", "--ref", "AC-01", "--title", "Access")
@@ -115,7 +115,8 @@ def test_workspace_copy_to_a_team_server_and_back_checks_every_hash(
         "evidence", "list", "--engagement", "E", "--json", "--data-dir", str(home), data_dir_arg=False
     )
     assert [row["sha256"] for row in listed.json()] == [hashlib.sha256(b"%PDF-1.4 review" * 5000).hexdigest()]
-    on_server = cli("evidence", "verify", "--database-url", team, "--data-dir", str(home), data_dir_arg=False)
+    monkeypatch.setenv("SOC_WORKBENCH_DATABASE_URL", team)
+    on_server = cli("evidence", "verify", "--data-dir", str(home), data_dir_arg=False)
     assert on_server.code == 0 and "intact" in on_server.out
     postgres_server.drop_database(team)
 

@@ -73,7 +73,8 @@ class ServerDialog(QDialog):
         """Connect once with what is typed; Connect is enabled when it worked."""
         try:
             url = team_url(self.url.text(), self.password.text())
-            self.outcome.setText(check_team_server(url).capitalize() + ".")
+            said = check_team_server(url)
+            self.outcome.setText(f"{said[:1].upper()}{said[1:]}.")
         except WorkbenchError as error:
             self.tested_url = None
             self.outcome.setText(f"Cannot connect: {error}")

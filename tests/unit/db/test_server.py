@@ -3,13 +3,15 @@
 from collections.abc import Iterator
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
+from app.db.migrate import alembic_config
 from app.db.models import metadata
-from app.db.schema import HEAD_REVISION
+from app.db.schema import HEAD_REVISION, KNOWN_REVISIONS
 from app.db.server import (
     ServerError,
     ServerTooNewError,
@@ -49,6 +51,29 @@ def test_the_migrations_create_exactly_the_models_and_a_second_start_changes_not
     engine.dispose()
     open_server_database(empty).dispose()
     assert check_server(empty) == "connected: a SOC Workbench team workspace"
+
+
+@pytest.mark.parametrize("old_revision", KNOWN_REVISIONS[:-1])
+def test_an_older_team_database_is_upgraded_keeping_its_data(empty: str, old_revision: str) -> None:
+    engine = make_server_engine(empty)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, old_revision)
+        columns = "name, company, system_name, system_description, business_type, report_kinds, categories"
+        values = "'Kept', '', '', '', '', '[]', '[]'"
+        connection.execute(
+            text(
+                f"INSERT INTO engagement ({columns}, framework, auditor_firm, created_at, updated_at) "
+                f"VALUES ({values}, 'tsc-2017', '', now(), now())"
+            )
+        )
+    engine.dispose()
+    upgraded = open_server_database(empty)
+    with upgraded.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
+        assert connection.execute(text("SELECT name, version FROM engagement")).all() == [("Kept", 1)]
+    upgraded.dispose()
 
 
 def test_the_change_log_is_append_only_there_too(empty: str, tmp_path: object) -> None:
