@@ -43,7 +43,7 @@ def check_version(
     edits = [c for c in changes_after(session, entity, record_id, expected) if c.field not in ("created",)]
     kind = ENTITY_KINDS.get(entity)
     reload = Changes.of(kind, [record_id]) if kind is not None else Changes()
-    after = "after you opened it: your change was not saved. The window now shows the current values"
+    after = "after you read it, so your change was not saved. Check the current values and make it again"
     if not edits:
         raise EditConflictError(
             f"{what} was changed by someone else {after}.", field="", value=None, changed_by="", reload=reload

@@ -65,7 +65,7 @@ def test_a_save_over_another_persons_change_is_refused_and_the_current_values_sh
     assert not page.edit([control_id], "owner", "Sam")
 
     ((title, message),) = interaction.errors
-    assert message.startswith("Eli changed the owner of control AC-01 to “Eli” after you opened it")
+    assert message.startswith("Eli changed the owner of control AC-01 to “Eli” after you read it")
     assert get_control(workspace, control_id).owner == "Eli"
     assert page.model.row_by_id(control_id).owner == "Eli"  # type: ignore[union-attr]
     assert not window.context.undo_stack.canUndo()

@@ -69,8 +69,8 @@ def test_a_save_based_on_an_old_version_is_refused_showing_the_other_change(
     error = refused.value
     assert (error.field, error.value, error.changed_by) == ("owner", "Eli", "Eli")
     assert str(error) == (
-        "Eli changed the owner of control AC-01 to “Eli” after you opened it: your change was not saved. "
-        "The window now shows the current values."
+        "Eli changed the owner of control AC-01 to “Eli” after you read it, so your change was not saved. "
+        "Check the current values and make it again."
     )
     assert error.reload.ids_of(Kind.CONTROLS) == {seen.id}
     now = get_control(workspace, seen.id)
@@ -128,7 +128,9 @@ def test_two_people_saving_the_same_control_at_once_lose_nothing(
 
     winner = next(owner for owner, outcome in outcomes.items() if outcome == "saved")
     loser = next(owner for owner in ("Dana", "Eli") if owner != winner)
-    assert outcomes[loser].endswith("your change was not saved. The window now shows the current values.")
+    assert outcomes[loser].endswith(
+        "so your change was not saved. Check the current values and make it again."
+    )
     assert f"to “{winner}”" in outcomes[loser]
     after = get_control(workspace, control.id)
     assert (after.owner, after.version) == (winner, 2)
