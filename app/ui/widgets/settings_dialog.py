@@ -1,4 +1,4 @@
-"""Workspace settings: the sample-size conventions and the age limit of Type 1 evidence."""
+"""Settings: the sample-size conventions, the age limit of Type 1 evidence, and your name."""
 
 from collections.abc import Mapping
 
@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -23,7 +24,14 @@ ROW_LABELS = {AUTOMATED: "Automated control (test of one)", TYPE_1: "Any control
 class SettingsDialog(QDialog):
     """Edit the typical sample per frequency and how old Type 1 evidence may be."""
 
-    def __init__(self, conventions: Mapping[str, Convention], type1_days: int, parent: QWidget | None = None):
+    def __init__(
+        self,
+        conventions: Mapping[str, Convention],
+        type1_days: int,
+        parent: QWidget | None = None,
+        *,
+        user_name: str = "",
+    ):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         samples = QGroupBox("Typical sample sizes for a Type 2")
@@ -56,6 +64,12 @@ class SettingsDialog(QDialog):
         age_form.addRow(
             "For a Type 1, evidence older than this before the as-of date is stale", self.type1_days
         )
+        you = QGroupBox("You")
+        you_form = QFormLayout(you)
+        self.name = QLineEdit(user_name)
+        self.name.setPlaceholderText("your login name")
+        self.name.setAccessibleName("Your name")
+        you_form.addRow("Your name, recorded with every change you make", self.name)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -64,6 +78,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(samples)
         layout.addWidget(age)
+        layout.addWidget(you)
         layout.addWidget(buttons)
 
     def restore_defaults(self) -> None:
@@ -73,3 +88,7 @@ class SettingsDialog(QDialog):
     def values(self) -> tuple[dict[str, int], int]:
         """The chosen sample per key, and the Type 1 age limit in days."""
         return {key: spin.value() for key, spin in self.samples.items()}, self.type1_days.value()
+
+    def user_name(self) -> str:
+        """The name typed (empty: the login name)."""
+        return " ".join(self.name.text().split())
