@@ -54,7 +54,7 @@ class EngagementsPage(Page):
 
         self.new_button = QPushButton(icon("plus"), "New engagement…")
         self.rename_button = QPushButton("Rename…")
-        self.roll_forward_button = QPushButton(icon("arrow-right"), "Roll forward…")
+        self.roll_forward_button = QPushButton(icon("calendar-plus"), "Roll forward…")
         self.roll_forward_button.setToolTip("Start the next audit period's engagement from this one")
         self.delete_button = QPushButton(icon("trash-2"), "Delete…")
         self.demo_button = QPushButton(icon("sprout"), "Try the demo")
