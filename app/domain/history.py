@@ -18,7 +18,7 @@ VOCABULARY_VALUES = frozenset(
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChangeRow:
-    """One entry of the append-only change log: when, what, the old and the new value."""
+    """One entry of the append-only change log: when, what, the old and the new value, and who."""
 
     id: int
     at: datetime
@@ -29,6 +29,7 @@ class ChangeRow:
     field: str
     old_value: str | None = None
     new_value: str | None = None
+    changed_by: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

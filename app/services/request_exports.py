@@ -7,12 +7,14 @@ reads it with everything else an export shows).
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.domain.evidence import EvidenceRow
 from app.domain.fieldwork import SampleSource
 from app.domain.files import safe_name
+from app.evidence.store import ContentStore
 from app.exporters.atomic import scratch_folder
 from app.exporters.package import PackageFile, write_package
 from app.exporters.request_package import PackagedRequest, request_package_paths, request_readme_text
@@ -125,7 +127,7 @@ def write_request_package(
     handback: RequestHandbackData | None,
     target: Path,
     *,
-    stored_files: Mapping[int, Path],
+    store: ContentStore,
     company: str,
     engagement: str,
     as_of: datetime,
@@ -140,10 +142,14 @@ def write_request_package(
     with scratch_folder("request-package", beside=target.parent) as scratch:
         write_returned_list(handback, scratch / list_name, None, cancel, names=names)
         files = [PackageFile(list_name, data=(scratch / list_name).read_bytes())]
-    files += [
-        PackageFile(p.path, source=stored_files[p.evidence.id], sha256=p.evidence.sha256) for p in placed
-    ]
-    missing = [f.path for f in files if f.source is not None and not f.source.exists()]
+    for place in placed:
+        sha256 = place.evidence.sha256
+        files.append(
+            PackageFile(
+                place.path, opener=partial(store.open, sha256), size=place.evidence.size, sha256=sha256
+            )
+        )
+    missing = [p.path for p in placed if not store.contains(p.evidence.sha256)]
     if missing:
         raise InvalidInputError(
             f"{len(missing)} stored evidence file(s) are missing (first: {missing[0]}); run Verify evidence"

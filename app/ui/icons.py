@@ -24,9 +24,10 @@ PAGE_ICONS = {
     "Scope": "target",
     "Controls": "list-checks",
     "Evidence": "paperclip",
-    "Requests": "list-todo",
     "Exports": "package",
     "Documents": "file-text",
+    "Policies": "scroll-text",
+    "Requests": "clipboard-list",
     "Criteria": "book-open",
 }
 """The sidebar's icon of each page (by title)."""

@@ -42,6 +42,8 @@ from app.services.requests import (
 from app.services.workspace import Workspace, open_workspace
 from tests.request_lists import write_auditor_workbook, write_csv_list, write_population_csv
 
+pytestmark = pytest.mark.backends
+
 START, END = date(2026, 1, 1), date(2026, 6, 30)
 
 

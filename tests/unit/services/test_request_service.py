@@ -45,6 +45,8 @@ from tests.request_lists import (
     write_updated_workbook,
 )
 
+pytestmark = pytest.mark.backends
+
 
 def engagement(workspace: Workspace, name: str = "Acme", firm: str = "Example CPA LLP") -> int:
     row = create_engagement(workspace, name=name)

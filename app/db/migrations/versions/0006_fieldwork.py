@@ -3,7 +3,7 @@
 Also the column mappings remembered per auditor firm.
 
 Revision ID: 0006
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-30
 """
 
@@ -12,7 +12,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0006"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
