@@ -466,6 +466,7 @@ class AuditRequest(SQLModel, table=True):
     date_provided: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
 
 
 class RequestControl(SQLModel, table=True):

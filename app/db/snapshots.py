@@ -25,6 +25,8 @@ ENTITY_NAMES = {
     "control_objective": "objective",
     "cuec": "cuec",
     "subservice_org": "subservice",
+    "audit_request": "request",
+    "control_exception": "exception",
 }
 """The change log's name for the records of a table."""
 _REF_COLUMNS = ("ref", "name", "title", "file_name")

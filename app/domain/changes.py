@@ -85,6 +85,9 @@ ENTITY_KINDS: dict[str, Kind] = {
     "subservice": Kind.SCOPE,
     "evidence": Kind.EVIDENCE,
     "setting": Kind.SETTINGS,
+    "request": Kind.REQUESTS,
+    "sample": Kind.FIELDWORK,
+    "exception": Kind.FIELDWORK,
 }
 """The kind of data a change-log entity is (for a poll of other people's changes)."""
 
@@ -103,4 +106,4 @@ def change_notice(entity: str, field: str, entity_id: int | None, engagement_id:
         kind = Kind.SCOPE
     if kind is Kind.SETTINGS:
         return Changes.of(kind)
-    return Changes.of(kind, [engagement_id if kind is Kind.SCOPE else entity_id])
+    return Changes.of(kind, [engagement_id if kind in (Kind.SCOPE, Kind.FIELDWORK) else entity_id])

@@ -71,6 +71,7 @@ from app.services.evidence import (
     unlink_evidence_in,
 )
 from app.services.fieldwork import exceptions_of, merge_auditor_samples, samples_of
+from app.services.versions import check_version
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:  # the reader imports openpyxl, which start-up does without
@@ -331,6 +332,7 @@ def _row(record: AuditRequest, controls: Sequence[str], evidence: Sequence[str])
         evidence=tuple(evidence),
         listed=record.listed,
         id=record.id,
+        version=record.version,
     )
 
 
@@ -659,14 +661,19 @@ def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def update_request(workspace: Workspace, request_id: int, **fields: Any) -> RequestRow:
+def update_request(
+    workspace: Workspace, request_id: int, *, version: int | None = None, **fields: Any
+) -> RequestRow:
     """Change our fields of a request (status, owner, due, date provided, notes), logging each change.
 
-    The auditor's own fields change only by importing their list again.
+    The auditor's own fields change only by importing their list again. With
+    *version* (the one the caller read), a request someone else saved since
+    is refused with an :class:`~app.services.errors.EditConflictError`.
     """
     clean = _clean(fields)
     with workspace.writing() as session:
         record = _record(session, request_id)
+        check_version(session, record, version, what=f"request {record.request_ref}")
         now = utcnow()
         for name, value in clean.items():
             stored = RequestStatus(record.status) if name == "status" else getattr(record, name)

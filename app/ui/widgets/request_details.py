@@ -4,6 +4,7 @@ Every edit made here is an undoable command; files dropped on the panel are
 added as evidence provided for the request.
 """
 
+from collections.abc import Mapping
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -28,10 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.changes import Changes, Kind
-from app.domain.requests import RequestStatus
+from app.domain.requests import RequestRow, RequestStatus
 from app.domain.vocab import label
 from app.services.requests import RequestDetail, request_detail, status_fields, update_request
-from app.ui.commands import EditFields, RequestControlLinks, RequestEvidenceLinks
+from app.ui.commands import EditRecord, RequestControlLinks, RequestEvidenceLinks
 from app.ui.context import AppContext
 from app.ui.evidence_actions import local_paths, open_evidence
 from app.ui.fieldwork_actions import attach_to_item, attach_to_request, enter_selection, record_exception
@@ -342,14 +343,13 @@ class RequestDetails(QScrollArea):
         request_id = row.id
         workspace = self.context.workspace
         names = ", ".join(name.replace("_", " ") for name in after)
+
+        def write(values: Mapping[str, Any], version: int | None) -> RequestRow:
+            return update_request(workspace, request_id, version=version, **values)
+
+        text = f"Change {names} of {row.request.request_id}"
         self.context.push(
-            EditFields(
-                self.context,
-                f"Change {names} of {row.request.request_id}",
-                lambda values: update_request(workspace, request_id, **values),
-                before,
-                after,
-            )
+            EditRecord(self.context, text, write, before, after, ("request", row.id, row.version))
         )
 
     def _edit(self, name: str, value: Any) -> None:

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
+from app.domain.changes import Changes, Kind, change_notice
 from app.domain.controls import ControlRow
 from app.domain.fieldwork import (
     REQUEST_FIELDS,
@@ -122,3 +123,9 @@ def test_our_fields_read_what_people_type() -> None:
         coerce_field(status, "closed")
     with pytest.raises(ValueError, match="there is no field 'colour'"):
         field_named(REQUEST_FIELDS, "colour")
+
+
+def test_other_peoples_fieldwork_changes_reach_the_pages_showing_them() -> None:
+    assert change_notice("request", "status", 7, 1) == Changes.of(Kind.REQUESTS, [7])
+    assert change_notice("exception", "created", 3, 1) == Changes.of(Kind.FIELDWORK, [1])
+    assert change_notice("sample", "sample drawn", None, 1) == Changes.of(Kind.FIELDWORK, [1])

@@ -13,7 +13,7 @@ from app.domain.changes import Changes, Kind
 from app.domain.requests import RequestStatus
 from app.services.controls import add_control
 from app.services.engagements import create_engagement, update_engagement
-from app.services.errors import InvalidInputError, NotFoundError
+from app.services.errors import EditConflictError, InvalidInputError, NotFoundError
 from app.services.evidence import get_evidence
 from app.services.fieldwork import list_samples
 from app.services.requests import (
@@ -426,3 +426,14 @@ def test_attached_files_are_evidence_of_the_request_and_its_controls(
 def add_other_engagement_control(workspace: Workspace) -> int:
     other = create_engagement(workspace, name="Other")
     return add_control(workspace, engagement_id=other.id, ref="X-1", title="Elsewhere").id
+
+
+def test_an_edit_based_on_an_old_version_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    engagement_id = engagement(workspace)
+    imported(workspace, engagement_id, write_plain_list(tmp_path / "plain.xlsx"))
+    seen = find_request(workspace, engagement_id=engagement_id, request_ref="R-2")
+    saved = update_request(workspace, seen.id, version=seen.version, status="in-progress")
+    assert saved.version == seen.version + 1
+    with pytest.raises(EditConflictError, match="changed the status of request R-2 to “in-progress”"):
+        update_request(workspace, seen.id, version=seen.version, owner="Sam")
+    assert update_request(workspace, seen.id, version=saved.version, owner="Sam").owner == "Sam"

@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("date_provided", sa.Date(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.ForeignKeyConstraint(
             ["engagement_id"],
             ["engagement.id"],
