@@ -15,7 +15,17 @@ from importlib import import_module
 from app import __version__
 from app.cli.common import PROG, CommandError
 
-COMMAND_MODULES = ("criteria", "engagements", "wizard", "controls", "evidence", "exports", "readiness")
+COMMAND_MODULES = (
+    "criteria",
+    "engagements",
+    "wizard",
+    "controls",
+    "evidence",
+    "exports",
+    "readiness",
+    "history",
+    "workspace",
+)
 """The modules of this package that register commands."""
 
 

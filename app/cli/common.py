@@ -59,10 +59,14 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
 
 
 def open_workspace_of(args: argparse.Namespace) -> "Workspace":
-    """The workspace the command line names (``--data-dir``, the environment, or the default)."""
+    """The workspace the command line names (``--data-dir``, the environment, or the default), with
+    today's copy of its database made if it is not there yet."""
+    from app.services.backups import make_daily_backup
     from app.services.workspace import open_workspace
 
-    return open_workspace(args.data_dir)
+    workspace = open_workspace(args.data_dir)
+    make_daily_backup(workspace)
+    return workspace
 
 
 def engagement_id_of(workspace: "Workspace", key: str) -> int:

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from app.db.models import ChangeLog, utcnow
@@ -56,9 +56,33 @@ def record_change(
     )
 
 
-def change_rows(session: Session, *, engagement_id: int) -> list[ChangeRow]:
-    """The engagement's changes, oldest first."""
-    statement = select(ChangeLog).where(ChangeLog.engagement_id == engagement_id).order_by(col(ChangeLog.id))
+def change_rows(
+    session: Session,
+    *,
+    engagement_id: int,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    linked_ref: str | None = None,
+) -> list[ChangeRow]:
+    """The engagement's changes, oldest first; with *entity* (and *entity_id*), those of one record.
+
+    *linked_ref* adds the evidence links made to and taken from the control with that ref (the
+    evidence's entries, whose value is the control's ref).
+    """
+    statement = select(ChangeLog).where(col(ChangeLog.engagement_id) == engagement_id)
+    if entity is not None:
+        record = col(ChangeLog.entity) == entity
+        if entity_id is not None:
+            record = and_(record, col(ChangeLog.entity_id) == entity_id)
+        if linked_ref is not None:
+            links = and_(
+                col(ChangeLog.entity) == "evidence",
+                col(ChangeLog.field).in_(("linked", "unlinked")),
+                or_(col(ChangeLog.new_value) == linked_ref, col(ChangeLog.old_value) == linked_ref),
+            )
+            record = or_(record, links)
+        statement = statement.where(record)
+    statement = statement.order_by(col(ChangeLog.id))
     return [
         ChangeRow(
             id=entry.id or 0,

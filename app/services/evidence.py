@@ -26,8 +26,9 @@ from app.db.models import Control, Evidence, EvidenceControl, utcnow
 from app.db.session import note
 from app.domain.changes import Kind
 from app.domain.evidence import EvidenceRow
+from app.domain.files import original_name_text
 from app.domain.periods import parse_day
-from app.evidence.sources import safe_file_name, scan_sources
+from app.evidence.sources import original_name_bytes, safe_file_name, scan_sources
 from app.evidence.store import CancelledError as StoreCancelledError
 from app.evidence.store import ContentStatus, EvidenceStore, StoredFile, StoreError
 from app.services.engagements import engagement_in
@@ -51,7 +52,7 @@ Cancel = Callable[[], bool]
 
 
 @contextmanager
-def _store_errors(cancelled: str = "the operation was cancelled") -> Iterator[None]:
+def store_errors(cancelled: str = "the operation was cancelled") -> Iterator[None]:
     """Store errors as workbench errors; a cancel as :class:`CancelledError` saying *cancelled*."""
     try:
         yield
@@ -61,8 +62,8 @@ def _store_errors(cancelled: str = "the operation was cancelled") -> Iterator[No
         raise WorkbenchError(str(error)) from error
 
 
-def _open_store(evidence_dir: Path) -> EvidenceStore:
-    with _store_errors():
+def open_store(evidence_dir: Path) -> EvidenceStore:
+    with store_errors():
         return EvidenceStore(evidence_dir)
 
 
@@ -127,6 +128,7 @@ def _row(evidence: Evidence, refs: Iterable[str]) -> EvidenceRow:
         notes=evidence.notes,
         added_at=evidence.added_at,
         controls=sorted(refs),
+        original_name=original_name_text(evidence.file_name_bytes) if evidence.file_name_bytes else "",
     )
 
 
@@ -251,13 +253,13 @@ def add_evidence(
     clean_title = None if title is None else _coerce("title", title)
     sources = collect_files(files, skipped)
     control_ids = list(control_ids)
-    store = _open_store(workspace.evidence_dir)
+    store = open_store(workspace.evidence_dir)
     stored: list[StoredFile] = []
     # The content is pending until its records are committed; the transaction, and its write lock,
     # begin only after the copying.
-    with _store_errors(), store.adding(), workspace.writing() as session:
+    with store_errors(), store.adding(), workspace.writing() as session:
         try:
-            with _store_errors("adding evidence was cancelled; nothing was added"):
+            with store_errors("adding evidence was cancelled; nothing was added"):
                 total = sum(source.size for source in sources)
                 done = 0
                 for source in sources:
@@ -274,6 +276,7 @@ def add_evidence(
                     engagement_id=engagement_id,
                     title=clean_title or " ".join(safe_file_name(source.path.stem).split()) or name,
                     file_name=name,
+                    file_name_bytes=original_name_bytes(source.path.name),
                     size=item.size,
                     sha256=item.sha256,
                     media_type=item.media_type,
@@ -294,7 +297,7 @@ def add_evidence(
             session.commit()
         except BaseException:
             session.rollback()
-            _forget_new_content(session, store, [item.sha256 for item in stored if not item.already_stored])
+            forget_new_content_in(session, store, [item.sha256 for item in stored if not item.already_stored])
             raise
     log.info("added %d evidence files to engagement %s", len(created), engagement_id)
     return created
@@ -308,7 +311,7 @@ def _offset(progress: Progress | None, done: int, total: int) -> Callable[[int],
     return lambda count: report(done + count, total)
 
 
-def _forget_new_content(session: Session, store: EvidenceStore, hashes: Sequence[str]) -> None:
+def forget_new_content_in(session: Session, store: EvidenceStore, hashes: Sequence[str]) -> None:
     """Remove content an interrupted add stored, unless a record (of another process) uses it."""
     if not hashes:
         return
@@ -368,7 +371,7 @@ def get_evidence(workspace: Workspace, evidence_id: int) -> EvidenceRow:
 
 def stored_paths(evidence_dir: Path, rows: Iterable[EvidenceRow]) -> dict[int, Path]:
     """Evidence id -> where its content lies in the store of *evidence_dir*."""
-    store = _open_store(evidence_dir)
+    store = open_store(evidence_dir)
     return {row.id: store.path_for(row.sha256) for row in rows}
 
 
@@ -376,21 +379,23 @@ def stored_path(workspace: Workspace, evidence_id: int) -> Path:
     """Where the evidence's content lies in the store (read-only; open it, never write to it)."""
     with workspace.session() as session:
         evidence = _evidence(session, evidence_id)
-    return _open_store(workspace.evidence_dir).path_for(evidence.sha256)
+    return open_store(workspace.evidence_dir).path_for(evidence.sha256)
 
 
 def viewing_copy(workspace: Workspace, evidence_id: int) -> Path:
-    """A read-only copy of the evidence under its original file name, for the system viewer.
+    """A read-only copy of the evidence under its original file name (its own bytes when they were
+    not UTF-8), for the system viewer.
 
     Kept in the workspace's ``view`` folder (made again when missing), so the
     stored content itself is never handed to another program.
     """
     with workspace.session() as session:
         evidence = _evidence(session, evidence_id)
-    source = _open_store(workspace.evidence_dir).path_for(evidence.sha256)
+    source = open_store(workspace.evidence_dir).path_for(evidence.sha256)
     if not source.exists():
         raise NotFoundError(f"the stored file of {evidence.file_name!r} is missing; run Verify evidence")
-    target = workspace.data_dir / "view" / str(evidence_id) / evidence.file_name
+    name = os.fsdecode(evidence.file_name_bytes) if evidence.file_name_bytes else evidence.file_name
+    target = workspace.data_dir / "view" / str(evidence_id) / name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.part")
@@ -500,7 +505,7 @@ def delete_evidence(workspace: Workspace, evidence_ids: Sequence[int]) -> None:
             session.delete(evidence)
         session.commit()
         unused = set(hashes) - _referenced(session, hashes)
-    store = _open_store(workspace.evidence_dir)
+    store = open_store(workspace.evidence_dir)
     for sha256 in unused:
         try:
             store.remove(sha256)
@@ -524,8 +529,8 @@ def purge_content_in(
     """Remove the stored content no record read in *session* refers to (see above)."""
     referenced = set(session.exec(select(Evidence.sha256).distinct()).all())
     session.rollback()
-    store = _open_store(evidence_dir)
-    with _store_errors():
+    store = open_store(evidence_dir)
+    with store_errors():
         removed = store.remove_unreferenced(referenced, grace_seconds=grace_seconds)
     if removed:
         log.info("purged %d unreferenced evidence files", len(removed))
@@ -602,13 +607,13 @@ def verify_evidence(
             engagement_in(session, engagement_id)
             statement = statement.where(Evidence.engagement_id == engagement_id)
         records = session.exec(statement).all()
-    store = _open_store(workspace.evidence_dir)
+    store = open_store(workspace.evidence_dir)
     sizes = {record.sha256: record.size for record in records}
     total = sum(sizes.values())
     status: dict[str, ContentStatus] = {}
     warnings: list[str] = []
     done = 0
-    with _store_errors("verifying evidence was cancelled"):
+    with store_errors("verifying evidence was cancelled"):
         for sha256, size in sizes.items():
             status[sha256] = store.check(sha256, size, progress=_offset(progress, done, total), cancel=cancel)
             done += size
@@ -638,10 +643,10 @@ def orphaned_content(workspace: Workspace, *, repair: bool = False) -> list[str]
     """
     with workspace.session() as session:
         referenced = set(session.exec(select(Evidence.sha256).distinct()).all())
-    store = _open_store(workspace.evidence_dir)
+    store = open_store(workspace.evidence_dir)
     orphans = store.unreferenced(referenced)
     if repair:
-        with _store_errors():
+        with store_errors():
             for sha256 in orphans:
                 store.remove(sha256)
         log.info("removed %d orphaned evidence files", len(orphans))

@@ -55,7 +55,7 @@ class Workspace:
         """
         with (
             translate_database_errors(self.data_dir),
-            WorkbenchSession(self.engine, self._announce) as session,
+            WorkbenchSession(self.engine, self.announce) as session,
         ):
             yield session
 
@@ -64,7 +64,7 @@ class Workspace:
         """One short session for one unit of work that writes; it holds the write lock from the start."""
         with (
             translate_database_errors(self.data_dir),
-            WorkbenchSession(self._writer, self._announce) as session,
+            WorkbenchSession(self._writer, self.announce) as session,
         ):
             yield session
 
@@ -72,7 +72,8 @@ class Workspace:
     def _writer(self) -> Engine:
         return writing_engine(self.engine)
 
-    def _announce(self, changes: Changes) -> None:
+    def announce(self, changes: Changes) -> None:
+        """Tell every listener of *changes* (done by each commit that noted some)."""
         for listener in list(self.listeners):
             listener(changes)
 

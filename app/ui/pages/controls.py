@@ -50,7 +50,9 @@ from app.ui.widgets.choice_delegate import ChoiceDelegate
 from app.ui.widgets.control_details import ControlDetails
 from app.ui.widgets.control_evidence import ControlEvidencePanel
 from app.ui.widgets.criteria_picker import CriteriaPicker
+from app.ui.widgets.history_dialog import open_history
 from app.ui.widgets.objectives import ObjectivesView
+from app.ui.widgets.table_dialog import TableDialog
 
 DEFAULT_COLUMNS = ("ref", "title", "criteria", "owner", "frequency", "nature", "is_key", "status")
 ALL_TAB = "All controls"
@@ -492,6 +494,16 @@ class ControlsPage(Page):
         )
         self.picker.open()
         return self.picker
+
+    def show_history(self) -> TableDialog | None:
+        """The history of the selected control (its fields, criteria and evidence links)."""
+        ids = self.selected_ids()
+        row = self.model.row_by_id(ids[0]) if len(ids) == 1 else None
+        if row is None:
+            self.context.interaction.info("History", "Select one control to see its history.")
+            return None
+        self.history_dialog = open_history(self.context, self, f"control {row.ref}", control_id=row.id)
+        return self.history_dialog
 
     def bulk_edit(self) -> BulkEditDialog | None:
         ids = self.selected_ids()

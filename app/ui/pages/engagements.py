@@ -27,6 +27,8 @@ from app.ui.context import AppContext
 from app.ui.models.engagements import EngagementTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.widgets.engagement_details import EngagementDetails
+from app.ui.widgets.history_dialog import open_history
+from app.ui.widgets.table_dialog import TableDialog
 
 
 class EngagementsPage(Page):
@@ -167,3 +169,11 @@ class EngagementsPage(Page):
         )
         if deleted is not None:
             self.context.set_engagement(None)
+
+    def show_history(self) -> TableDialog | None:
+        """Everything that changed in the selected engagement."""
+        engagement = self.selected()
+        if engagement is None:
+            return None
+        self.history_dialog = open_history(self.context, self, f"“{engagement.name}”")
+        return self.history_dialog
