@@ -3,12 +3,13 @@
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, __version__
 from app.resources import resource_path
+from app.services.backups import make_daily_backup
 from app.services.errors import WorkbenchError
 from app.services.workspace import open_workspace
 from app.ui.context import AppContext
@@ -51,6 +52,7 @@ def run(data_dir: str | Path | None, *, smoke_test: bool = False) -> int:
             QMessageBox.critical(None, APP_NAME, str(error))
         return 1
     window.show()
+    QThreadPool.globalInstance().start(lambda: make_daily_backup(window.context.workspace))
     if smoke_test:
         QTimer.singleShot(0, lambda: (window.grab(), window.close(), application.quit()))
     code = application.exec()

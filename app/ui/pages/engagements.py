@@ -1,5 +1,7 @@
 """Engagements page: create, open, rename, delete, and edit an engagement's details."""
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
@@ -13,8 +15,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.domain.bundle_format import SUFFIX
 from app.domain.changes import Changes, Kind
 from app.domain.engagements import EngagementRow
+from app.domain.files import safe_name
+from app.services.bundles import export_bundle, import_bundle
 from app.services.engagements import (
     create_engagement,
     delete_engagement,
@@ -24,11 +29,15 @@ from app.services.engagements import (
 )
 from app.ui.commands import EditFields
 from app.ui.context import AppContext
+from app.ui.interaction import documents_folder
 from app.ui.models.engagements import EngagementTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.widgets.engagement_details import EngagementDetails
 from app.ui.widgets.history_dialog import open_history
 from app.ui.widgets.table_dialog import TableDialog
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
 
 
 class EngagementsPage(Page):
@@ -51,8 +60,20 @@ class EngagementsPage(Page):
         self.new_button = QPushButton("New engagement…")
         self.rename_button = QPushButton("Rename…")
         self.delete_button = QPushButton("Delete…")
+        self.history_button = QPushButton("History…")
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Write the engagement and its evidence to one .socwb file")
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip("Add an engagement from a .socwb file")
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.rename_button, self.delete_button):
+        for button in (
+            self.new_button,
+            self.rename_button,
+            self.delete_button,
+            self.history_button,
+            self.export_button,
+            self.import_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
@@ -78,6 +99,9 @@ class EngagementsPage(Page):
         self.new_button.clicked.connect(self.new_engagement)
         self.rename_button.clicked.connect(self.rename_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.history_button.clicked.connect(self.show_history)
+        self.export_button.clicked.connect(self.export_bundle)
+        self.import_button.clicked.connect(self.import_bundle)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         context.engagement_selected.connect(lambda _id: self.refresh())
         context.changed.connect(self._changed)
@@ -95,6 +119,8 @@ class EngagementsPage(Page):
         self.table.setVisible(has_rows)
         self.rename_button.setEnabled(has_rows)
         self.delete_button.setEnabled(has_rows)
+        self.history_button.setEnabled(has_rows)
+        self.export_button.setEnabled(has_rows)
         row = self.model.row_of(self.context.engagement_id)
         if row >= 0:
             self.table.selectionModel().setCurrentIndex(
@@ -177,3 +203,44 @@ class EngagementsPage(Page):
             return None
         self.history_dialog = open_history(self.context, self, f"“{engagement.name}”")
         return self.history_dialog
+
+    def export_bundle(self) -> None:
+        """Write the selected engagement with its evidence to one .socwb file, off the GUI thread."""
+        engagement = self.selected()
+        if engagement is None:
+            return
+        suggested = documents_folder() / f"{safe_name(engagement.name)}{SUFFIX}"
+        target = self.context.interaction.save_file(
+            "Export engagement bundle", suggested, f"Engagement bundles (*{SUFFIX})"
+        )
+        if target is None:
+            return
+        workspace = self.context.workspace
+
+        def work(progress: Progress, _cancel: Cancel) -> Path:
+            return export_bundle(workspace, engagement_id=engagement.id, target=target, progress=progress)
+
+        self.context.start(
+            "Exporting the engagement",
+            work,
+            lambda path: self.context.interaction.info(
+                "Engagement exported", f"“{engagement.name}” and its evidence are in {path}."
+            ),
+        )
+
+    def import_bundle(self) -> None:
+        """Add the engagement a .socwb file holds (as a copy when its name is taken), off the GUI thread."""
+        path = self.context.interaction.open_file(
+            "Import engagement bundle", documents_folder(), f"Engagement bundles (*{SUFFIX})"
+        )
+        if path is None:
+            return
+        workspace = self.context.workspace
+
+        def imported(engagement: EngagementRow) -> None:
+            self.context.set_engagement(engagement.id)
+            self.context.interaction.info(
+                "Engagement imported", f"Imported “{engagement.name}” from {path.name}."
+            )
+
+        self.context.start("Importing an engagement", lambda _p, _c: import_bundle(workspace, path), imported)
