@@ -1,11 +1,12 @@
 """Writing and reading the append-only change log."""
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, insert, or_
 from sqlmodel import Session, col, select
 
 from app.db.models import ChangeLog, utcnow
@@ -53,6 +54,29 @@ def record_change(
             old_value=as_text(old),
             new_value=as_text(new),
         )
+    )
+
+
+def record_changes(session: Session, entries: Sequence[dict[str, Any]], *, at: datetime) -> None:
+    """Add many change-log rows at once (keys as :func:`record_change` takes them, ``old``/``new``
+    optional); rows already added to *session* are written first, so the order stays."""
+    if not entries:
+        return
+    session.execute(
+        insert(ChangeLog),
+        [
+            {
+                "at": at,
+                "engagement_id": entry["engagement_id"],
+                "entity": entry["entity"],
+                "entity_id": entry["entity_id"],
+                "entity_ref": entry["entity_ref"],
+                "field": entry["field"],
+                "old_value": as_text(entry.get("old")),
+                "new_value": as_text(entry.get("new")),
+            }
+            for entry in entries
+        ],
     )
 
 

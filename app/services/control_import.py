@@ -28,7 +28,7 @@ from app.domain.workbook_layout import same_in_workbook
 from app.services.controls import (
     controls_of,
     criterion_ids,
-    insert_control,
+    insert_controls,
     log_control_change,
     set_control_field,
 )
@@ -285,16 +285,15 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> ImportResult:
                     known_criteria=known,
                     now=now,
                 )
-        for addition in plan.added:
-            values = {name: value for name, value in addition.values.items() if name != "criteria"}
-            insert_control(
-                session,
-                engagement=engagement,
-                values=values,
-                criteria=addition.values.get("criteria", []),
-                known_criteria=known,
-                now=now,
-            )
+        if plan.added:
+            rows = [
+                (
+                    {name: value for name, value in addition.values.items() if name != "criteria"},
+                    addition.values.get("criteria", []),
+                )
+                for addition in plan.added
+            ]
+            insert_controls(session, engagement=engagement, rows=rows, known_criteria=known, now=now)
         session.commit()
     return ImportResult(
         added=tuple(addition.ref for addition in plan.added),
