@@ -11,6 +11,7 @@ import under 30 s.
 """
 
 import argparse
+import resource
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,11 @@ from openpyxl import Workbook, load_workbook
 
 from app.domain.workbook_layout import ALL_CONTROLS_SHEET, CONTROL_COLUMNS
 from app.importers.workbook import read_control_workbook
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def cli(data_dir: Path, *args: str) -> None:
@@ -51,10 +57,13 @@ def main() -> int:
         print(f"read_control_workbook (python-calamine): {read:.1f} s ({len(imported.controls):,} controls)")
         data_dir = Path(folder) / "workspace"
         cli(data_dir, "engagement", "create", "--name", "Bench")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), children_cpu()
         cli(data_dir, "controls", "import", "--engagement", "Bench", "--yes", str(path))
-        whole = time.perf_counter() - started
-        print(f"soc-workbench controls import --yes (plan + apply): {whole:.1f} s (target < 30 s)")
+        whole, used = time.perf_counter() - started, children_cpu() - cpu
+        print(
+            f"soc-workbench controls import --yes (plan + apply): {whole:.1f} s wall, {used:.1f} s CPU "
+            f"(target < 30 s; wall time exceeds CPU time only when other processes share the machine)"
+        )
         started = time.perf_counter()
         workbook = load_workbook(path, read_only=True, data_only=True)
         count = sum(1 for _ in workbook[ALL_CONTROLS_SHEET].iter_rows(values_only=True))
