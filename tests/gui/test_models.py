@@ -7,15 +7,19 @@ from typing import Any
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 
+from app.domain.backups import BackupRow
 from app.domain.controls import ControlRow
 from app.domain.engagements import EngagementRow
 from app.domain.evidence import EvidenceRow
+from app.domain.history import ChangeRow
 from app.domain.readiness import Gap
+from app.ui.models.backups import BackupTableModel
 from app.ui.models.base import RowTableModel, TableColumn
 from app.ui.models.controls import ControlMatrixModel
 from app.ui.models.engagements import EngagementTableModel
 from app.ui.models.evidence import EvidenceTableModel
 from app.ui.models.gaps import GapTableModel
+from app.ui.models.history import HistoryTableModel
 from app.ui.models.records import RecordTableModel
 from app.ui.models.roles import ROW_ID_ROLE
 
@@ -177,3 +181,66 @@ def test_the_engagement_gap_and_record_models(qtmodeltester: ModelTester) -> Non
     assert records.setData(records.index(0, 0), "Cloud Inc")
     assert not records.setData(records.index(0, 1), "3")
     assert saved == [(1, "name", "Cloud Inc")]
+
+
+def test_the_history_and_backup_models(qtmodeltester: ModelTester) -> None:
+    history = HistoryTableModel()
+    history.set_rows(
+        [
+            ChangeRow(
+                id=2,
+                at=datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+                engagement_id=1,
+                entity="control",
+                entity_id=4,
+                entity_ref="AC-1",
+                field="remediation_owner",
+                old_value="Dana",
+                new_value="Eli",
+            ),
+            ChangeRow(
+                id=1,
+                at=datetime(2026, 3, 1, 9, 0),
+                engagement_id=1,
+                entity="control",
+                entity_id=4,
+                entity_ref="AC-1",
+                field="created",
+                new_value="Access",
+            ),
+        ]
+    )
+    qtmodeltester.check(history)
+    assert [history.index(0, c).data() for c in range(1, 5)] == [
+        "control AC-1",
+        "remediation owner",
+        "Dana",
+        "Eli",
+    ]
+    assert history.index(1, 3).data() == ""
+    history.sort(0, Qt.SortOrder.AscendingOrder)
+    assert texts(history, 2) == ["created", "remediation owner"]
+
+    backups = BackupTableModel()
+    backups.set_rows(
+        [
+            BackupRow(
+                id=1, name="workbench-2026-03-02.db", made_on=date(2026, 3, 2), kind="daily", size=2048
+            ),
+            BackupRow(
+                id=2,
+                name="workbench.before-0004.db",
+                made_on=date(2026, 2, 1),
+                kind="before-migration",
+                size=10,
+            ),
+        ]
+    )
+    qtmodeltester.check(backups)
+    assert [backups.index(0, c).data() for c in range(4)] == [
+        "2026-03-02",
+        "Daily copy",
+        "2.0 KB",
+        "workbench-2026-03-02.db",
+    ]
+    assert backups.index(1, 1).data() == "Before an upgrade"
