@@ -91,7 +91,14 @@ def read_bundle(path: Path, limits: ArchiveLimits = BUNDLE_LIMITS) -> CheckedBun
             return _read(handle, path, name, limits)
     except UnreadableFileError as error:
         raise UnreadableBundleError(str(error)) from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, ValueError) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        zlib.error,
+        ValueError,
+        NotImplementedError,
+    ) as error:
         raise UnreadableBundleError(
             f"{name} is damaged or incomplete ({error}); nothing was imported"
         ) from None

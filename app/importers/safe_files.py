@@ -157,7 +157,7 @@ def _read_through(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str) -
         with archive.open(entry) as stream:
             while block := stream.read(1 * MB):
                 size += len(block)
-    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as error:
         raise UnreadableFileError(f"{problem} ({error}); {harm}") from None
     if size != entry.file_size:
         raise UnreadableFileError(f"{problem}; {harm}")
@@ -195,7 +195,7 @@ def _check_open_archive(source: BinaryIO, limits: ArchiveLimits, name: str) -> N
             raise UnreadableFileError(_not_a_zip_message(name, head, content))
         with zipfile.ZipFile(source) as archive:
             _check_entries(archive, limits, name)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as error:
         raise UnreadableFileError(f"{name} is a damaged workbook: {error}") from None
     except OSError as error:
         raise UnreadableFileError(f"{name} cannot be read: {error.strerror or error}") from None

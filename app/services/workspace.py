@@ -20,6 +20,9 @@ from app.services.errors import WorkbenchError
 from app.workspace_folder import prepare_workspace_folder
 
 log = logging.getLogger(__name__)
+logging.getLogger("app").addHandler(
+    logging.NullHandler()
+)  # a read-only workspace has no log file: stay quiet
 
 
 @dataclass(frozen=True)

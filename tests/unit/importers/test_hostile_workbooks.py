@@ -158,7 +158,15 @@ def document_type() -> bytes:
     return rewrite(base, sheet_xml(lambda xml: xml.replace(b"<worksheet", entities + b"<worksheet", 1)))
 
 
+def unsupported_zip_version() -> bytes:
+    """An entry needing zip version 17.0 (found by the fuzzing below): the zip reader cannot open it."""
+    data = bytearray(workbook_bytes([["A-1", "Access review"]]))
+    data[data.find(b"PK\x01\x02") + 6] = 170
+    return bytes(data)
+
+
 CORPUS: dict[str, tuple[Callable[[], bytes], str]] = {
+    "zip-version.xlsx": (unsupported_zip_version, "damaged.*zip file version 17.0"),
     "far-cell.xlsx": (far_cell, "a cell at XFD1048576, beyond column GR"),
     "wide-rows.xlsx": (wide_rows_without_references, "beyond column GR"),
     "document-type.xlsx": (document_type, "declares a document type"),
