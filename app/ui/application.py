@@ -9,9 +9,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, __version__
 from app.resources import resource_path
-from app.services.backups import make_daily_backup
 from app.services.errors import WorkbenchError
-from app.services.workspace import open_workspace
+from app.services.workspace import Workspace, open_workspace
 from app.ui.context import AppContext
 from app.ui.interaction import Interaction
 from app.ui.main_window import MainWindow
@@ -40,6 +39,14 @@ def build_main_window(data_dir: str | Path | None) -> MainWindow:
     return window
 
 
+def backup_of_the_day(workspace: Workspace) -> None:
+    """Today's copy of the database (on a worker thread; its module is imported there, off the start-up
+    path)."""
+    from app.services.backups import make_daily_backup
+
+    make_daily_backup(workspace)
+
+
 def run(data_dir: str | Path | None, *, smoke_test: bool = False) -> int:
     """Show the main window until it is closed; with *smoke_test*, render it once and exit."""
     application = make_application()
@@ -52,7 +59,7 @@ def run(data_dir: str | Path | None, *, smoke_test: bool = False) -> int:
             QMessageBox.critical(None, APP_NAME, str(error))
         return 1
     window.show()
-    QThreadPool.globalInstance().start(lambda: make_daily_backup(window.context.workspace))
+    QThreadPool.globalInstance().start(lambda: backup_of_the_day(window.context.workspace))
     if smoke_test:
         QTimer.singleShot(0, lambda: (window.grab(), window.close(), application.quit()))
     code = application.exec()
