@@ -17,8 +17,24 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from app.services.controls import list_controls, update_control  # noqa: E402
 from app.services.engagements import create_engagement, update_engagement  # noqa: E402
 from app.services.evidence import add_evidence  # noqa: E402
+from app.services.policies import approve_policy, seed_policies, set_policy_answers  # noqa: E402
 from app.services.seeding import seed_engagement  # noqa: E402
 from app.services.workspace import Workspace, open_workspace  # noqa: E402
+
+POLICY_ANSWERS = {
+    "cloud_provider": "Amazon Web Services",
+    "identity_provider": "Okta",
+    "ticketing_tool": "Jira",
+    "code_hosting": "GitHub",
+    "hr_system": "BambooHR",
+    "device_management": "Jamf",
+    "security_contact": "security@northbeam.example",
+    "security_owner": "IT Manager",
+    "policy_approver": "CEO",
+    "people_owner": "Head of People",
+    "engineering_owner": "CTO",
+    "privacy_owner": "Privacy Officer",
+}
 
 
 def demo_workspace(folder: Path) -> Workspace:
@@ -64,6 +80,17 @@ def demo_workspace(folder: Path) -> Workspace:
             files=[path],
             control_ids=[by_ref[ref]],
             collected_on=collected,
+        )
+    set_policy_answers(workspace, engagement_id=engagement.id, answers=POLICY_ANSWERS)
+    seeded = seed_policies(workspace, engagement_id=engagement.id, today=date(2026, 1, 5))
+    for key in seeded.added[:10]:
+        approve_policy(
+            workspace,
+            engagement_id=engagement.id,
+            key=key,
+            approved_by="Dana Reyes, CEO",
+            approved_on=date(2026, 1, 15),
+            today=date(2026, 1, 15),
         )
     create_engagement(workspace, name="Larkspur Payroll 2026", company="Larkspur Payroll")
     return workspace

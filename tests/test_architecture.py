@@ -55,3 +55,18 @@ def test_wheel_ships_resources_and_migrations(tmp_path: Path) -> None:
     assert any(name.endswith("entry_points.txt") for name in names)
     packages = {p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "app").rglob("__init__.py")}
     assert {f"{package}/__init__.py" for package in packages} <= names
+
+
+def test_no_function_outside_migrations_is_longer_than_80_lines() -> None:
+    import ast
+
+    long = []
+    for path in (ROOT / "app").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > 80:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({length} lines)")
+    assert long == []

@@ -20,9 +20,13 @@ COMMAND_MODULES = (
     "engagements",
     "wizard",
     "controls",
+    "carveouts",
     "evidence",
+    "documents",
+    "policies",
     "exports",
     "readiness",
+    "demo",
     "history",
     "workspace",
 )

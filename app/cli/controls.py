@@ -156,14 +156,19 @@ def cmd_controls_seed(args: argparse.Namespace) -> int:
     from app.services.seeding import seed_engagement
 
     workspace = open_workspace_of(args)
-    result = seed_engagement(workspace, engagement_id=engagement_id_of(workspace, args.engagement))
+    result = seed_engagement(
+        workspace,
+        engagement_id=engagement_id_of(workspace, args.engagement),
+        business_type=args.business_type,
+    )
     if args.json:
         emit(result.as_dict())
         return 0
     sys.stdout.write(
-        f"Added {len(result.added_controls)} controls and {len(result.added_objectives)} objectives from the "
-        f"starter library; {len(result.skipped_controls)} controls and {len(result.skipped_objectives)} "
-        "objectives were already there and were left as they are.\n"
+        f"Added {len(result.added_controls)} controls, {len(result.added_objectives)} objectives, "
+        f"{len(result.added_cuecs)} CUECs and {len(result.added_subservice_orgs)} subservice organizations "
+        f"from the starter library; {len(result.skipped_controls)} controls and "
+        f"{len(result.skipped_objectives)} objectives were already there and were left as they are.\n"
     )
     return 0
 
@@ -236,8 +241,14 @@ def register(commands: Any) -> None:
     seed = command(
         controls,
         "seed",
-        "copy the starter controls (and SOC 1 objectives) that fit the engagement's scope",
+        "copy the starter controls (and SOC 1 objectives, CUECs and the cloud provider) that fit the scope",
         cmd_controls_seed,
         json_output=True,
     )
     engagement_option(seed)
+    seed.add_argument(
+        "--business-type",
+        metavar="TYPE",
+        help="for a SOC 1: what the service does for customers (payroll, claims-benefits, billing, "
+        "custody-fund-admin, hosting-financial-systems); stored on the engagement",
+    )

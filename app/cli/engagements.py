@@ -1,4 +1,4 @@
-"""``engagement``: create, list, show, rename and delete engagements; move one as a bundle."""
+"""``engagement``: create, list, show, rename, delete and roll forward engagements; move one as a bundle."""
 
 import argparse
 import sys
@@ -16,6 +16,7 @@ from app.cli.common import (
     parse_day_arg,
     table,
 )
+from app.domain.rollforward import NOT_CARRIED
 
 
 def cmd_engagement_create(args: argparse.Namespace) -> int:
@@ -102,6 +103,30 @@ def cmd_engagement_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_engagement_roll_forward(args: argparse.Namespace) -> int:
+    from app.services.rollforward import roll_forward
+
+    workspace = open_workspace_of(args)
+    engagement_id = engagement_id_of(workspace, args.engagement)
+    result = roll_forward(workspace, engagement_id=engagement_id, name=args.name)
+    if args.json:
+        emit(result.as_dict())
+        return 0
+    plan, counts = result.plan, result.counts
+    prior = ", ".join(f"{p.report} {p.type} to {p.period_end}" for p in plan.prior_reports)
+    sys.stdout.write(
+        f"Created engagement {result.engagement.id}: {plan.name}, {plan.report_type} "
+        f"{plan.period_start} to {plan.period_end}; prior report: {prior}\n"
+        f"Carried: {counts['controls']} controls ({counts['open_exceptions']} open exceptions, "
+        f"{counts['open_remediation']} open remediation items), {counts['objectives']} objectives, "
+        f"{counts['cuecs']} CUECs, {counts['subservice_orgs']} subservice organizations, "
+        f"{counts['policies']} policies, {counts['staff']} people, "
+        f"{counts['acknowledgements']} acknowledgements\n"
+        f"Not carried: {'; '.join(NOT_CARRIED)}\n"
+    )
+    return 0
+
+
 def cmd_engagement_export_bundle(args: argparse.Namespace) -> int:
     from app.services.bundles import export_bundle
 
@@ -125,7 +150,9 @@ def cmd_engagement_import_bundle(args: argparse.Namespace) -> int:
 
 
 def register(commands: Any) -> None:
-    engagement = group(commands, "engagement", "create, list, show, rename and delete engagements")
+    engagement = group(
+        commands, "engagement", "create, list, show, rename, delete and roll forward engagements"
+    )
     create = command(engagement, "create", "create an engagement", cmd_engagement_create, json_output=True)
     create.add_argument("--name", required=True, help="the engagement's name (for example company and year)")
     create.add_argument("--company", help="the company's name")
@@ -144,6 +171,15 @@ def register(commands: Any) -> None:
     remove = command(engagement, "delete", "delete an engagement and all it holds", cmd_engagement_delete)
     remove.add_argument("engagement", metavar="ENG", help="engagement id or exact name")
     remove.add_argument("--yes", action="store_true", help="confirm the deletion")
+    forward = command(
+        engagement,
+        "roll-forward",
+        "start the next period's engagement from this one (the old one is left as it is)",
+        cmd_engagement_roll_forward,
+        json_output=True,
+    )
+    forward.add_argument("engagement", metavar="ENG", help="engagement id or exact name")
+    forward.add_argument("--name", required=True, help="the new engagement's name, e.g. 'Acme SOC 2 FY2026'")
     export = command(
         engagement,
         "export-bundle",

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.common import (
+    CommandError,
     Progress,
     command,
     emit,
@@ -17,6 +18,18 @@ from app.cli.common import (
 )
 
 
+def _target(args: argparse.Namespace, extensions: tuple[str, ...]) -> Path:
+    """The file to write: ``-o PATH``, given the ``--format``'s extension when it has none."""
+    target = Path(args.output)
+    chosen = getattr(args, "format", None)
+    suffix = target.suffix.lower()[1:]
+    if chosen and suffix in extensions and suffix != chosen:
+        raise CommandError(f"{target.name} ends in .{suffix} but --format is {chosen}; make them agree")
+    if not suffix and len(extensions) > 1:
+        return target.with_name(f"{target.name}.{chosen or extensions[0]}")
+    return target
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from app.services.exports import KINDS_BY_NAME, run_export
 
@@ -25,14 +38,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         workspace,
         engagement_id=engagement_id_of(workspace, args.engagement),
         kind=args.subcommand,
-        target=Path(args.output),
+        target=_target(args, KINDS_BY_NAME[args.subcommand].extensions),
         progress=Progress("Exporting"),
     )
     if args.json:
         emit(result.as_dict())
     else:
         sys.stdout.write(
-            f"Wrote {result.path} ({KINDS_BY_NAME[result.kind].label})\nSHA-256 {result.sha256}\n"
+            f"Wrote {result.path} ({KINDS_BY_NAME[result.kind].label_for(result.path.suffix[1:])})\n"
+            f"SHA-256 {result.sha256}\n"
         )
     return 0
 
@@ -82,6 +96,7 @@ def cmd_export_history(args: argparse.Namespace) -> int:
 
 
 def register(commands: Any) -> None:
+    from app.cli.policies import add_policy_export
     from app.services.exports import EXPORT_KINDS
 
     export = group(commands, "export", "write the files handed to the auditor")
@@ -89,6 +104,13 @@ def register(commands: Any) -> None:
         kind_parser = command(export, kind.name, f"write {kind.help}", cmd_export, json_output=True)
         engagement_option(kind_parser)
         kind_parser.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write")
+        if len(kind.extensions) > 1:
+            kind_parser.add_argument(
+                "--format",
+                choices=kind.extensions,
+                help=f"the file type: {' or '.join(kind.extensions)} (default: PATH's extension, else "
+                f"{kind.extensions[0]})",
+            )
     history = command(
         export,
         "history",
@@ -97,3 +119,4 @@ def register(commands: Any) -> None:
         json_output=True,
     )
     engagement_option(history)
+    add_policy_export(export)

@@ -1,12 +1,12 @@
 """Writing and reading the append-only change log."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_
+from sqlalchemy import ColumnElement, and_, func, insert, or_
 from sqlmodel import Session, col, select
 
 from app.db.models import ChangeLog, utcnow
@@ -84,18 +84,19 @@ def change_rows(
     session: Session,
     *,
     engagement_id: int,
-    entity: str | None = None,
+    entities: Collection[str] | None = None,
     entity_id: int | None = None,
     linked_ref: str | None = None,
 ) -> list[ChangeRow]:
-    """The engagement's changes, oldest first; with *entity* (and *entity_id*), those of one record.
+    """The engagement's changes, oldest first; with *entities*, those of records of these kinds only
+    (and with *entity_id*, of that one record).
 
     *linked_ref* adds the evidence links made to and taken from the control with that ref (the
     evidence's entries, whose value is the control's ref).
     """
     statement = select(ChangeLog).where(col(ChangeLog.engagement_id) == engagement_id)
-    if entity is not None:
-        record = col(ChangeLog.entity) == entity
+    if entities is not None:
+        record: ColumnElement[bool] = col(ChangeLog.entity).in_(list(entities))
         if entity_id is not None:
             record = and_(record, col(ChangeLog.entity_id) == entity_id)
         if linked_ref is not None:

@@ -30,6 +30,10 @@ LOG_ENTITY_TABLES = {
     "objective": "control_objective",
     "cuec": "cuec",
     "subservice": "subservice_org",
+    "description": "engagement",
+    "policy questionnaire": "engagement",
+    "incident": "incident",
+    "policy": "policy",
 }
 """The table of the records the change log names by entity (their ids are renumbered on import)."""
 

@@ -58,6 +58,8 @@ class Engagement(SQLModel, table=True):
     scoping_answers: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     scoping_recommendation: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     scoping_overrides: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    bridge_through: date | None = None
+    is_demo: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -244,3 +246,114 @@ class ExportRecord(SQLModel, table=True):
     path: str
     manifest_sha256: str = ""
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class DescriptionSection(SQLModel, table=True):
+    """What management wrote for one section of its system description, and the items it confirmed.
+
+    ``reviewed`` is the fingerprint of the items to confirm when the section was
+    marked reviewed. Sections of reports no longer in scope are kept.
+    """
+
+    __tablename__ = "description_section"
+    __table_args__ = (UniqueConstraint("engagement_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    key: str
+    text: str = ""
+    reviewed: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Incident(SQLModel, table=True):
+    """An incident management recorded (the bridge letter lists those after the prior report)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    occurred_on: date
+    summary: str
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Policy(SQLModel, table=True):
+    """A written policy of an engagement, seeded from the library; its text lives in its versions.
+
+    ``controls`` holds control refs and ``criteria`` criterion IDs (JSON
+    arrays): the links a criterion's readiness follows to the policy.
+    """
+
+    __table_args__ = (UniqueConstraint("engagement_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    key: str
+    title: str
+    owner: str = ""
+    categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    controls: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    criteria: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    retired_on: date | None = None
+    sort_order: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PolicyVersion(SQLModel, table=True):
+    """One version of a policy: its text, what changed, and its approval (the change history)."""
+
+    __tablename__ = "policy_version"
+    __table_args__ = (UniqueConstraint("policy_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    policy_id: int | None = _cascade("policy.id")
+    version: str
+    status: str = "draft"
+    body: str = ""
+    created_on: date
+    change: str | None = None
+    summary: str = ""
+    approved_by: str = ""
+    approved_on: date | None = None
+    next_review: date | None = None
+    retired_on: date | None = None
+
+
+class PolicyAnswer(SQLModel, table=True):
+    """An answer to the policy questionnaire of an engagement (an unanswered question has no row)."""
+
+    __tablename__ = "policy_answer"
+
+    engagement_id: int | None = _cascade("engagement.id", primary_key=True)
+    question: str = Field(primary_key=True)
+    answer: str
+
+
+class StaffMember(SQLModel, table=True):
+    """A person who works, worked or will work for the company, known by email within an engagement."""
+
+    __tablename__ = "staff_member"
+    __table_args__ = (UniqueConstraint("engagement_id", "email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    email: str
+    name: str
+    role: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class PolicyAcknowledgement(SQLModel, table=True):
+    """A person's acknowledgement of one version of a policy, on a date."""
+
+    __tablename__ = "policy_acknowledgement"
+    __table_args__ = (UniqueConstraint("policy_id", "version", "staff_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    policy_id: int | None = _cascade("policy.id")
+    version: str
+    staff_id: int | None = _cascade("staff_member.id")
+    acknowledged_on: date
+    recorded_at: datetime = Field(default_factory=utcnow)

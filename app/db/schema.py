@@ -3,7 +3,7 @@
 Kept apart from Alembic so that opening a current database never imports it.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0007", "0008", "0005")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 TABLES_ADDED: dict[str, frozenset[str]] = {
@@ -25,6 +25,10 @@ TABLES_ADDED: dict[str, frozenset[str]] = {
     "0002": frozenset({"setting"}),
     "0003": frozenset({"export_record"}),
     "0004": frozenset(),
+    "0007": frozenset({"description_section", "incident"}),
+    "0008": frozenset(
+        {"policy", "policy_version", "policy_answer", "staff_member", "policy_acknowledgement"}
+    ),
     "0005": frozenset(),
 }
 """The tables each revision creates (checked against the migrations by a test)."""

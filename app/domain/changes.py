@@ -24,10 +24,16 @@ class Kind(StrEnum):
     """SOC 1 control objectives and their controls (ids: objective ids)."""
     EVIDENCE = "evidence"
     """Evidence records and their links (ids: evidence ids)."""
+    DOCUMENTS = "documents"
+    """The system description's sections and the incidents recorded (ids: engagement ids)."""
     EXPORTS = "exports"
     """The export history (ids: engagement ids)."""
     SETTINGS = "settings"
     """Workspace settings such as the sampling conventions (no ids)."""
+    POLICIES = "policies"
+    """Policies, their versions and links, and the policy questionnaire (ids: engagement ids)."""
+    STAFF = "staff"
+    """The staff list and policy acknowledgements (ids: engagement ids)."""
 
 
 @dataclass(frozen=True)

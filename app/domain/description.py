@@ -32,7 +32,7 @@ fingerprint no longer matches and the section asks for review again.
 """
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -611,103 +611,136 @@ def _to_confirm_reason(key: str, count: int) -> str:
     return f"Review the {count} item{plural} to confirm, then mark the section reviewed."
 
 
+def _services_facts(facts: DescriptionFacts, _reviewed: bool) -> tuple[Block, ...]:
+    blocks: list[Block] = [
+        paragraph(
+            f"This description covers the {facts.system_name or '(unnamed)'} system of "
+            f"{facts.company or '(company not named)'}, prepared for a {facts.report} report "
+            f"{facts.period_words}."
+        )
+    ]
+    if facts.system_summary.strip():
+        blocks.append(paragraph(Run("Summary: ", bold=True), " ".join(facts.system_summary.split())))
+    return tuple(blocks)
+
+
+def _commitments_facts(facts: DescriptionFacts, _reviewed: bool) -> tuple[Block, ...]:
+    if not facts.categories:
+        return ()
+    return (paragraph(Run("Trust services categories in scope: ", bold=True), ", ".join(facts.categories)),)
+
+
+def _components_facts(facts: DescriptionFacts, reviewed: bool) -> tuple[Block, ...]:
+    names = systems_named(facts.control_systems)
+    if not names:
+        return ()
+    blocks: list[Block] = [Heading(3, "Systems named on controls"), bullets(names)]
+    if not reviewed:
+        blocks.append(
+            paragraph(ConfirmMark("each system listed is part of the system described, and none is missing"))
+        )
+    return tuple(blocks)
+
+
+def _boundaries_facts(facts: DescriptionFacts, _reviewed: bool) -> tuple[Block, ...]:
+    if not facts.subservice_orgs:
+        return ()
+    lines = [
+        f"{org.name}{f' ({org.services})' if org.services.strip() else ''}: "
+        + ("carved out, outside the boundary" if org.method == CARVE_OUT else "included in the description")
+        for org in facts.subservice_orgs
+    ]
+    return (Heading(3, "Services from other companies"), bullets(lines))
+
+
+def _criteria_facts(facts: DescriptionFacts, reviewed: bool) -> tuple[Block, ...]:
+    if not facts.criteria:
+        return ()
+    no_control: Inlines = (
+        inlines("None: the criterion does not apply (see above)")
+        if reviewed
+        else inlines(ConfirmMark("no control: map one, or explain why the criterion does not apply"))
+    )
+    rows = [
+        (item.ref, _controls_cell(item.controls) if item.controls else no_control) for item in facts.criteria
+    ]
+    return (
+        paragraph(Run("Categories in scope: ", bold=True), ", ".join(facts.categories) or "none set"),
+        table(("Criterion", "Controls"), rows),
+    )
+
+
+def _objectives_facts(facts: DescriptionFacts, _reviewed: bool) -> tuple[Block, ...]:
+    if not facts.objectives:
+        return ()
+    rows = [
+        (
+            inlines(Run(item.ref, bold=True), f" {item.title}"),
+            _controls_cell(item.controls) if item.controls else inlines(ConfirmMark("no control yet")),
+        )
+        for item in facts.objectives
+    ]
+    return (table(("Control objective", "Controls"), rows),)
+
+
+def _cuecs_facts(facts: DescriptionFacts, _reviewed: bool) -> tuple[Block, ...]:
+    if not facts.cuecs:
+        return ()
+    rows = [(c.ref, c.description) for c in facts.cuecs]
+    return (table(("Ref", "What customers are expected to do"), rows),)
+
+
+def _subservice_facts(facts: DescriptionFacts, _reviewed: bool) -> tuple[Block, ...]:
+    if not facts.subservice_orgs:
+        return ()
+    missing = inlines(ConfirmMark("not written down"))
+    rows = [
+        (
+            org.name,
+            org.services,
+            "Carve-out" if org.method == CARVE_OUT else "Inclusive",
+            org.csocs or (missing if org.method == CARVE_OUT else ""),
+            org.monitoring or (missing if org.method == CARVE_OUT else ""),
+        )
+        for org in facts.subservice_orgs
+    ]
+    return (table(("Organization", "Services", "Method", "Controls we rely on", "How we monitor"), rows),)
+
+
+def _changes_facts(facts: DescriptionFacts, reviewed: bool) -> tuple[Block, ...]:
+    changes = _changes(facts)
+    if not changes:
+        return ()
+    blocks: list[Block] = [
+        Heading(3, "Changes recorded in the workbench during the period"),
+        bullets(change.text for change in changes),
+    ]
+    if not reviewed:
+        blocks.append(
+            paragraph(ConfirmMark("which of these changes are significant; describe those in the text above"))
+        )
+    return tuple(blocks)
+
+
+_FACTS: dict[str, Callable[[DescriptionFacts, bool], tuple[Block, ...]]] = {
+    "services": _services_facts,
+    "soc1-services": _services_facts,
+    "commitments": _commitments_facts,
+    "components": _components_facts,
+    "boundaries": _boundaries_facts,
+    "criteria-controls": _criteria_facts,
+    "objectives-controls": _objectives_facts,
+    "cuecs": _cuecs_facts,
+    "subservice-orgs": _subservice_facts,
+    "changes": _changes_facts,
+}
+"""What the workbench knows for each section that it knows something about."""
+
+
 def _facts_blocks(key: str, facts: DescriptionFacts, reviewed: bool) -> tuple[Block, ...]:
     """What the workbench knows for section *key*, as blocks (confirm marks while not reviewed)."""
-    if key in ("services", "soc1-services"):
-        blocks: list[Block] = [
-            paragraph(
-                f"This description covers the {facts.system_name or '(unnamed)'} system of "
-                f"{facts.company or '(company not named)'}, prepared for a {facts.report} report "
-                f"{facts.period_words}."
-            )
-        ]
-        if facts.system_summary.strip():
-            blocks.append(paragraph(Run("Summary: ", bold=True), " ".join(facts.system_summary.split())))
-        return tuple(blocks)
-    if key == "commitments" and facts.categories:
-        return (
-            paragraph(Run("Trust services categories in scope: ", bold=True), ", ".join(facts.categories)),
-        )
-    if key == "components" and (names := systems_named(facts.control_systems)):
-        blocks = [Heading(3, "Systems named on controls"), bullets(names)]
-        if not reviewed:
-            blocks.append(
-                paragraph(
-                    ConfirmMark("each system listed is part of the system described, and none is missing")
-                )
-            )
-        return tuple(blocks)
-    if key == "boundaries" and facts.subservice_orgs:
-        lines = [
-            f"{org.name}{f' ({org.services})' if org.services.strip() else ''}: "
-            + (
-                "carved out, outside the boundary"
-                if org.method == CARVE_OUT
-                else "included in the description"
-            )
-            for org in facts.subservice_orgs
-        ]
-        return (Heading(3, "Services from other companies"), bullets(lines))
-    if key == "criteria-controls" and facts.criteria:
-        no_control: Inlines = (
-            inlines("None: the criterion does not apply (see above)")
-            if reviewed
-            else inlines(ConfirmMark("no control: map one, or explain why the criterion does not apply"))
-        )
-        criteria_rows = [
-            (item.ref, _controls_cell(item.controls) if item.controls else no_control)
-            for item in facts.criteria
-        ]
-        return (
-            paragraph(Run("Categories in scope: ", bold=True), ", ".join(facts.categories) or "none set"),
-            table(("Criterion", "Controls"), criteria_rows),
-        )
-    if key == "objectives-controls" and facts.objectives:
-        objective_rows = [
-            (
-                inlines(Run(item.ref, bold=True), f" {item.title}"),
-                _controls_cell(item.controls) if item.controls else inlines(ConfirmMark("no control yet")),
-            )
-            for item in facts.objectives
-        ]
-        return (table(("Control objective", "Controls"), objective_rows),)
-    if key == "cuecs" and facts.cuecs:
-        return (
-            table(
-                ("Ref", "What customers are expected to do"), [(c.ref, c.description) for c in facts.cuecs]
-            ),
-        )
-    if key == "subservice-orgs" and facts.subservice_orgs:
-        missing = inlines(ConfirmMark("not written down"))
-        org_rows = [
-            (
-                org.name,
-                org.services,
-                "Carve-out" if org.method == CARVE_OUT else "Inclusive",
-                org.csocs or (missing if org.method == CARVE_OUT else ""),
-                org.monitoring or (missing if org.method == CARVE_OUT else ""),
-            )
-            for org in facts.subservice_orgs
-        ]
-        return (
-            table(("Organization", "Services", "Method", "Controls we rely on", "How we monitor"), org_rows),
-        )
-    if key == "changes":
-        changes = _changes(facts)
-        if not changes:
-            return ()
-        blocks = [
-            Heading(3, "Changes recorded in the workbench during the period"),
-            bullets(change.text for change in changes),
-        ]
-        if not reviewed:
-            blocks.append(
-                paragraph(
-                    ConfirmMark("which of these changes are significant; describe those in the text above")
-                )
-            )
-        return tuple(blocks)
-    return ()
+    builder = _FACTS.get(key)
+    return builder(facts, reviewed) if builder is not None else ()
 
 
 # The description ------------------------------------------------------------------------------

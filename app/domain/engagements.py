@@ -34,6 +34,10 @@ class EngagementRow:
     scoping_answers: dict[str, Any] | None = None
     scoping_recommendation: dict[str, Any] | None = None
     scoping_overrides: dict[str, Any] | None = None
+    bridge_through: date | None = None
+    """The last day the bridge letter covers (chosen on the Documents page); ``None``: not chosen."""
+    is_demo: bool = False
+    """A demo engagement: a fictional company the workbench made to show itself."""
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -95,6 +99,8 @@ class EngagementRow:
             "period_end": day(self.period_end),
             "as_of_date": day(self.as_of_date),
             "auditor_firm": self.auditor_firm,
+            "bridge_through": day(self.bridge_through),
+            "demo": self.is_demo,
             "created_at": day(self.created_at),
             "updated_at": day(self.updated_at),
         }

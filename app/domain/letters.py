@@ -125,6 +125,72 @@ def _complement(facts: DescriptionFacts) -> str:
     return f", and if {_and_list(who)} ran the controls we expect of them"
 
 
+_AssertionParts = tuple[str, str, list[Block], list[str]]
+"""What differs between a SOC 1 and a SOC 2 assertion: what the controls aim at, the opening, the
+scope blocks and the statements management confirms."""
+
+
+def _soc2_assertion(facts: DescriptionFacts, system: str, described: str, throughout: str) -> _AssertionParts:
+    if not facts.categories:
+        raise ValueError(
+            "Choose the trust services categories on the Scope page before drafting the assertion."
+        )
+    complement = _complement(facts)
+    categories = _and_list([category.lower() for category in facts.categories])
+    opening = (
+        f"This is the assertion of the management of {facts.company} about the description of its "
+        f"{system} system {described} (the description) and about the controls it describes. We wrote "
+        "the description following the description criteria for SOC 2 reports. It tells our customers, "
+        "and others allowed to read the report, how the system works and which controls keep the "
+        "promises we make about it."
+    )
+    statements = [
+        f"The description presents the {system} system as it was designed and implemented {throughout}, "
+        "following the description criteria.",
+        f"The controls in the description were suitably designed {throughout} to give reasonable "
+        "assurance that our service commitments and system requirements would be met under the trust "
+        f"services criteria for {categories}, if the controls operated as described{complement}.",
+    ]
+    if facts.report_type == TYPE2:
+        statements.append(
+            f"The controls in the description operated effectively {throughout} to give reasonable "
+            f"assurance that our service commitments and system requirements were met under the trust "
+            f"services criteria for {categories}{complement}."
+        )
+    return "criteria", opening, [], statements
+
+
+def _soc1_assertion(facts: DescriptionFacts, system: str, described: str, throughout: str) -> _AssertionParts:
+    complement = _complement(facts)
+    opening = (
+        f"This is the assertion of the management of {facts.company} about the description of its "
+        f"{system} system {described} (the description), the system we use to process our customers' "
+        "transactions, and about the controls it describes. The description is for our customers and "
+        "their auditors, to help them judge the risk of material misstatement in the customers' own "
+        "financial statements."
+    )
+    objectives = [f"{objective.ref} {objective.title}" for objective in facts.objectives]
+    scope_blocks: list[Block] = [
+        paragraph("The control objectives in the description are:"),
+        bullets(objectives) if objectives else paragraph(ConfirmMark("add the control objectives")),
+    ]
+    statements = [
+        f"The description fairly presents the {system} system as designed and implemented {throughout} "
+        "for processing our customers' transactions.",
+        "The description leaves out or distorts nothing relevant to the system, while it is written for "
+        "many customers and cannot cover everything each of them may find important.",
+        f"The controls related to the control objectives were suitably designed {throughout} to give "
+        f"reasonable assurance that the objectives would be achieved if the controls operated as "
+        f"described{complement}.",
+    ]
+    if facts.report_type == TYPE2:
+        statements.append(
+            f"The controls related to the control objectives operated effectively {throughout} to "
+            f"achieve those objectives{complement}."
+        )
+    return "control objectives", opening, scope_blocks, statements
+
+
 def build_assertion_document(facts: DescriptionFacts, *, prepared: date) -> Document:
     """A draft of management's assertion for *facts*' report (SOC 1 or SOC 2, Type 1 or Type 2).
 
@@ -133,63 +199,10 @@ def build_assertion_document(facts: DescriptionFacts, *, prepared: date) -> Docu
     """
     described, throughout = _assertion_when(facts)
     system = facts.system_name or "(unnamed)"
-    complement = _complement(facts)
     if facts.report_kind == SOC2:
-        if not facts.categories:
-            raise ValueError(
-                "Choose the trust services categories on the Scope page before drafting the assertion."
-            )
-        categories = _and_list([category.lower() for category in facts.categories])
-        goals = "criteria"
-        opening = (
-            f"This is the assertion of the management of {facts.company} about the description of its "
-            f"{system} system {described} (the description) and about the controls it describes. We wrote "
-            "the description following the description criteria for SOC 2 reports. It tells our customers, "
-            "and others allowed to read the report, how the system works and which controls keep the "
-            "promises we make about it."
-        )
-        scope_blocks: list[Block] = []
-        statements = [
-            f"The description presents the {system} system as it was designed and implemented {throughout}, "
-            "following the description criteria.",
-            f"The controls in the description were suitably designed {throughout} to give reasonable "
-            "assurance that our service commitments and system requirements would be met under the trust "
-            f"services criteria for {categories}, if the controls operated as described{complement}.",
-        ]
-        if facts.report_type == TYPE2:
-            statements.append(
-                f"The controls in the description operated effectively {throughout} to give reasonable "
-                f"assurance that our service commitments and system requirements were met under the trust "
-                f"services criteria for {categories}{complement}."
-            )
+        goals, opening, scope_blocks, statements = _soc2_assertion(facts, system, described, throughout)
     elif facts.report_kind == SOC1:
-        goals = "control objectives"
-        opening = (
-            f"This is the assertion of the management of {facts.company} about the description of its "
-            f"{system} system {described} (the description), the system we use to process our customers' "
-            "transactions, and about the controls it describes. The description is for our customers and "
-            "their auditors, to help them judge the risk of material misstatement in the customers' own "
-            "financial statements."
-        )
-        objectives = [f"{objective.ref} {objective.title}" for objective in facts.objectives]
-        scope_blocks = [
-            paragraph("The control objectives in the description are:"),
-            bullets(objectives) if objectives else paragraph(ConfirmMark("add the control objectives")),
-        ]
-        statements = [
-            f"The description fairly presents the {system} system as designed and implemented {throughout} "
-            "for processing our customers' transactions.",
-            "The description leaves out or distorts nothing relevant to the system, while it is written for "
-            "many customers and cannot cover everything each of them may find important.",
-            f"The controls related to the control objectives were suitably designed {throughout} to give "
-            f"reasonable assurance that the objectives would be achieved if the controls operated as "
-            f"described{complement}.",
-        ]
-        if facts.report_type == TYPE2:
-            statements.append(
-                f"The controls related to the control objectives operated effectively {throughout} to "
-                f"achieve those objectives{complement}."
-            )
+        goals, opening, scope_blocks, statements = _soc1_assertion(facts, system, described, throughout)
     else:
         raise ValueError(f"an assertion is drafted for a SOC 1 or SOC 2 report, not {facts.report_kind!r}")
     period = described.removeprefix("for the period ").removeprefix("as of ")

@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 
 from app.domain.catalog import load_catalog, sort_key
 from app.domain.controls import ControlRow
+from app.domain.policies import PolicyRow, policy_gaps
 from app.domain.sampling import (
     DEFAULT_TYPE1_MAX_AGE_DAYS,
     TYPE_1_REPORT,
@@ -47,12 +48,20 @@ READINESS_DEFINITION = (
     "control; SOC 1 objectives with no control; key controls not Implemented or Ready for audit (those "
     "mapped to a category in scope or addressing a SOC 1 objective, or every key control when no "
     "category is in scope); controls without an owner; controls whose remediation was due before today "
-    "and that are not Implemented or Ready for audit."
+    "and that are not Implemented or Ready for audit; sections of the system description not yet complete; "
+    "criteria whose controls rely on a policy that is not approved (or retired) or is past its review date."
 )
 """How readiness is computed, in the words shown in the tooltip and the documentation."""
 
 GapKind = Literal[
-    "uncovered-criterion", "uncovered-objective", "key-not-implemented", "no-owner", "remediation-overdue"
+    "uncovered-criterion",
+    "uncovered-objective",
+    "key-not-implemented",
+    "no-owner",
+    "remediation-overdue",
+    "description-section",
+    "policy-not-approved",
+    "policy-review-overdue",
 ]
 """Gap kinds in the order the gap list shows them."""
 
@@ -63,6 +72,9 @@ GAP_KIND_WORDS: Mapping[GapKind, str] = MappingProxyType(
         "key-not-implemented": "Key control not implemented",
         "no-owner": "Control without an owner",
         "remediation-overdue": "Remediation past due",
+        "description-section": "Description section unfinished",
+        "policy-not-approved": "Policy not approved",
+        "policy-review-overdue": "Policy review overdue",
     }
 )
 """Each gap kind in words, for the gap list and the workbook."""
@@ -119,7 +131,8 @@ class CategoryReadiness:
 class Gap:
     """Something standing between the engagement and the audit.
 
-    It points at a criterion, a SOC 1 objective (``objective``, its ref) or a control.
+    It points at a criterion, a SOC 1 objective (``objective``, its ref), a control, a section of the
+    system description (``section``, its key) or a policy (``policy_key``).
     """
 
     kind: GapKind
@@ -129,6 +142,8 @@ class Gap:
     control_ref: str | None
     message: str
     objective: str | None = None
+    section: str | None = None
+    policy_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +364,7 @@ def compute_readiness(
     categories: Sequence[str],
     *,
     objectives: Sequence[ObjectiveLike] = (),
+    policies: Sequence[PolicyRow] = (),
     today: date,
     evidence: Mapping[int, Sequence[date]] = MappingProxyType({}),
     scope: ReportScope = NO_REPORT_DATES,
@@ -360,7 +376,8 @@ def compute_readiness(
     to the dates its evidence was collected on; *scope* gives the report type
     and dates the evidenced measure judges them by. Key controls count as in
     scope when they map to a category in scope, address one of the
-    *objectives*, or when there are no categories at all. Raises
+    *objectives*, or when there are no categories at all. The *policies* the
+    controls rely on add their gaps last (see :func:`app.domain.policies.policy_gaps`). Raises
     ``ValueError`` for an unknown category.
     """
     names = tuple(canonical_category(category) for category in categories)
@@ -373,5 +390,17 @@ def compute_readiness(
             _uncovered_gaps(names, controls)
             + _uncovered_objective_gaps(objectives, controls)
             + _control_gaps(controls, names, objective_controls, today)
+            + [
+                Gap(
+                    kind=g.kind,
+                    category=g.category,
+                    criterion=g.criterion,
+                    control_id=None,
+                    control_ref=None,
+                    message=g.message,
+                    policy_key=g.policy_key,
+                )
+                for g in policy_gaps(policies, controls, names, today=today)
+            ]
         ),
     )

@@ -10,6 +10,7 @@ engagement is never changed.
 """
 
 import calendar
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -193,3 +194,17 @@ def rolled_forward_control(control: ControlRow, note: str) -> dict[str, Any]:
     values["remediation_owner"] = control.remediation_owner if remediation_open else ""
     values["remediation_due"] = control.remediation_due if remediation_open else None
     return values
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def suggested_name(old_name: str) -> str:
+    """A name for the next engagement: every year in *old_name* moved on by one, else a suffix.
+
+    ``Acme SOC 2 FY2025`` → ``Acme SOC 2 FY2026``; ``FY 2024-2025`` → ``FY 2025-2026``;
+    ``Acme`` → ``Acme (next period)``.
+    """
+    if _YEAR.search(old_name) is None:
+        return f"{old_name} (next period)"
+    return _YEAR.sub(lambda match: str(int(match.group(0)) + 1), old_name)

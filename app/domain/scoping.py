@@ -720,6 +720,41 @@ def _type1_warnings(answers: Answers, as_of: date, today: date) -> list[str]:
     return warnings
 
 
+@dataclass(frozen=True)
+class _Dates:
+    """The recommended report dates with their reasons and warnings."""
+
+    start: date | None = None
+    end: date | None = None
+    months: int | None = None
+    as_of: date | None = None
+    reasons: tuple[Reason, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def _dates(answers: Answers, report_type: str, today: date) -> _Dates:
+    """A Type 2's review period (first or renewal), or a Type 1's as-of date."""
+    prior = answers.prior_report
+    if report_type == "Type 2":
+        period = _renewal(answers, prior, today) if prior else _first_type2(answers, today)
+        warnings = list(period.warnings)
+        operated = answers.controls_operating_months or 0
+        if prior is None and answers.customers_require_type2 and operated < MIN_TYPE2_MONTHS:
+            warnings.append(
+                "Customers require a Type 2 but your controls have not operated for 3 months yet: put them "
+                "in place now; the review period can only cover months in which they leave evidence."
+            )
+        return _Dates(period.start, period.end, period.months, None, tuple(period.reasons), tuple(warnings))
+    as_of = type1_as_of(today)
+    reason = Reason(
+        "as_of",
+        f"A Type 1 as of {format_day(as_of)}, the end of next month, which leaves a month to put "
+        "the controls in place.",
+        ("controls_operating_months", "report_needed_within_months"),
+    )
+    return _Dates(as_of=as_of, reasons=(reason,), warnings=tuple(_type1_warnings(answers, as_of, today)))
+
+
 def recommend(answers: Answers, today: date) -> Recommendation:
     """Apply the scoping rules to *answers* given on *today* (every date is worked out from it)."""
     reasons: list[Reason] = []
@@ -762,32 +797,11 @@ def recommend(answers: Answers, today: date) -> Recommendation:
 
     report_type, then_type2, type_reason = _report_type(answers)
     reasons.append(type_reason)
-
+    dates = _dates(answers, report_type, today)
+    reasons += dates.reasons
+    warnings += dates.warnings
     prior = answers.prior_report
-    start = end = as_of = None
-    observation: int | None = None
-    if report_type == "Type 2":
-        period = _renewal(answers, prior, today) if prior else _first_type2(answers, today)
-        start, end, observation = period.start, period.end, period.months
-        reasons += period.reasons
-        warnings += period.warnings
-        operated = answers.controls_operating_months or 0
-        if prior is None and answers.customers_require_type2 and operated < MIN_TYPE2_MONTHS:
-            warnings.append(
-                "Customers require a Type 2 but your controls have not operated for 3 months yet: put them "
-                "in place now; the review period can only cover months in which they leave evidence."
-            )
-    else:
-        as_of = type1_as_of(today)
-        reasons.append(
-            Reason(
-                "as_of",
-                f"A Type 1 as of {format_day(as_of)}, the end of next month, which leaves a month to put "
-                "the controls in place.",
-                ("controls_operating_months", "report_needed_within_months"),
-            )
-        )
-        warnings += _type1_warnings(answers, as_of, today)
+    start, end, observation, as_of = dates.start, dates.end, dates.months, dates.as_of
 
     return Recommendation(
         reports=reports,

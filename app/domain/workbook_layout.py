@@ -97,6 +97,15 @@ REVIEW_COLUMNS: tuple[Column, ...] = tuple(
     column for column in CONTROL_COLUMNS if column.field in REVIEW_FIELDS
 )
 """The per-category sheets' columns: what a reviewer reads, narrow enough to print one page wide."""
+DERIVED_CONTROL_COLUMNS: tuple[Column, ...] = (
+    Column("SOC 1 objectives", 16, wrap=True),
+    Column("Evidence files", 9, number_format="#,##0"),
+    Column("Evidence", 36, wrap=True),
+    Column("Expected occurrences", 11, number_format="#,##0"),
+    Column("Sample size", 9, number_format="#,##0"),
+)
+"""Columns the "All controls" sheet adds after the fields, worked out from the engagement (the
+objectives a control serves, its evidence, its sample); an import reads past them."""
 REQUIRED_CONTROL_FIELDS = ("ref", "title")
 """Columns a workbook must have for an import: the key and the one field every control needs."""
 

@@ -26,6 +26,7 @@ from app.exporters.pdf import (
     build_document,
     chunked_table,
     data_stamp,
+    escape,
     styles,
     table,
     title_block,
@@ -79,10 +80,24 @@ class ChecklistCriterion:
 
 @dataclass(frozen=True, slots=True)
 class ChecklistSection:
-    """One category in scope with its criteria."""
+    """One category in scope with its criteria (or the SOC 1 control objectives, ``noun`` "objective")."""
 
     category: str
     criteria: Sequence[ChecklistCriterion]
+    noun: str = "criterion"
+
+    @property
+    def nouns(self) -> str:
+        return "objectives" if self.noun == "objective" else "criteria"
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistCarveOuts:
+    """What the report assumes of others: customers' CUECs (ref, what they do) and the subservice
+    organizations (name, method, the controls expected of them, how they are monitored)."""
+
+    cuecs: Sequence[tuple[str, str]] = ()
+    subservice_orgs: Sequence[tuple[str, str, str, str]] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +158,7 @@ def _summary_table(sections: Sequence[ChecklistSection]) -> Flowable:
     rows = [
         [section.category, str(len(section.criteria)), *map(str, _counts(section))] for section in sections
     ]
-    header = ["Category", "Criteria", "Controls", "Without a control", "Ready for audit"]
+    header = ["Category", "Criteria or objectives", "Controls", "Without a control", "Ready for audit"]
     return table(header, rows, [170, 70, 70, 100, 94], style=[("ALIGN", (1, 0), (-1, -1), "RIGHT")])
 
 
@@ -170,7 +185,7 @@ def _section(section: ChecklistSection, boxes: Iterator[int]) -> list[Flowable]:
     """A category: its heading and summary, then each criterion with its controls or its gap."""
     sheet = styles()
     distinct, gaps, _ = _counts(section)
-    summary = f"{len(section.criteria)} criteria · {distinct} controls · {gaps} without a control"
+    summary = f"{len(section.criteria)} {section.nouns} · {distinct} controls · {gaps} without a control"
     story: list[Flowable] = [PageBreak(), Heading(section.category), Paragraph(summary, sheet.small)]
     header = [name for name, _ in CONTROL_COLUMNS]
     widths = [width for _, width in CONTROL_COLUMNS]
@@ -179,10 +194,44 @@ def _section(section: ChecklistSection, boxes: Iterator[int]) -> list[Flowable]:
         story.append(CondPageBreak(72))
         story.append(Heading(f"{criterion.id}  {criterion.title}", level=1))
         if not criterion.controls:
-            text = "<b>Gap:</b> no control yet. Map a control to this criterion before the audit."
+            text = f"<b>Gap:</b> no control yet. Map a control to this {section.noun} before the audit."
             story.append(Paragraph(text, sheet.warning))
             continue
         story.extend(chunked_table(header, _control_rows(criterion, boxes), widths, style=centred))
+    return story
+
+
+def _carve_outs(carve_outs: ChecklistCarveOuts) -> list[Flowable]:
+    """The CUECs and subservice organizations, each with a box to tick once reviewed."""
+    sheet = styles()
+    story: list[Flowable] = [PageBreak(), Heading("What the report assumes of others")]
+    if carve_outs.cuecs:
+        story.append(Heading("Complementary user entity controls (CUECs)", level=1))
+        rows = [
+            [ref, Paragraph(escape(text), sheet.cell), Checkbox(f"cuec-{n}", f"Reviewed {ref}")]
+            for n, (ref, text) in enumerate(carve_outs.cuecs, 1)
+        ]
+        story.extend(chunked_table(["Ref", "What customers must do", "Reviewed"], rows, [70, 380, 54]))
+    else:
+        story.append(
+            Paragraph(
+                "No CUECs recorded: add them on the Scope page if customers must do anything.", sheet.body
+            )
+        )
+    if carve_outs.subservice_orgs:
+        story.append(Heading("Subservice organizations", level=1))
+        rows = [
+            [
+                Paragraph(escape(name), sheet.cell),
+                method,
+                Paragraph(escape(csocs or "Not written down yet"), sheet.cell),
+                Paragraph(escape(monitoring or "Not written down yet"), sheet.cell),
+                Checkbox(f"subservice-{n}", f"Reviewed {name}"),
+            ]
+            for n, (name, method, csocs, monitoring) in enumerate(carve_outs.subservice_orgs, 1)
+        ]
+        header = ["Organization", "Method", "Controls expected of them", "How they are monitored", "Reviewed"]
+        story.extend(chunked_table(header, rows, [90, 60, 170, 130, 54]))
     return story
 
 
@@ -192,6 +241,7 @@ def write_readiness_checklist(
     sections: Sequence[ChecklistSection],
     *,
     as_of: datetime,
+    carve_outs: ChecklistCarveOuts = ChecklistCarveOuts(),
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> None:
@@ -222,6 +272,8 @@ def write_readiness_checklist(
     boxes = count(1)
     for section in sections:
         story.extend(_section(section, boxes))
+    if sections:
+        story.extend(_carve_outs(carve_outs))
     build_document(
         target,
         story,

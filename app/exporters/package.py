@@ -7,6 +7,7 @@ Layout (documented for the auditor in ``README.txt``)::
     workbook.xlsx              the control matrix workbook
     readiness-checklist.pdf
     evidence-index.pdf
+    system-description.pdf     and .docx, when a report is in scope
     evidence/<control ref>/<file name>
 
 Each evidence file is stored once, under the first of its controls in ref
@@ -146,14 +147,18 @@ def readme_text(
     as_of: datetime,
     evidence_count: int,
     contents: Sequence[tuple[str, str]],
+    *,
+    note: str = "",
 ) -> str:
-    """The note for the auditor that opens the package; *contents* are (file name, what it holds)."""
+    """The note for the auditor that opens the package; *contents* are (file name, what it holds).
+
+    A *note* (that the engagement is a demo, say) stands under the title.
+    """
     width = max([len(name) for name, _ in contents] + [len("evidence/")]) + 2
     listed = "".join(f"{name:<{width}}{about}\n" for name, about in contents)
     return (
         f"Evidence package — {company or engagement}\n"
-        f"{'=' * 60}\n\n"
-        f"Engagement: {engagement}\n"
+        f"{'=' * 60}\n\n" + (f"{note}\n\n" if note else "") + f"Engagement: {engagement}\n"
         f"Scope: {scope}\n"
         f"Data as of: {as_of:%Y-%m-%d %H:%M} UTC (the last change to the engagement's records)\n\n"
         "Contents\n"

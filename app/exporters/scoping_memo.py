@@ -7,7 +7,7 @@ changed and why, and the dated next steps that follow from the period.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,31 +15,17 @@ from reportlab.platypus import Flowable, Paragraph
 
 from app.domain.periods import describe_period, format_day
 from app.domain.scoping import (
-    FIRST_TYPE2_MONTHS,
-    MIN_TYPE2_MONTHS,
     QUESTIONS,
-    REPORT_LAG_MONTHS,
     Answers,
+    PriorReport,
     Recommendation,
     Scope,
+    next_steps,
+    report_deadline,
 )
 from app.exporters.pdf import Heading, build_document, data_stamp, escape, styles, table, title_block
 
 MEMO_TITLE = "Scoping memo"
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _OVERRIDE_NAMES = {"reports": "Reports", "report_type": "Report type", "categories": "Categories"}
 
 
@@ -74,12 +60,6 @@ def describe_recommendation(
     return f"{text} — {', '.join(categories)}" if categories else text
 
 
-def _month_after(day: date, months: int) -> str:
-    """``August 2026``: the month *months* after *day*'s, in words."""
-    index = day.year * 12 + day.month - 1 + months
-    return f"{_MONTHS[index % 12]} {index // 12}"
-
-
 def _answer_words(value: Any) -> str:
     """An answer in words: Yes, No, a number of months, a list, or "Not given"."""
     if isinstance(value, bool):
@@ -88,6 +68,8 @@ def _answer_words(value: Any) -> str:
         return f"{value} month{'s' if value != 1 else ''}"
     if isinstance(value, tuple):
         return ", ".join(value) or "None"
+    if isinstance(value, PriorReport):
+        return value.describe()
     return "Not given"
 
 
@@ -96,47 +78,6 @@ def _value_words(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(value) or "None"
     return str(value)
-
-
-def _type2_steps(start: date, end: date) -> list[tuple[str, str]]:
-    """(when, what) from a finished control matrix to a Type 2 report in hand."""
-    return [
-        (
-            f"By {format_day(start - timedelta(days=1))}",
-            "Finish the control matrix: every control in scope has an owner, a description and the "
-            "evidence it leaves, and runs as described.",
-        ),
-        (format_day(start), "The review period starts: from this day every control runs and keeps evidence."),
-        (format_day(end), "The review period ends. The auditor tests samples drawn from the whole period."),
-        (
-            f"About {_month_after(end, REPORT_LAG_MONTHS)}",
-            f"Report in hand, about {REPORT_LAG_MONTHS} months after the period ends.",
-        ),
-    ]
-
-
-def _type1_steps(as_of: date, then_type2: bool) -> list[tuple[str, str]]:
-    """(when, what) up to a Type 1 report, then towards the Type 2 if one follows."""
-    steps = [
-        (
-            f"By {format_day(as_of)}",
-            "Finish the control matrix and put every control in place: documented, owned and running.",
-        ),
-        (format_day(as_of), "The as-of date: the report describes the controls as they stand on this day."),
-        (
-            f"About {_month_after(as_of, REPORT_LAG_MONTHS)}",
-            f"Report in hand, about {REPORT_LAG_MONTHS} months after the as-of date.",
-        ),
-    ]
-    if then_type2:
-        steps.append(
-            (
-                f"From {format_day(as_of + timedelta(days=1))}",
-                "Keep every control running and its evidence: a Type 2 review period needs at least "
-                f"{MIN_TYPE2_MONTHS} months of operation, usually {FIRST_TYPE2_MONTHS} for a first one.",
-            )
-        )
-    return steps
 
 
 def _then_type2(memo: ScopingMemo) -> bool:
@@ -161,9 +102,15 @@ def _next_steps(memo: ScopingMemo) -> list[tuple[str, str]]:
                 "Finish the control matrix: an owner, a description and the evidence each control leaves.",
             ),
         ]
-    if isinstance(memo.period, tuple):
-        return _type2_steps(*memo.period)
-    return _type1_steps(memo.period, _then_type2(memo))
+    prior = memo.answers.prior_report
+    steps = next_steps(
+        memo.period,
+        prepared=memo.prepared,
+        deadline=report_deadline(memo.answers, memo.prepared),
+        prior_end=prior.period_end if prior is not None else None,
+        then_type2=_then_type2(memo),
+    )
+    return [(step.when, step.what) for step in steps]
 
 
 def _period_words(period: tuple[date, date] | date | None) -> str:
@@ -193,10 +140,19 @@ def _recommendation(memo: ScopingMemo) -> list[Flowable]:
         story.append(
             Paragraph(f"<b>Applied scope</b>, after the changes below: {escape(applied)}", sheet.body)
         )
-    story.append(Paragraph(escape(_period_words(memo.period)), sheet.body))
+    period = _period_words(memo.period)
+    if recommendation.renewal:
+        period += ", continuous with the last report's period"
+    story.append(Paragraph(escape(period), sheet.body))
     story.extend(
         Paragraph(f"<b>Warning:</b> {escape(text)}", sheet.warning) for text in recommendation.warnings
     )
+    if recommendation.consider:
+        story.append(Heading("Worth raising with customers or advisers", level=1))
+        story.extend(
+            Paragraph(f"<b>{escape(item.report)}:</b> {escape(item.reason)}", sheet.body)
+            for item in recommendation.consider
+        )
     return story
 
 

@@ -21,7 +21,7 @@ temporary name and renamed into place; a cancel or a crash leaves nothing.
 
 import io
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -47,7 +47,8 @@ from app.domain.evidence import EvidenceRow
 from app.domain.history import ChangeRow
 from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
-from app.domain.readiness import ReadinessReport, criterion_ready
+from app.domain.readiness import GAP_KIND_WORDS, ReadinessReport, criterion_ready
+from app.domain.sampling import ControlSampling
 from app.domain.vocab import Status, label
 from app.domain.workbook_layout import (
     ALL_CONTROLS_SHEET,
@@ -57,6 +58,7 @@ from app.domain.workbook_layout import (
     CUECS_SHEET,
     DATE_FORMAT,
     DATETIME_FORMAT,
+    DERIVED_CONTROL_COLUMNS,
     EVIDENCE_SHEET,
     FORMULA_PREFIXES,
     GAPS_SHEET,
@@ -84,12 +86,6 @@ MAX_FITTED_WIDTH = 60.0
 PERCENT_FORMAT = "0%"
 COUNT_FORMAT = "#,##0"
 
-GAP_KIND_WORDS = {
-    "uncovered-criterion": "Criterion without a control",
-    "key-not-implemented": "Key control not implemented",
-    "no-owner": "Control without an owner",
-    "remediation-overdue": "Remediation overdue",
-}
 OBJECTIVE_KIND_WORDS = {"itgc": "IT general controls", "business": "Business process"}
 
 
@@ -122,6 +118,8 @@ class WorkbookData:
     cuecs: Sequence[CuecRow] = ()
     subservice_orgs: Sequence[SubserviceRow] = ()
     changes: Sequence[ChangeRow] = ()
+    sampling: Sequence[ControlSampling] = ()
+    """Expected occurrences and sample size per control (by control id), for the matrix's last columns."""
 
 
 class _Link(NamedTuple):
@@ -132,7 +130,7 @@ class _Link(NamedTuple):
 
 
 @dataclass(frozen=True)
-class _Table:
+class SheetTable:
     """One sheet holding a table: a header row, then one row per record.
 
     A ``protected`` sheet can be filtered, sorted and resized but not edited:
@@ -233,9 +231,9 @@ def _size_column(sheet: Any, letter: str, width: float) -> None:
     dimension.alignment = STYLES.wrapped
 
 
-def _page_header(data: WorkbookData) -> str:
+def page_header(*parts: str) -> str:
     """Company and engagement for the printed page header (``&`` doubled: it starts a code there)."""
-    text = " — ".join(part for part in (data.company, data.engagement_name) if part.strip())
+    text = " — ".join(part for part in parts if part.strip())
     return cell_text(text)[:120].replace("&", "&&")
 
 
@@ -288,7 +286,7 @@ def _lines(text: str, per_line: float) -> int:
     return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
-def _write_rows(sheet: Any, table: _Table, widths: Sequence[float], tracker: Tracker) -> None:
+def _write_rows(sheet: Any, table: SheetTable, widths: Sequence[float], tracker: Tracker) -> None:
     """The table's rows a chunk at a time; every text through :func:`cell_text` into a string cell.
 
     A row whose texts wrap gets the height of its tallest cell: spreadsheet
@@ -341,7 +339,7 @@ def _write_rows(sheet: Any, table: _Table, widths: Sequence[float], tracker: Tra
         tracker.advance(len(chunk))
 
 
-def _write_table(workbook: Workbook, table: _Table, header: str, tracker: Tracker) -> None:
+def _write_table(workbook: Workbook, table: SheetTable, header: str, tracker: Tracker) -> None:
     """One table sheet: widths, frozen header, filter, drop-down lists and print setup, then the rows."""
     sheet = workbook.create_sheet(sheet_title(table.title))
     widths = []
@@ -422,7 +420,7 @@ SUBSERVICE_COLUMNS = (
 GAP_COLUMNS = (
     Column("Kind", 24),
     Column("Category", 14),
-    Column("Criterion", 10),
+    Column("Criterion or objective", 12),
     Column("Control", 12),
     Column("Gap", 50, wrap=True),
     Column("Control status", 14),
@@ -451,11 +449,42 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def _matrix_tables(data: WorkbookData) -> list[_Table]:
-    """All controls (every field), then the controls mapped to each category in scope (the review columns)."""
+def _derived_values(data: WorkbookData) -> dict[int, list[Any]]:
+    """Control id -> the values of :data:`DERIVED_CONTROL_COLUMNS`: objectives, evidence, sampling."""
+    objectives: dict[int, list[str]] = {}
+    for objective in data.objectives:
+        for control_id in objective.control_ids:
+            objectives.setdefault(control_id, []).append(objective.ref)
+    by_ref = {control.ref: control.id for control in data.controls}
+    links = data.evidence_links or {}
+    evidence: dict[int, list[str]] = {}
+    for item in data.evidence:
+        for ref in item.controls:
+            if ref in by_ref:
+                evidence.setdefault(by_ref[ref], []).append(links.get(item.id, item.file_name))
+    sampling = {row.control_id: row for row in data.sampling}
+    values = {}
+    for control in data.controls:
+        files = evidence.get(control.id, [])
+        sample = sampling.get(control.id)
+        values[control.id] = [
+            ", ".join(objectives.get(control.id, [])),
+            len(files),
+            "\n".join(files),
+            sample.expected_occurrences if sample is not None else None,
+            sample.suggested_sample if sample is not None else None,
+        ]
+    return values
+
+
+def _matrix_tables(data: WorkbookData) -> list[SheetTable]:
+    """All controls (every field, then the objectives, evidence and sample each has), then the controls
+    mapped to each category in scope (the review columns)."""
     names = [column.field for column in CONTROL_COLUMNS]
     rows = [[matrix_value(name, getattr(control, name)) for name in names] for control in data.controls]
-    tables = [_Table(ALL_CONTROLS_SHEET, CONTROL_COLUMNS, rows)]
+    derived = _derived_values(data)
+    every = [[*row, *derived[control.id]] for row, control in zip(rows, data.controls, strict=True)]
+    tables = [SheetTable(ALL_CONTROLS_SHEET, (*CONTROL_COLUMNS, *DERIVED_CONTROL_COLUMNS), every)]
     review = [names.index(column.field) for column in REVIEW_COLUMNS]
     category_of = {criterion.id: criterion.category for criterion in load_catalog().criteria}
     touched = [{category_of.get(ref) for ref in control.criteria} for control in data.controls]
@@ -465,7 +494,7 @@ def _matrix_tables(data: WorkbookData) -> list[_Table]:
             for row, categories in zip(rows, touched, strict=True)
             if category in categories
         ]
-        tables.append(_Table(category_sheet(category), REVIEW_COLUMNS, chosen, protected=True))
+        tables.append(SheetTable(category_sheet(category), REVIEW_COLUMNS, chosen, protected=True))
     return tables
 
 
@@ -484,7 +513,7 @@ def _criterion_notes(mapped: Sequence[ControlRow], gap_messages: Sequence[str]) 
     return "Not ready", "\n".join(reasons)
 
 
-def _criteria_table(data: WorkbookData) -> _Table:
+def _criteria_table(data: WorkbookData) -> SheetTable:
     """Each criterion of the categories in scope with its controls, status and gaps."""
     mapped: dict[str, list[ControlRow]] = {}
     for control in data.controls:
@@ -518,10 +547,10 @@ def _criteria_table(data: WorkbookData) -> _Table:
                     reasons,
                 ]
             )
-    return _Table(CRITERIA_SHEET, CRITERIA_COLUMNS, rows)
+    return SheetTable(CRITERIA_SHEET, CRITERIA_COLUMNS, rows)
 
 
-def _objectives_table(data: WorkbookData) -> _Table:
+def _objectives_table(data: WorkbookData) -> SheetTable:
     figures = {objective.ref: objective for objective in data.readiness.objectives}
     rows = []
     for objective in data.objectives:
@@ -537,10 +566,10 @@ def _objectives_table(data: WorkbookData) -> _Table:
                 readiness.ready if readiness is not None else None,
             ]
         )
-    return _Table(OBJECTIVES_SHEET, OBJECTIVE_COLUMNS, rows)
+    return SheetTable(OBJECTIVES_SHEET, OBJECTIVE_COLUMNS, rows)
 
 
-def _evidence_table(data: WorkbookData) -> _Table:
+def _evidence_table(data: WorkbookData) -> SheetTable:
     links = data.evidence_links or {}
     rows = []
     for item in data.evidence:
@@ -561,19 +590,22 @@ def _evidence_table(data: WorkbookData) -> _Table:
                 item.notes,
             ]
         )
-    return _Table(EVIDENCE_SHEET, EVIDENCE_COLUMNS, rows)
+    return SheetTable(EVIDENCE_SHEET, EVIDENCE_COLUMNS, rows)
 
 
-def _carveout_tables(data: WorkbookData) -> list[_Table]:
+def _carveout_tables(data: WorkbookData) -> list[SheetTable]:
     cuecs = [[c.ref, c.description, c.related_criteria, c.notes] for c in data.cuecs]
     orgs = [
         [o.name, o.services, o.method.capitalize(), o.csocs, o.monitoring, o.notes]
         for o in data.subservice_orgs
     ]
-    return [_Table(CUECS_SHEET, CUEC_COLUMNS, cuecs), _Table(SUBSERVICE_SHEET, SUBSERVICE_COLUMNS, orgs)]
+    return [
+        SheetTable(CUECS_SHEET, CUEC_COLUMNS, cuecs),
+        SheetTable(SUBSERVICE_SHEET, SUBSERVICE_COLUMNS, orgs),
+    ]
 
 
-def _gaps_table(data: WorkbookData) -> _Table:
+def _gaps_table(data: WorkbookData) -> SheetTable:
     controls = {control.id: control for control in data.controls}
     rows = []
     for gap in data.readiness.gaps:
@@ -588,11 +620,13 @@ def _gaps_table(data: WorkbookData) -> _Table:
                 control.remediation_due,
                 control.management_response,
             ]
-        rows.append([kind, gap.category, gap.criterion, gap.control_ref, gap.message, *details])
-    return _Table(GAPS_SHEET, GAP_COLUMNS, rows)
+        rows.append(
+            [kind, gap.category, gap.criterion or gap.objective, gap.control_ref, gap.message, *details]
+        )
+    return SheetTable(GAPS_SHEET, GAP_COLUMNS, rows)
 
 
-def _changes_table(data: WorkbookData) -> _Table:
+def _changes_table(data: WorkbookData) -> SheetTable:
     rows = []
     for change in data.changes:
         spec = FIELDS_BY_NAME.get(change.field) if change.entity == "control" else None
@@ -606,10 +640,10 @@ def _changes_table(data: WorkbookData) -> _Table:
                 change.new_value,
             ]
         )
-    return _Table(CHANGES_SHEET, CHANGE_COLUMNS, rows)
+    return SheetTable(CHANGES_SHEET, CHANGE_COLUMNS, rows)
 
 
-def _tables(data: WorkbookData) -> list[_Table]:
+def _tables(data: WorkbookData) -> list[SheetTable]:
     """Every table sheet in workbook order."""
     tables = [*_matrix_tables(data), _criteria_table(data)]
     if "SOC 1" in data.report_kinds:
@@ -688,13 +722,17 @@ def _summary_rows(data: WorkbookData, as_of: datetime) -> Iterator[list[Any]]:
         yield [(line, None, "General")]
 
 
-def _write_summary(workbook: Workbook, data: WorkbookData, as_of: datetime) -> None:
+SummaryRows = Iterable[Sequence[tuple[Any, Font | None, str]]]
+"""A summary sheet: rows of (value, font, number format) cells."""
+
+
+def _write_summary(workbook: Workbook, rows: SummaryRows, header: str) -> None:
     sheet = workbook.create_sheet(SUMMARY_SHEET)
     _size_column(sheet, "A", 28)
     for letter in "BCDEFGHIJ":
         _size_column(sheet, letter, 15)
-    _setup_print(sheet, header=_page_header(data), title_rows=None)
-    for row in _summary_rows(data, as_of):
+    _setup_print(sheet, header=header, title_rows=None)
+    for row in rows:
         sheet.append([_styled_cell(sheet, value, font=font, number_format=fmt) for value, font, fmt in row])
 
 
@@ -769,19 +807,48 @@ def write_workbook(
     :class:`ExportCancelled`, and on any error nothing is left at *target*
     nor beside it.
     """
+    write_sheets(
+        target,
+        _tables(data),
+        title=f"Audit readiness workbook — {data.company or data.engagement_name}",
+        header=page_header(data.company, data.engagement_name),
+        as_of=as_of,
+        summary=_summary_rows(data, _utc(as_of)),
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+def write_sheets(
+    target: Path,
+    tables: Sequence[SheetTable],
+    *,
+    title: str,
+    header: str,
+    as_of: datetime,
+    summary: SummaryRows,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> None:
+    """Write a workbook of a summary sheet and table sheets to *target*, atomically and reproducibly.
+
+    Every table sheet is laid out as the auditor workbook's are (frozen,
+    filtered header, fitted widths, text never read as a formula, printed
+    landscape with *header* on every page). *as_of* dates the metadata and
+    every zip entry. *progress*, *cancel* and the guarantees on failure are
+    those of :func:`write_workbook`.
+    """
     moment = _utc(as_of)
-    tables = _tables(data)
     tracker = Tracker(progress, cancel, sum(len(table.rows) for table in tables) + 1)
     tracker.check()
     workbook = Workbook(write_only=True)
     properties = workbook.properties
     properties.creator = properties.lastModifiedBy = APPLICATION
     properties.created = properties.modified = moment
-    properties.title = cell_text(f"Audit readiness workbook — {data.company or data.engagement_name}")
-    header = _page_header(data)
+    properties.title = cell_text(title)
     with atomic_path(target) as temporary:
         try:
-            _write_summary(workbook, data, moment)
+            _write_summary(workbook, summary, header)
             for table in tables:
                 _write_table(workbook, table, header, tracker)
             tracker.check()

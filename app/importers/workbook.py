@@ -21,6 +21,7 @@ from python_calamine import CalamineWorkbook
 from app.domain.workbook_layout import (
     ALL_CONTROLS_SHEET,
     CONTROL_COLUMNS,
+    DERIVED_CONTROL_COLUMNS,
     REQUIRED_CONTROL_FIELDS,
     parse_matrix_value,
 )
@@ -43,6 +44,7 @@ HEADER_SEARCH_ROWS = 10
 """How far down the header row may have moved (a client may add a title row above it)."""
 
 _FIELDS_BY_HEADER = {" ".join(column.header.split()).casefold(): column for column in CONTROL_COLUMNS}
+_DERIVED_HEADERS = frozenset(" ".join(column.header.split()).casefold() for column in DERIVED_CONTROL_COLUMNS)
 
 
 class UnreadableWorkbookError(Exception):
@@ -115,6 +117,8 @@ def _read_header(sheet: str, row_number: int, cells: tuple[Any, ...]) -> _Header
             continue
         named.add(index)
         column = _FIELDS_BY_HEADER.get(key)
+        if column is None and key in _DERIVED_HEADERS:
+            continue  # worked out by the export (sample size, evidence...): nothing to read back
         if column is None:
             warnings.append(
                 f"column {letter} “{str(value).strip()}” is not part of the control matrix; ignored"

@@ -181,17 +181,24 @@ def subservice_orgs_of(session: Session, engagement_id: int) -> list[SubserviceR
     return [SUBSERVICE_ORGS.as_row(record) for record in _records(session, SUBSERVICE_ORGS, engagement_id)]
 
 
-def _add(workspace: Workspace, table: _Table[M, R], engagement_id: int, values: dict[str, Any]) -> R:
+def insert_record(
+    session: Session, table: _Table[M, R], engagement_id: int, values: dict[str, Any], now: datetime
+) -> R:
+    """Add one CUEC or subservice organization in *session*, validated and logged (not committed)."""
     clean = table.clean(values)
-    now = utcnow()
+    _check_free(session, table, engagement_id, clean[table.key], None)
+    record = table.model(engagement_id=engagement_id, created_at=now, updated_at=now, **clean)
+    session.add(record)
+    session.flush()
+    _log(session, table, record, "created", None, clean[table.key], now)
+    return table.as_row(record)
+
+
+def _add(workspace: Workspace, table: _Table[M, R], engagement_id: int, values: dict[str, Any]) -> R:
     with workspace.writing() as session:
-        _check_free(session, table, engagement_id, clean[table.key], None)
-        record = table.model(engagement_id=engagement_id, created_at=now, updated_at=now, **clean)
-        session.add(record)
-        session.flush()
-        _log(session, table, record, "created", None, clean[table.key], now)
+        row = insert_record(session, table, engagement_id, values, utcnow())
         session.commit()
-        return table.as_row(record)
+        return row
 
 
 def _update(workspace: Workspace, table: _Table[M, R], record_id: int, changes: dict[str, Any]) -> R:

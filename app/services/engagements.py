@@ -34,6 +34,7 @@ EDITABLE_FIELDS = frozenset(
         "scoping_answers",
         "scoping_recommendation",
         "scoping_overrides",
+        "bridge_through",
     }
 )
 _ROW_FIELDS = tuple(f.name for f in fields(EngagementRow))
@@ -69,38 +70,68 @@ def create_engagement(
     auditor_firm: str = "",
 ) -> EngagementRow:
     """A new, empty engagement; its scope comes from the scoping wizard or by hand."""
+    with workspace.writing() as session:
+        engagement = insert_engagement(
+            session,
+            name=name,
+            company=company,
+            period_start=period_start,
+            period_end=period_end,
+            as_of_date=as_of_date,
+            auditor_firm=auditor_firm,
+            now=utcnow(),
+        )
+        session.commit()
+        return engagement_row(engagement)
+
+
+def insert_engagement(
+    session: Session,
+    *,
+    name: str,
+    now: datetime,
+    company: str = "",
+    period_start: date | None = None,
+    period_end: date | None = None,
+    as_of_date: date | None = None,
+    auditor_firm: str = "",
+    is_demo: bool = False,
+) -> Engagement:
+    """Add a new engagement to *session* and log its creation at *now* (not committed)."""
     name = _clean_name(name)
     try:
         check_period(period_start, period_end)
     except ValueError as error:
         raise InvalidInputError(str(error)) from error
-    with workspace.writing() as session:
-        _check_name_free(session, name)
-        engagement = Engagement(
-            name=name,
-            company=company.strip(),
-            period_start=period_start,
-            period_end=period_end,
-            as_of_date=as_of_date,
-            auditor_firm=auditor_firm.strip(),
-        )
-        session.add(engagement)
-        try:
-            session.flush()
-        except IntegrityError as error:
-            raise ConflictError(f"an engagement named {name!r} already exists") from error
-        record_change(
-            session,
-            engagement_id=engagement.id,
-            entity=ENTITY,
-            entity_id=engagement.id,
-            entity_ref=name,
-            field="created",
-            new=name,
-        )
-        note(session, Kind.ENGAGEMENT, engagement.id)
-        session.commit()
-        return engagement_row(engagement)
+    _check_name_free(session, name)
+    engagement = Engagement(
+        name=name,
+        company=company.strip(),
+        period_start=period_start,
+        period_end=period_end,
+        as_of_date=as_of_date,
+        auditor_firm=auditor_firm.strip(),
+        is_demo=is_demo,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(engagement)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise ConflictError(f"an engagement named {name!r} already exists") from error
+    record_change(
+        session,
+        engagement_id=engagement.id,
+        entity=ENTITY,
+        entity_id=engagement.id,
+        entity_ref=name,
+        field="created",
+        new=name,
+        at=now,
+    )
+    note(session, Kind.ENGAGEMENT, engagement.id)
+    return engagement
 
 
 def list_engagements(workspace: Workspace) -> list[EngagementRow]:
@@ -207,13 +238,15 @@ def engagement_counts(workspace: Workspace, engagement_id: int) -> dict[str, int
 def delete_engagement(workspace: Workspace, engagement_id: int) -> str:
     """Remove an engagement and everything below it (the change log keeps its history).
 
-    Stored evidence files no other engagement refers to are removed from the
-    store too. Returns the deleted engagement's name.
+    Its stored evidence files no other engagement refers to are removed from
+    the store at once, and other unreferenced content past its grace period
+    too. Returns the deleted engagement's name.
     """
     from app.services.evidence import purge_content_in  # the store is not needed to start
 
     with workspace.writing() as session:
         engagement = engagement_in(session, engagement_id)
+        held = session.exec(select(Evidence.sha256).where(Evidence.engagement_id == engagement_id)).all()
         record_change(
             session,
             engagement_id=engagement_id,
@@ -226,5 +259,5 @@ def delete_engagement(workspace: Workspace, engagement_id: int) -> str:
         note(session, Kind.ENGAGEMENT, engagement_id)
         session.delete(engagement)
         session.commit()
-        purge_content_in(session, workspace.evidence_dir)
+        purge_content_in(session, workspace.evidence_dir, released=held)
     return engagement.name

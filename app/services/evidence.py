@@ -524,14 +524,25 @@ def purge_unreferenced_content(workspace: Workspace, *, grace_seconds: float = P
 
 
 def purge_content_in(
-    session: Session, evidence_dir: Path, *, grace_seconds: float = PURGE_GRACE_SECONDS
+    session: Session,
+    evidence_dir: Path,
+    *,
+    grace_seconds: float = PURGE_GRACE_SECONDS,
+    released: Iterable[str] = (),
 ) -> int:
-    """Remove the stored content no record read in *session* refers to (see above)."""
+    """Remove the stored content no record read in *session* refers to (see above).
+
+    *released* is the content of records just deleted: what no record refers
+    to any more goes at once, however recently it was stored.
+    """
     referenced = set(session.exec(select(Evidence.sha256).distinct()).all())
     session.rollback()
     store = open_store(evidence_dir)
     with store_errors():
-        removed = store.remove_unreferenced(referenced, grace_seconds=grace_seconds)
+        removed = sorted(set(released) - referenced)
+        for sha256 in removed:
+            store.remove(sha256)
+        removed += store.remove_unreferenced(referenced, grace_seconds=grace_seconds)
     if removed:
         log.info("purged %d unreferenced evidence files", len(removed))
     return len(removed)

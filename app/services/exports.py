@@ -1,4 +1,5 @@
-"""Exports for the auditor: workbook, checklists, evidence index, scoping memo and the package.
+"""Exports for the auditor: workbook, checklists, evidence index, scoping memo, documents, policies and
+the package.
 
 Every export of an engagement is dated by the engagement's last data change
 (the newest change-log entry), not the clock, so exporting an unchanged
@@ -8,7 +9,9 @@ engagement. Each export is recorded in the export history, which is not part
 of the change log and so never changes the next export.
 
 The kinds of export are listed once, in :data:`EXPORT_KINDS`: the Exports
-page, the command line and the evidence package read that table.
+page, the command line and the evidence package read that table. A kind that
+can be written in several formats (the documents, as PDF and as Word) lists
+them; the extension of the file asked for picks one.
 """
 
 import hashlib
@@ -16,26 +19,38 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from app.db.changelog import change_rows, last_change_at
+from app.db.changelog import change_rows
 from app.db.models import ExportRecord, utcnow
 from app.db.session import note
 from app.domain.carveouts import CuecRow, SubserviceRow
 from app.domain.catalog import load_catalog
 from app.domain.changes import Kind
 from app.domain.controls import ControlRow
+from app.domain.engagement_documents import DEMO_NOTE, DocumentDrafts, draft_documents
 from app.domain.engagements import EngagementRow
 from app.domain.evidence import EvidenceRow
 from app.domain.history import ChangeRow, ExportRecordRow
 from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
+from app.domain.policies import PolicyRuleError
+from app.domain.policy_records import (
+    POLICY_FOLDER,
+    REGISTER_TITLE,
+    PolicyRecords,
+    policy_document,
+    policy_file_name,
+    policy_pack_readme,
+    version_to_export,
+)
 from app.domain.readiness import ReadinessReport
-from app.domain.scoping import Answers, Scope, apply_overrides, recommend, suggested_period
+from app.domain.sampling import ControlSampling
+from app.domain.scoping import Answers, Scope, apply_overrides, recommend, scope_period
 from app.exporters.atomic import scratch_folder, scratch_in
 from app.exporters.errors import ExportCancelled
 from app.exporters.package import (
@@ -47,15 +62,20 @@ from app.exporters.package import (
 )
 from app.services.carveouts import cuecs_of, subservice_orgs_of
 from app.services.controls import controls_of
+from app.services.documents import data_as_of, incidents_in, saved_sections_in
 from app.services.engagements import engagement_in, engagement_row
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
 from app.services.evidence import evidence_of, stored_paths
 from app.services.objectives import objectives_of
+from app.services.policies import policy_records_in
 from app.services.readiness import readiness_in
+from app.services.sampling import sampling_in
 from app.services.scoping import SavedScoping, saved_scoping
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:  # the writers import openpyxl and reportlab, which start-up does without
+    from app.domain.document import Document
+    from app.exporters.acknowledgement_register import RegisterData
     from app.exporters.checklists import ChecklistHeader, ChecklistSection, EvidenceIndexEntry
     from app.exporters.scoping_memo import ScopingMemo
     from app.exporters.workbook import WorkbookData
@@ -81,20 +101,18 @@ class ExportData:
     cuecs: list[CuecRow]
     subservice_orgs: list[SubserviceRow]
     readiness: ReadinessReport
+    sampling: list[ControlSampling]
     scoping: SavedScoping | None
     stored_files: dict[int, Path]
     """Evidence id -> where its content lies in the store."""
+    drafts: DocumentDrafts
+    """The system description, assertion and bridge letter drafted from the same data."""
     package_paths: dict[int, str] | None = None
+    policies: PolicyRecords = field(default_factory=PolicyRecords)
 
     @property
     def categories(self) -> tuple[str, ...]:
         return self.engagement.categories_in_scope
-
-
-def _as_of(session: Session, engagement: EngagementRow) -> datetime:
-    """The engagement's last data change: the newest change-log entry (UTC)."""
-    moment = last_change_at(session, engagement_id=engagement.id) or engagement.updated_at or utcnow()
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def gather(
@@ -106,20 +124,38 @@ def gather(
     page); by default the engagement's saved one is used.
     """
     engagement = engagement_row(engagement_in(session, engagement_id))
-    as_of = _as_of(session, engagement)
+    as_of = data_as_of(session, engagement)
     evidence = evidence_of(session, engagement_id)
+    controls = controls_of(session, engagement_id)
+    changes = change_rows(session, engagement_id=engagement_id)
+    objectives = objectives_of(session, engagement_id) if engagement.soc1 else []
+    cuecs = cuecs_of(session, engagement_id)
+    subservice_orgs = subservice_orgs_of(session, engagement_id)
     return ExportData(
         engagement=engagement,
         as_of=as_of,
-        controls=controls_of(session, engagement_id),
+        controls=controls,
         evidence=evidence,
-        changes=change_rows(session, engagement_id=engagement_id),
-        objectives=objectives_of(session, engagement_id) if engagement.soc1 else [],
-        cuecs=cuecs_of(session, engagement_id),
-        subservice_orgs=subservice_orgs_of(session, engagement_id),
+        changes=changes,
+        objectives=objectives,
+        cuecs=cuecs,
+        subservice_orgs=subservice_orgs,
         readiness=readiness_in(session, engagement_id, as_of.date()),
+        sampling=sampling_in(session, engagement_id, as_of.date()),
         scoping=scoping or saved_scoping(engagement),
         stored_files=stored_paths(evidence_dir, evidence),
+        drafts=draft_documents(
+            engagement,
+            controls=controls,
+            objectives=objectives,
+            cuecs=cuecs,
+            subservice_orgs=subservice_orgs,
+            changes=changes,
+            saved=saved_sections_in(session, engagement_id),
+            incidents=incidents_in(session, engagement_id),
+            prepared=as_of.date(),
+        ),
+        policies=policy_records_in(session, engagement_id),
     )
 
 
@@ -174,6 +210,7 @@ def checklist_sections(data: ExportData) -> list["ChecklistSection"]:
                     )
                     for o in data.objectives
                 ],
+                noun="objective",
             )
         )
     return sections
@@ -232,6 +269,7 @@ def workbook_data(data: ExportData) -> "WorkbookData":
         cuecs=data.cuecs,
         subservice_orgs=data.subservice_orgs,
         changes=data.changes,
+        sampling=data.sampling,
     )
 
 
@@ -253,7 +291,7 @@ def scoping_memo(data: ExportData) -> "ScopingMemo":
     if engagement.period_start and engagement.period_end:
         period = (engagement.period_start, engagement.period_end)
     else:
-        period = engagement.as_of_date or suggested_period(scope, data.as_of.date())
+        period = engagement.as_of_date or scope_period(scope, saved.recommendation, data.as_of.date())
     return ScopingMemo(
         company=engagement.display_company,
         engagement=engagement.name,
@@ -279,10 +317,20 @@ def _write_workbook(data: ExportData, target: Path, progress: Progress | None, c
 def _write_checklist(
     data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
 ) -> None:
-    from app.exporters.checklists import write_readiness_checklist
+    from app.exporters.checklists import ChecklistCarveOuts, write_readiness_checklist
 
+    carve_outs = ChecklistCarveOuts(
+        cuecs=[(row.ref, row.description) for row in data.cuecs],
+        subservice_orgs=[(row.name, row.method, row.csocs, row.monitoring) for row in data.subservice_orgs],
+    )
     write_readiness_checklist(
-        target, _header(data), checklist_sections(data), as_of=data.as_of, progress=progress, cancel=cancel
+        target,
+        _header(data),
+        checklist_sections(data),
+        as_of=data.as_of,
+        carve_outs=carve_outs,
+        progress=progress,
+        cancel=cancel,
     )
 
 
@@ -302,16 +350,125 @@ def _write_memo(data: ExportData, target: Path, _progress: Progress | None, _can
     write_scoping_memo(target, scoping_memo(data), as_of=data.as_of)
 
 
+def _write_document(
+    document: "Document", data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    """*document* as Word when *target* ends in ``.docx``, as PDF otherwise."""
+    if target.suffix.lower() == ".docx":
+        from app.exporters.document_docx import write_document_docx
+
+        write_document_docx(target, document, as_of=data.as_of)
+    else:
+        from app.exporters.document_pdf import write_document_pdf
+
+        write_document_pdf(target, document, as_of=data.as_of, progress=progress, cancel=cancel)
+
+
+def _write_description(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    _write_document(data.drafts.description_document(), data, target, progress, cancel)
+
+
+def _write_assertion(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    _write_document(data.drafts.assertion_document(), data, target, progress, cancel)
+
+
+def _write_bridge_letter(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    _write_document(data.drafts.bridge_letter(), data, target, progress, cancel)
+
+
+def _policy_company(data: ExportData) -> str:
+    return data.policies.answers.get("company") or data.engagement.display_company
+
+
+def policy_documents(data: ExportData) -> list[tuple[str, "Document"]]:
+    """Each policy in force as (PDF file name, document), in library order."""
+    company = _policy_company(data)
+    try:
+        return [
+            (
+                policy_file_name(policy, version, "pdf"),
+                policy_document(policy, version, data.policies.answers, company=company),
+            )
+            for policy, version in data.policies.in_force
+        ]
+    except PolicyRuleError as error:
+        raise InvalidInputError(str(error)) from None
+
+
+def register_data(data: ExportData) -> "RegisterData":
+    """The acknowledgement register as of the engagement's last change."""
+    from app.exporters.acknowledgement_register import RegisterData
+
+    engagement = data.engagement
+    return RegisterData(_policy_company(data), engagement.name, data.policies, data.as_of.date())
+
+
+def _write_register(data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None) -> None:
+    from app.exporters.acknowledgement_register import write_acknowledgement_register
+
+    write_acknowledgement_register(
+        target, register_data(data), as_of=data.as_of, progress=progress, cancel=cancel
+    )
+
+
+def _write_policy_pack(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    from app.exporters.policy_pack import write_policy_pack
+
+    documents = policy_documents(data)
+    listed = [
+        (name, f"{policy.title}, version {version.version}")
+        for (name, _document), (policy, version) in zip(documents, data.policies.in_force, strict=True)
+    ]
+    readme = policy_pack_readme(
+        _policy_company(data), data.engagement.name, data.as_of, listed, len(data.policies.staff)
+    )
+    write_policy_pack(
+        target,
+        documents,
+        register_data(data),
+        readme=readme,
+        as_of=data.as_of,
+        progress=progress,
+        cancel=cancel,
+    )
+
+
+def _policy_package_files(data: ExportData, cancel: Cancel | None) -> list[PackageFile]:
+    """The approved policies and the register, for an engagement that has policies (else nothing)."""
+    from app.exporters.policy_pack import policy_files
+
+    if not data.policies.policies:
+        return []
+    return policy_files(
+        policy_documents(data), register_data(data), as_of=data.as_of, folder=POLICY_FOLDER, cancel=cancel
+    )
+
+
 Writer = Callable[[ExportData, Path, Progress | None, Cancel | None], None]
+Refusal = Callable[[ExportData], str | None]
+PackageFiles = Callable[[ExportData, Cancel | None], list[PackageFile]]
+FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "zip": "zip"}
 
 
 @dataclass(frozen=True)
 class ExportKind:
     """One kind of export: its name on the command line, its label, its file and its writer.
 
-    Kinds ``in_package`` go into the evidence package under ``file_name``, with
-    ``contents`` describing them in the package's README; ``selected`` ones
-    are ticked on the Exports page at first.
+    Kinds ``in_package`` go into the evidence package under ``file_name`` (in
+    each of their ``formats``), with ``contents`` describing them in the
+    package's README; a kind with ``package_files`` puts the files they give
+    (if any) there instead, under ``package_folder``. ``selected`` ones are
+    ticked on the Exports page at first. ``refuse`` says why the kind cannot
+    be written for an engagement yet (``None`` when it can); the package leaves
+    such a kind out and says why.
     """
 
     name: str
@@ -322,14 +479,48 @@ class ExportKind:
     in_package: bool = False
     contents: str = ""
     selected: bool = False
+    formats: tuple[str, ...] = ()
+    """The file types the writer writes, by extension, the first the usual one; empty: ``file_name``'s."""
+    refuse: Refusal | None = None
+    package_files: PackageFiles | None = None
+    package_folder: str = ""
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        """``("pdf", "docx")``: the formats this kind is written in."""
+        return self.formats or (Path(self.file_name).suffix[1:],)
+
+    def file_for(self, extension: str) -> str:
+        """``file_name`` with the extension of one of the formats."""
+        return str(Path(self.file_name).with_suffix(f".{extension}"))
+
+    def label_for(self, extension: str) -> str:
+        """The label, naming the format when the kind has several: ``System description (Word)``."""
+        if len(self.extensions) == 1:
+            return self.label
+        return f"{self.label} ({FORMAT_NAMES.get(extension, extension)})"
+
+    def refusal(self, data: ExportData) -> str | None:
+        return self.refuse(data) if self.refuse is not None else None
 
 
 def _write_package(data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None) -> None:
     """The evidence package: every kind ``in_package``, the evidence files and the manifest."""
     paths = evidence_paths(data.evidence)
     data = replace(data, package_paths=paths)
-    kinds = [kind for kind in EXPORT_KINDS if kind.in_package]
-    steps = len(kinds) + 1
+    packed = [kind for kind in EXPORT_KINDS if kind.in_package]
+    left_out = [(kind, reason) for kind in packed if (reason := kind.refusal(data))]
+    refused = {kind.name for kind, _ in left_out}
+    files_of = [
+        (kind, kind.file_for(extension))
+        for kind in packed
+        if kind.name not in refused
+        for extension in kind.extensions
+    ]
+    steps = len(files_of) + 1
+    parts = {
+        kind: kind.package_files(data, cancel) for kind in EXPORT_KINDS if kind.package_files is not None
+    }
 
     def step(number: int) -> Progress | None:
         if progress is None:
@@ -340,9 +531,10 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
         )
 
     with scratch_folder("package", beside=target.parent) as scratch:
-        for number, kind in enumerate(kinds):
-            kind.write(data, scratch / kind.file_name, step(number), cancel)
-        files = [PackageFile(kind.file_name, data=(scratch / kind.file_name).read_bytes()) for kind in kinds]
+        for number, (kind, name) in enumerate(files_of):
+            kind.write(data, scratch / name, step(number), cancel)
+        files = [PackageFile(name, data=(scratch / name).read_bytes()) for _, name in files_of]
+    files += [item for added in parts.values() for item in added]
     files += [
         PackageFile(paths[row.id], source=data.stored_files[row.id], sha256=row.sha256)
         for row in data.evidence
@@ -353,9 +545,17 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
             f"{len(missing)} stored evidence file(s) are missing (first: {missing[0]}); run Verify evidence"
         )
     engagement = data.engagement
-    contents = [(kind.file_name, kind.contents) for kind in kinds]
+    contents = [(name, kind.contents) for kind, name in files_of]
+    contents += [(kind.file_name, f"not included: {reason}") for kind, reason in left_out]
+    contents += [(f"{kind.package_folder}/", kind.contents) for kind, added in parts.items() if added]
     readme = readme_text(
-        engagement.company, engagement.name, engagement.scope_words, data.as_of, len(data.evidence), contents
+        engagement.company,
+        engagement.name,
+        engagement.scope_words,
+        data.as_of,
+        len(data.evidence),
+        contents,
+        note=f"This is a demo engagement: {DEMO_NOTE}." if engagement.is_demo else "",
     )
     write_package(target, files, readme=readme, as_of=data.as_of, progress=step(steps - 1), cancel=cancel)
 
@@ -401,6 +601,52 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
         selected=True,
     ),
     ExportKind("scoping-memo", "Scoping memo (PDF)", "scoping-memo.pdf", "the scoping memo PDF", _write_memo),
+    ExportKind(
+        "description",
+        "System description",
+        "system-description.pdf",
+        "the system description (PDF or Word)",
+        _write_description,
+        in_package=True,
+        contents="management's system description, section by section, with what is still to confirm",
+        formats=("pdf", "docx"),
+        refuse=lambda data: data.drafts.description_refusal,
+    ),
+    ExportKind(
+        "assertion",
+        "Management's assertion",
+        "management-assertion.pdf",
+        "the draft of management's assertion (PDF or Word)",
+        _write_assertion,
+        formats=("pdf", "docx"),
+        refuse=lambda data: data.drafts.assertion_refusal,
+    ),
+    ExportKind(
+        "bridge-letter",
+        "Bridge letter",
+        "bridge-letter.pdf",
+        "the draft bridge letter (PDF or Word)",
+        _write_bridge_letter,
+        formats=("pdf", "docx"),
+        refuse=lambda data: data.drafts.bridge_refusal,
+    ),
+    ExportKind(
+        "policy-pack",
+        "Policy pack (zip)",
+        "policy-pack.zip",
+        "the policy pack zip (approved policies as PDF, acknowledgement register, manifest)",
+        _write_policy_pack,
+        contents="every approved policy (PDF) and the staff acknowledgement register",
+        package_files=_policy_package_files,
+        package_folder=POLICY_FOLDER,
+    ),
+    ExportKind(
+        "acknowledgement-register",
+        f"{REGISTER_TITLE} (workbook)",
+        "acknowledgement-register.xlsx",
+        "the policy acknowledgement register workbook",
+        _write_register,
+    ),
 )
 """Every kind of export, in the order the Exports page lists them."""
 KINDS_BY_NAME = {kind.name: kind for kind in EXPORT_KINDS}
@@ -481,6 +727,9 @@ def run_export(
         names = ", ".join(k.name for k in EXPORT_KINDS)
         raise InvalidInputError(f"unknown export {kind!r}; expected one of: {names}")
     target = target.expanduser().absolute()
+    if len(export.extensions) > 1 and target.suffix.lower()[1:] not in export.extensions:
+        written = " or ".join(f".{extension}" for extension in export.extensions)
+        raise InvalidInputError(f"the {export.label.lower()} is written as {written}; name the file so")
     if not target.parent.is_dir():
         raise NotFoundError(f"the folder {target.parent} does not exist")
     preview = (
@@ -491,6 +740,9 @@ def run_export(
     with workspace.session() as session:
         data = gather(session, engagement_id, workspace.evidence_dir, preview)
         session.rollback()  # the read transaction ends before the writing, which may take a while
+        refusal = export.refusal(data)
+        if refusal:
+            raise InvalidInputError(refusal)
         try:
             with scratch_in(workspace.data_dir):
                 export.write(data, target, progress, cancel)
@@ -500,7 +752,7 @@ def run_export(
             raise WorkbenchError(str(error)) from None
         except OSError as error:
             raise WorkbenchError(f"cannot write {target}: {error.strerror or error}") from None
-        sha256 = _manifest_hash(target) if kind == "package" else _file_hash(target)
+        sha256 = _manifest_hash(target) if kind in ("package", "policy-pack") else _file_hash(target)
         session.add(
             ExportRecord(
                 engagement_id=engagement_id,
@@ -514,6 +766,74 @@ def run_export(
         note(session, Kind.EXPORTS, engagement_id)
         session.commit()
     return ExportResult(kind, target, sha256, data.as_of)
+
+
+POLICY_FORMATS = ("pdf", "docx")
+"""The formats one policy is exported in: PDF to hand on, Word to edit."""
+
+
+def export_policy(
+    workspace: Workspace,
+    *,
+    engagement_id: int,
+    key: str,
+    file_format: str,
+    target: Path,
+    version: str | None = None,
+) -> ExportResult:
+    """Write one policy as a PDF or Word document and record it in the export history.
+
+    The version in force is written unless *version* names another; a draft
+    is refused while one of its placeholders is unanswered, so no exported
+    policy carries a placeholder. Dated by the engagement's last change.
+    """
+    if file_format not in POLICY_FORMATS:
+        raise InvalidInputError(f"a policy is exported as {' or '.join(POLICY_FORMATS)}, not {file_format!r}")
+    target = target.expanduser().absolute()
+    if not target.parent.is_dir():
+        raise NotFoundError(f"the folder {target.parent} does not exist")
+    with workspace.session() as session:
+        engagement = engagement_row(engagement_in(session, engagement_id))
+        as_of = data_as_of(session, engagement)
+        records = policy_records_in(session, engagement_id)
+        session.rollback()
+        try:
+            policy = records.policy(key.strip())
+        except KeyError:
+            raise NotFoundError(
+                f"this engagement has no policy {key.strip()!r}; `policies list` names them"
+            ) from None
+        company = records.answers.get("company") or engagement.display_company
+        try:
+            document = policy_document(
+                policy, version_to_export(policy, version), records.answers, company=company
+            )
+        except PolicyRuleError as error:
+            raise InvalidInputError(str(error)) from None
+        try:
+            if file_format == "pdf":
+                from app.exporters.document_pdf import write_document_pdf
+
+                write_document_pdf(target, document, as_of=as_of)
+            else:
+                from app.exporters.document_docx import write_document_docx
+
+                write_document_docx(target, document, as_of=as_of)
+        except OSError as error:
+            raise WorkbenchError(f"cannot write {target}: {error.strerror or error}") from None
+        sha256 = _file_hash(target)
+        session.add(
+            ExportRecord(
+                engagement_id=engagement_id,
+                at=utcnow(),
+                kind="policy",
+                path=str(target),
+                manifest_sha256=sha256,
+            )
+        )
+        note(session, Kind.EXPORTS, engagement_id)
+        session.commit()
+    return ExportResult("policy", target, sha256, as_of)
 
 
 def _record_row(record: ExportRecord) -> ExportRecordRow:

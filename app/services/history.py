@@ -30,7 +30,7 @@ def history(
             rows = change_rows(
                 session,
                 engagement_id=engagement_id,
-                entity="control",
+                entities=["control"],
                 entity_id=control_id,
                 linked_ref=control.ref,
             )
@@ -38,7 +38,9 @@ def history(
             evidence = session.get(Evidence, evidence_id)
             if evidence is None or evidence.engagement_id != engagement_id:
                 raise NotFoundError(f"evidence {evidence_id} is not in this engagement")
-            rows = change_rows(session, engagement_id=engagement_id, entity="evidence", entity_id=evidence_id)
+            rows = change_rows(
+                session, engagement_id=engagement_id, entities=["evidence"], entity_id=evidence_id
+            )
         else:
             rows = change_rows(session, engagement_id=engagement_id)
     return rows[::-1]

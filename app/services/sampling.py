@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from app.db.models import Control, Evidence, EvidenceControl
+from app.db.models import Engagement, Evidence, EvidenceControl
 from app.domain.sampling import (
     ControlSampling,
     DueLists,
@@ -14,8 +14,10 @@ from app.domain.sampling import (
     assess_control,
     group_due,
     is_stale,
+    itgc_status,
     report_type_for,
 )
+from app.services.controls import controls_of
 from app.services.engagements import engagement_in
 from app.services.settings import read_sampling_conventions, read_type1_max_age_days
 from app.services.workspace import Workspace
@@ -57,47 +59,65 @@ def sampling_report(
         return sampling_in(session, engagement_id, today or date.today(), control_ids)
 
 
-def sampling_in(
-    session: Session, engagement_id: int, today: date, control_ids: Sequence[int] | None = None
-) -> list[ControlSampling]:
-    """The sampling report read in *session* (see :func:`sampling_report`)."""
-    engagement = engagement_in(session, engagement_id)
-    controls_query = select(Control).where(Control.engagement_id == engagement_id).order_by(Control.ref)
-    dated_query = (
+def collected_dates(
+    session: Session, engagement_id: int, control_ids: Sequence[int] | None = None
+) -> dict[int, list[date]]:
+    """Control id -> the collected dates of its evidence (of these controls, or of all), read in *session*."""
+    statement = (
         select(col(EvidenceControl.control_id), col(Evidence.collected_on))
         .join(Evidence, col(Evidence.id) == EvidenceControl.evidence_id)
         .where(Evidence.engagement_id == engagement_id, col(Evidence.collected_on).is_not(None))
     )
     if control_ids is not None:
-        controls_query = controls_query.where(col(Control.id).in_(control_ids))
-        dated_query = dated_query.where(col(EvidenceControl.control_id).in_(control_ids))
-    controls = session.exec(controls_query).all()
-    if not controls:
+        statement = statement.where(col(EvidenceControl.control_id).in_(control_ids))
+    collected: dict[int, list[date]] = defaultdict(list)
+    for control_id, day in session.exec(statement).all():
+        if control_id is not None and day is not None:
+            collected[control_id].append(day)
+    return collected
+
+
+def report_scope(engagement: Engagement) -> ReportScope:
+    """The report type and dates evidence is judged by."""
+    return ReportScope(
+        engagement.report_type, engagement.period_start, engagement.period_end, engagement.as_of_date
+    )
+
+
+def sampling_in(
+    session: Session, engagement_id: int, today: date, control_ids: Sequence[int] | None = None
+) -> list[ControlSampling]:
+    """The sampling report read in *session* (see :func:`sampling_report`).
+
+    An automated control is a test of one only while the IT general controls
+    it relies on are ready, which depends on every control of the engagement.
+    """
+    engagement = engagement_in(session, engagement_id)
+    rows = controls_of(session, engagement_id)
+    chosen = rows if control_ids is None else [row for row in rows if row.id in set(control_ids)]
+    if not chosen:
         return []
     conventions = read_sampling_conventions(session)
     max_age = read_type1_max_age_days(session)
-    dated = session.exec(dated_query).all()
-    collected: dict[int, list[date]] = defaultdict(list)
-    for control_id, day in dated:
-        if control_id is not None and day is not None:
-            collected[control_id].append(day)
-    scope = ReportScope(
-        engagement.report_type, engagement.period_start, engagement.period_end, engagement.as_of_date
-    )
+    collected = collected_dates(session, engagement_id, control_ids)
+    scope = report_scope(engagement)
+    itgcs = itgc_status(rows)
     return [
         assess_control(
-            control_id=control.id or 0,
-            ref=control.ref,
-            title=control.title,
-            frequency=control.frequency,
-            nature=control.nature,
+            control_id=row.id,
+            ref=row.ref,
+            title=row.title,
+            frequency=row.frequency,
+            nature=row.nature,
             scope=scope,
-            collected_dates=collected.get(control.id or 0, []),
+            collected_dates=collected.get(row.id, []),
             today=today,
             conventions=conventions,
             type1_max_age_days=max_age,
+            population_size=row.population_size,
+            itgcs=itgcs,
         )
-        for control in controls
+        for row in chosen
     ]
 
 

@@ -10,13 +10,15 @@ from app.domain.engagements import EngagementRow
 from app.domain.scoping import (
     Answers,
     AnswersError,
+    PeriodToApply,
     Recommendation,
     Scope,
     apply_overrides,
+    period_to_apply,
     recommend,
-    suggested_period,
+    scope_period,
 )
-from app.services.engagements import engagement_row, update_engagement_in
+from app.services.engagements import engagement_in, engagement_row, update_engagement_in
 from app.services.errors import InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
 
@@ -71,6 +73,14 @@ def saved_scoping(engagement: EngagementRow) -> SavedScoping | None:
     return SavedScoping(answers, recommendation, dict(engagement.scoping_overrides or {}))
 
 
+@dataclass(frozen=True)
+class AppliedScoping:
+    """The engagement after a scoping was applied, and what happened to its dates."""
+
+    engagement: EngagementRow
+    period: PeriodToApply
+
+
 def apply_scoping(
     workspace: Workspace,
     engagement_id: int,
@@ -78,11 +88,14 @@ def apply_scoping(
     *,
     overrides: dict[str, dict[str, Any]] | None = None,
     today: date | None = None,
-) -> EngagementRow:
+    replace_period: bool = False,
+) -> AppliedScoping:
     """Store answers, recommendation and overrides on the engagement and apply the scope.
 
-    Sets the report kinds, type and categories, and the suggested review
-    period (Type 2) or as-of date (Type 1); every change goes into the change log.
+    Sets the report kinds, type and categories, and the recommended review
+    period (Type 2) or as-of date (Type 1) — unless the engagement already has
+    dates the user set: those are kept (the result says so and names the
+    suggested dates) unless *replace_period*. Every change goes into the change log.
     """
     overrides = {key: dict(value) for key, value in (overrides or {}).items()}
     today = today or date.today()
@@ -91,25 +104,21 @@ def apply_scoping(
         scope: Scope = apply_overrides(recommendation, overrides)
     except ValueError as error:
         raise InvalidInputError(str(error)) from None
-    period = suggested_period(scope, today)
-    if isinstance(period, tuple):
-        dates: dict[str, date | None] = {
-            "period_start": period[0],
-            "period_end": period[1],
-            "as_of_date": None,
-        }
-    else:
-        dates = {"period_start": None, "period_end": None, "as_of_date": period}
-    changes = {
-        "scoping_answers": answers.as_dict(),
-        "scoping_recommendation": recommendation.as_dict(),
-        "scoping_overrides": overrides,
-        "report_kinds": list(scope.reports),
-        "report_type": scope.report_type,
-        "categories": list(scope.categories),
-        **dates,
-    }
     with workspace.writing() as session:
+        stored = engagement_in(session, engagement_id)
+        current = (stored.period_start, stored.period_end, stored.as_of_date)
+        period = period_to_apply(current, scope_period(scope, recommendation, today), replace=replace_period)
+        changes = {
+            "scoping_answers": answers.as_dict(),
+            "scoping_recommendation": recommendation.as_dict(),
+            "scoping_overrides": overrides,
+            "report_kinds": list(scope.reports),
+            "report_type": scope.report_type,
+            "categories": list(scope.categories),
+            "period_start": period.period_start,
+            "period_end": period.period_end,
+            "as_of_date": period.as_of,
+        }
         engagement = update_engagement_in(session, engagement_id, changes)
         session.commit()
-        return engagement_row(engagement)
+        return AppliedScoping(engagement_row(engagement), period)

@@ -17,6 +17,12 @@ from app.domain.controls import field_spec
 from app.domain.engagements import EngagementRow
 from app.domain.scoping import Answers
 from app.domain.snapshots import Snapshot
+from app.services.carveouts import (
+    delete_cuecs,
+    delete_subservice_orgs,
+    restore_cuecs,
+    restore_subservice_orgs,
+)
 from app.services.controls import (
     delete_controls,
     get_controls,
@@ -197,48 +203,102 @@ class ApplyScoping(Command):
         engagement: EngagementRow,
         answers: Answers,
         overrides: dict[str, dict[str, Any]],
+        *,
+        replace_period: bool = False,
     ) -> None:
         super().__init__(context, "Apply the scoping wizard")
         self.engagement_id = engagement.id
         self.answers = answers
         self.overrides = overrides
+        self.replace_period = replace_period
         self.before = {name: getattr(engagement, name) for name in APPLIED_FIELDS}
 
     def apply(self) -> None:
-        apply_scoping(self.context.workspace, self.engagement_id, self.answers, overrides=self.overrides)
+        apply_scoping(
+            self.context.workspace,
+            self.engagement_id,
+            self.answers,
+            overrides=self.overrides,
+            replace_period=self.replace_period,
+        )
 
     def revert(self) -> None:
         update_engagement(self.context.workspace, self.engagement_id, **self.before)
 
 
 class SeedControls(Command):
-    """Controls and objectives copied from the starter library; undo removes them again.
+    """Controls, objectives, CUECs and subservice organizations copied from the starter library;
+    undo removes them again. A seeding that added nothing is not kept on the stack."""
 
-    A seeding that added nothing is not kept on the stack.
-    """
-
-    def __init__(self, context: AppContext, engagement_id: int) -> None:
+    def __init__(self, context: AppContext, engagement_id: int, business_type: str | None = None) -> None:
         super().__init__(context, "Seed from the starter library")
         self.engagement_id = engagement_id
+        self.business_type = business_type
         self.result: SeedResult | None = None
-        self.control_ids: list[int] = []
-        self.objective_ids: list[int] = []
-        self.snapshots: tuple[Snapshot, Snapshot] | None = None
+        self.ids: dict[str, list[int]] = {}
+        self.snapshots: dict[str, Snapshot] = {}
+
+    def _kinds(self) -> tuple[tuple[str, Any, Any], ...]:
+        """(name, delete, restore) in the order undo deletes: links to controls go first."""
+        workspace = self.context.workspace
+        return (
+            (
+                "objectives",
+                lambda ids: delete_objectives(workspace, ids),
+                lambda s: restore_objectives(workspace, s),
+            ),
+            ("cuecs", lambda ids: delete_cuecs(workspace, ids), lambda s: restore_cuecs(workspace, s)),
+            (
+                "subservice",
+                lambda ids: delete_subservice_orgs(workspace, ids),
+                lambda s: restore_subservice_orgs(workspace, s),
+            ),
+            (
+                "controls",
+                lambda ids: delete_controls(workspace, ids),
+                lambda s: restore_controls(workspace, s),
+            ),
+        )
 
     def apply(self) -> None:
-        workspace = self.context.workspace
-        if self.snapshots is None:
-            self.result = seed_engagement(workspace, engagement_id=self.engagement_id)
-            self.control_ids = list(self.result.added_control_ids)
-            self.objective_ids = list(self.result.added_objective_ids)
-            if not (self.control_ids or self.objective_ids):
+        if not self.snapshots:
+            result = seed_engagement(
+                self.context.workspace, engagement_id=self.engagement_id, business_type=self.business_type
+            )
+            self.result = result
+            self.ids = {
+                "objectives": result.added_objective_ids,
+                "cuecs": result.added_cuec_ids,
+                "subservice": result.added_subservice_ids,
+                "controls": result.added_control_ids,
+            }
+            if not any(self.ids.values()):
                 self.setObsolete(True)
             return
-        controls, objectives = self.snapshots
-        self.control_ids = [row.id for row in restore_controls(workspace, controls)]
-        self.objective_ids = [row.id for row in restore_objectives(workspace, objectives)]
+        for name, _delete, restore in reversed(self._kinds()):
+            self.ids[name] = [row.id for row in restore(self.snapshots[name])]
 
     def revert(self) -> None:
-        workspace = self.context.workspace
-        objectives = delete_objectives(workspace, self.objective_ids)
-        self.snapshots = (delete_controls(workspace, self.control_ids), objectives)
+        self.snapshots = {name: delete(self.ids[name]) for name, delete, _restore in self._kinds()}
+
+
+class Reversible(Command):
+    """An action and what takes it back: *do* returns what it did, and *undo* is handed that.
+
+    Redo does the action again. What approving a policy, starting a version,
+    importing a staff list or recording acknowledgements uses: each undo puts
+    back the state saved before, or removes what was added.
+    """
+
+    def __init__(
+        self, context: AppContext, text: str, do: Callable[[], Any], undo: Callable[[Any], Any]
+    ) -> None:
+        super().__init__(context, text)
+        self.do, self.take_back = do, undo
+        self.result: Any = None
+
+    def apply(self) -> None:
+        self.result = self.do()
+
+    def revert(self) -> None:
+        self.take_back(self.result)

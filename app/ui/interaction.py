@@ -40,6 +40,11 @@ class Interaction:
         value, accepted = QInputDialog.getText(self.parent, title, label, text=text)
         return value if accepted else None
 
+    def choose(self, title: str, label: str, options: list[str]) -> str | None:
+        """One of *options*, picked from a list; ``None`` when cancelled."""
+        value, accepted = QInputDialog.getItem(self.parent, title, label, options, 0, False)
+        return value if accepted else None
+
     def open_files(self, title: str, folder: Path, filters: str = "All files (*)") -> list[Path]:
         names, _ = QFileDialog.getOpenFileNames(self.parent, title, str(folder), filters)
         return [Path(name) for name in names]

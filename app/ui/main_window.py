@@ -28,6 +28,7 @@ from app.domain.changes import Changes, Kind
 from app.services.engagements import list_engagements
 from app.ui.context import AppContext
 from app.ui.pages.base import Page
+from app.ui.widgets.demo import DemoBadge
 
 if TYPE_CHECKING:
     from app.domain.backups import BackupRow
@@ -70,6 +71,7 @@ PAGES: tuple[PageSpec, ...] = (
             "E&ngagement",
             (
                 ("&Rename engagement…", "F2", "rename_selected"),
+                ("Roll &forward to the next period…", "", "roll_forward_selected"),
                 ("&Delete engagement…", "", "delete_selected"),
                 ("Show &history…", "Ctrl+H", "show_history"),
                 ("E&xport as a bundle…", "", "export_bundle"),
@@ -124,6 +126,34 @@ PAGES: tuple[PageSpec, ...] = (
         ),
     ),
     PageSpec(
+        "Documents",
+        "app.ui.pages.documents",
+        "DocumentsPage",
+        (
+            "&Documents",
+            (
+                ("Export this document as &PDF…", "", "export_pdf"),
+                ("Export this document as &Word…", "", "export_docx"),
+            ),
+        ),
+    ),
+    PageSpec(
+        "Policies",
+        "app.ui.pages.policies",
+        "PoliciesPage",
+        (
+            "&Policies",
+            (
+                ("&Seed from the library…", "", "seed_policies"),
+                ("Export policy as &PDF…", "", "export_pdf"),
+                ("Export policy as &Word…", "", "export_word"),
+                ("Import &staff list…", "", "import_staff_list"),
+                ("Import sign-off s&heet…", "", "import_signoff_sheet"),
+                ("&Attach acknowledgement register as evidence…", "", "attach_register"),
+            ),
+        ),
+    ),
+    PageSpec(
         "Exports",
         "app.ui.pages.exports",
         "ExportsPage",
@@ -132,6 +162,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("Criteria", "app.ui.pages.criteria", "CriteriaPage"),
 )
 """The pages in the order of the user's path; a page's module is imported when it is first shown."""
+
+
+def page_shortcut(index: int) -> str:
+    """``Ctrl+1`` … ``Ctrl+9`` for the first nine pages, ``Ctrl+0`` for the tenth, none after."""
+    return f"Ctrl+{(index + 1) % 10}" if index < 10 else ""
 
 
 class MainWindow(QMainWindow):
@@ -166,6 +201,8 @@ class MainWindow(QMainWindow):
         bar_layout.addWidget(self.engagement_box)
         bar_layout.addSpacing(12)
         bar_layout.addWidget(self.scope_label, 1)
+        self.demo_badge = DemoBadge(context)
+        bar_layout.addWidget(self.demo_badge)
         bar_layout.addWidget(self.search)
 
         self.sidebar = QListWidget()
@@ -224,7 +261,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(page.title)
             item.setSizeHint(QSize(0, int(self.fontMetrics().height() * 1.9)))
             item.setData(Qt.ItemDataRole.UserRole, index)
-            item.setToolTip(f"{page.title} (Ctrl+{index + 1})")
+            item.setToolTip(f"{page.title} ({page_shortcut(index)})" if page_shortcut(index) else page.title)
             self.sidebar.addItem(item)
         width = max(self.sidebar.sizeHintForColumn(0), 120) + 28
         self.sidebar.setFixedWidth(width)
@@ -275,7 +312,7 @@ class MainWindow(QMainWindow):
         self.page_actions: list[QAction] = []
         for index, page in enumerate(self.pages):
             action = QAction(page.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.setShortcut(QKeySequence(page_shortcut(index)))
             action.triggered.connect(lambda _checked=False, i=index: self.show_page(i))
             go_menu.addAction(action)
             self.page_actions.append(action)
@@ -367,15 +404,22 @@ class MainWindow(QMainWindow):
             self.search.selectAll()
 
     def navigate(self, target: tuple[str, object]) -> None:
-        """Show what *target* names: ``("control", id)`` or ``("criterion", "CC6.1")``."""
+        """Show *target*: ``("control", id)``, ``("criterion", "CC6.1")``, ``("description", key)`` or
+        ``("policy", key)``."""
         from app.ui.pages.controls import ControlsPage
         from app.ui.pages.criteria import CriteriaPage
+        from app.ui.pages.documents import DocumentsPage
+        from app.ui.pages.policies import PoliciesPage
 
         kind, key = target
         if kind == "control":
             self.open_page(ControlsPage).select_control(int(str(key)))
         elif kind == "criterion":
             self.open_page(CriteriaPage).select_criterion(str(key))
+        elif kind == "description":
+            self.open_page(DocumentsPage).show_section(str(key))
+        elif kind == "policy":
+            self.open_page(PoliciesPage).select_policy(str(key))
 
     # --- engagements --------------------------------------------------------------------
 
@@ -417,6 +461,7 @@ class MainWindow(QMainWindow):
 
     def _update_scope(self) -> None:
         engagement = self.context.engagement()
+        self.demo_badge.show_for(engagement)
         if engagement is None:
             self.scope_label.setText("Create or choose an engagement to start")
             self.setWindowTitle(APP_NAME)

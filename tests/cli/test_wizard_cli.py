@@ -94,3 +94,36 @@ def test_apply_refusals(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped
     assert cli("wizard", "--answers", path, "--apply").code == 1
     assert cli("wizard", "--answers", path, "--engagement", "Ghost", "--apply").code == 1
     assert cli("wizard").code == 2
+
+
+def test_apply_keeps_dates_the_user_set_unless_asked_to_replace_them(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = answers_file(tmp_path, {"customer_data": True, "customers_require_type2": True})
+    created = cli(
+        "engagement",
+        "create",
+        "--name",
+        "Dated",
+        "--period-start",
+        "2026-01-01",
+        "--period-end",
+        "2026-06-30",
+    )
+    assert created.code == 0, created.err
+    kept = cli("wizard", "--answers", path, "--engagement", "Dated", "--apply")
+    assert kept.code == 0, kept.err
+    assert "Your dates (1 Jan–30 Jun 2026) are kept" in kept.out and "--replace-period" in kept.out
+    shown = cli("engagement", "show", "Dated", "--json").json()
+    assert (shown["period_start"], shown["period_end"], shown["report_kinds"]) == (
+        "2026-01-01",
+        "2026-06-30",
+        ["SOC 2"],
+    )
+    replaced = cli(
+        "wizard", "--answers", path, "--engagement", "Dated", "--apply", "--replace-period", "--json"
+    )
+    assert replaced.code == 0, replaced.err
+    assert replaced.json()["applied"]["period_kept"] is False
+    suggested = replaced.json()["period_start"]
+    assert cli("engagement", "show", "Dated", "--json").json()["period_start"] == suggested != "2026-01-01"
+    refused = cli("wizard", "--answers", path, "--replace-period")
+    assert refused.code == 1 and "only used with --apply" in refused.err

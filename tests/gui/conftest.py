@@ -26,6 +26,8 @@ class ScriptedInteraction(Interaction):
         self.errors: list[tuple[str, str]] = []
         self.infos: list[tuple[str, str]] = []
         self.asked: list[str] = []
+        self.choices: list[str | None] = []
+        self.choices_offered: list[list[str]] = []
 
     def confirm(self, title: str, text: str, *, action: str = "OK") -> bool:
         self.asked.append(text)
@@ -36,6 +38,11 @@ class ScriptedInteraction(Interaction):
 
     def info(self, title: str, text: str) -> None:
         self.infos.append((title, text))
+
+    def choose(self, title: str, label: str, options: list[str]) -> str | None:
+        self.asked.append(label)
+        self.choices_offered.append(options)
+        return self.choices.pop(0)
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         self.asked.append(label)

@@ -61,7 +61,7 @@ def test_history_of_a_control_an_evidence_item_and_the_engagement(
     ]
     page.history_dialog.close()
     engagements = window.open_page(EngagementsPage)
-    engagements.history_button.click()
+    menu_action(window, EngagementsPage, "Show history…").trigger()
     assert len(rows_of(engagements.history_dialog)) == 5
     assert engagements.history_dialog.windowTitle() == "History of “FY26”"
 
@@ -93,14 +93,14 @@ def test_export_and_import_an_engagement_bundle_from_the_engagements_page(
     engagement = create_engagement(workspace, name="FY26")
     add_control(workspace, engagement_id=engagement.id, ref="AC-1", title="Access")
     window = make_window()
-    page = window.open_page(EngagementsPage)
+    window.open_page(EngagementsPage)
     target = tmp_path / "fy26.socwb"
     interaction.save_paths.append(target)
     menu_action(window, EngagementsPage, "Export as a bundle…").trigger()
     qtbot.waitUntil(lambda: not window.context.tasks and bool(interaction.infos), timeout=20_000)
     assert target.exists() and interaction.infos[-1][0] == "Engagement exported"
     interaction.files.append([target])
-    page.import_button.click()
+    menu_action(window, EngagementsPage, "Import a bundle…").trigger()
     qtbot.waitUntil(lambda: interaction.infos[-1][0] == "Engagement imported", timeout=20_000)
     assert [e.name for e in list_engagements(workspace)] == ["FY26", "FY26 (copy)"]
     assert window.engagement_box.currentText() == "FY26 (copy)"

@@ -28,10 +28,13 @@ def test_empty_workspace_explains_what_to_do(window: MainWindow) -> None:
         "Scope",
         "Controls",
         "Evidence",
+        "Documents",
+        "Policies",
         "Exports",
         "",
         "Criteria",
     ]
+    assert page.demo_button.isVisible()
 
 
 def test_create_rename_and_delete_engagement_by_clicks(

@@ -12,7 +12,10 @@ from app.domain.controls import ControlRow
 from app.domain.engagements import EngagementRow
 from app.domain.evidence import EvidenceRow
 from app.domain.history import ChangeRow
+from app.domain.policies import approve_policy, initial_answers, load_policy_library, new_policy
+from app.domain.policy_records import PolicyRecords
 from app.domain.readiness import Gap
+from app.domain.staff import AcknowledgementRow, StaffRow
 from app.ui.models.backups import BackupTableModel
 from app.ui.models.base import RowTableModel, TableColumn
 from app.ui.models.controls import ControlMatrixModel
@@ -20,8 +23,22 @@ from app.ui.models.engagements import EngagementTableModel
 from app.ui.models.evidence import EvidenceTableModel
 from app.ui.models.gaps import GapTableModel
 from app.ui.models.history import HistoryTableModel
+from app.ui.models.policies import AcknowledgementTableModel, LateStarterTableModel, PolicyTableModel
 from app.ui.models.records import RecordTableModel
 from app.ui.models.roles import ROW_ID_ROLE
+
+POLICY_ANSWERS = initial_answers() | {
+    "company": "Acme",
+    "cloud_provider": "AWS",
+    "identity_provider": "Okta",
+    "ticketing_tool": "Jira",
+    "code_hosting": "GitHub",
+    "hr_system": "BambooHR",
+    "security_owner": "IT Manager",
+    "policy_approver": "CEO",
+    "people_owner": "Head of People",
+    "engineering_owner": "CTO",
+}
 
 
 @dataclass(frozen=True)
@@ -181,6 +198,62 @@ def test_the_engagement_gap_and_record_models(qtmodeltester: ModelTester) -> Non
     assert records.setData(records.index(0, 0), "Cloud Inc")
     assert not records.setData(records.index(0, 1), "3")
     assert saved == [(1, "name", "Cloud Inc")]
+
+
+def test_the_policy_models(qtmodeltester: ModelTester) -> None:
+    library = load_policy_library()
+    draft = new_policy(library.template("backup"), owner="IT", today=date(2025, 1, 1))
+    approved = approve_policy(
+        new_policy(library.template("access-control"), owner="IT", today=date(2025, 1, 1)),
+        approved_by="Jane Doe, CEO",
+        approved_on=date(2024, 1, 2),
+        answers=POLICY_ANSWERS,
+        today=date(2025, 1, 1),
+    )
+    policies = PolicyTableModel()
+    policies.set_policies([draft, approved], date(2025, 1, 1))
+    qtmodeltester.check(policies)
+    assert texts(policies) == ["Backup Policy", "Access Control Policy"]
+    assert texts(policies, 3) == ["Not approved", "Due soon"]
+    for value, shown in (
+        ("review", ["Access Control Policy"]),
+        ("not-approved", ["Backup Policy"]),
+        ("", None),
+    ):
+        policies.set_filter(value)
+        assert texts(policies) == (shown or ["Backup Policy", "Access Control Policy"])
+    policies.set_search("ACC-01")
+    assert texts(policies) == ["Access Control Policy"] and policies.key_at(0) == "access-control"
+    policies.set_policies([draft, approved], date(2025, 1, 1))
+    assert policies.row_id(draft) != policies.row_id(approved)
+    qtmodeltester.check(policies)
+
+    staff = [
+        StaffRow("jane@x.example", "Jane", start_date=date(2024, 12, 1)),
+        StaffRow("sam@x.example", "Sam"),
+    ]
+    records = PolicyRecords(
+        policies=(approved,),
+        staff=tuple(staff),
+        acknowledgements=(AcknowledgementRow("access-control", "1.0", "jane@x.example", date(2024, 12, 20)),),
+    )
+    register = AcknowledgementTableModel()
+    register.set_rows(records.register(date(2025, 1, 1)))
+    qtmodeltester.check(register)
+    assert texts(register, 4) == ["Acknowledged", "Not acknowledged"]
+    assert texts(register, 5) == ["1.0 on 2024-12-20", ""]
+    register.set_outstanding_only(True)
+    assert texts(register) == ["Sam"]
+    late = LateStarterTableModel()
+    late.set_rows(records.late(date(2025, 1, 1), 7))
+    qtmodeltester.check(late)
+    assert [texts(late, c) for c in range(5)] == [
+        ["Jane"],
+        ["jane@x.example"],
+        ["2024-12-01"],
+        ["2024-12-08"],
+        ["2024-12-20"],
+    ]
 
 
 def test_the_history_and_backup_models(qtmodeltester: ModelTester) -> None:

@@ -108,9 +108,11 @@ def test_readiness_page_bars_gaps_and_jumps(
     assert "Confidentiality 50% ready" in page.bars.accessibleDescription()
     kinds = [gap.kind for gap in page.gaps.all_rows()]
     assert kinds.count("uncovered-criterion") == 33
-    assert kinds[-2:] == ["key-not-implemented", "no-owner"]
+    matrix = [kind for kind in kinds if kind != "description-section"]
+    assert matrix[-2:] == ["key-not-implemented", "no-owner"]
+    assert kinds[len(matrix) :] == ["description-section"] * (len(kinds) - len(matrix))
     assert "criterion" in page.bars.toolTip()
-    page.open_gap(page.gaps.index(len(kinds) - 1, 0))
+    page.open_gap(page.gaps.index(len(matrix) - 1, 0))
     controls = window.current_page()
     assert isinstance(controls, ControlsPage)
     assert [controls.model.row_by_id(i).ref for i in controls.selected_ids()] == ["C-2"]
@@ -135,3 +137,29 @@ def test_readiness_follows_edits(workspace: Workspace, make_window: Any) -> None
     controls.edit([row.id], "status", "ready-for-audit")
     page = window.open_page(ReadinessPage)
     assert page.bars.rows[0].criteria_ready == 1
+
+
+def test_a_soc1_without_a_business_type_asks_for_one_and_seeds_its_cuecs_and_cloud_provider(
+    workspace: Workspace, make_window: Any, interaction: Any
+) -> None:
+    from app.services.carveouts import list_cuecs, list_subservice_orgs
+    from app.services.engagements import get_engagement
+
+    engagement_id = scoped(workspace, report_kinds=["SOC 1"], report_type="Type 1")
+    window = make_window()
+    page = window.open_page(ControlsPage)
+    interaction.choices.append("Payroll processing")
+    interaction.confirmations.append(True)
+    added = page.seed_from_library()
+    assert added and "Payroll processing" in interaction.choices_offered[0]
+    assert "All business types" not in interaction.choices_offered[0]
+    assert get_engagement(workspace, engagement_id).business_type == "payroll"
+    cuecs = list_cuecs(workspace, engagement_id=engagement_id)
+    clouds = list_subservice_orgs(workspace, engagement_id=engagement_id)
+    assert cuecs and [org.method for org in clouds] == ["carve-out"]
+    window.context.undo_stack.undo()
+    assert list_cuecs(workspace, engagement_id=engagement_id) == []
+    assert list_subservice_orgs(workspace, engagement_id=engagement_id) == []
+    assert list_controls(workspace, engagement_id=engagement_id) == []
+    window.context.undo_stack.redo()
+    assert len(list_cuecs(workspace, engagement_id=engagement_id)) == len(cuecs)

@@ -64,8 +64,9 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return " ".join(column.text(row) for column in self.columns).casefold()
 
     def filtering(self) -> bool:
-        """Whether any filter besides the search text is set (when none is, every row passes at once)."""
-        return False
+        """Whether any filter besides the search text may hold a row back (when none can, every row
+        passes at once). A model that overrides :meth:`accepts` filters unless it says otherwise here."""
+        return type(self).accepts is not RowTableModel.accepts
 
     def accepts(self, row: R) -> bool:
         """Whether *row* passes the filters besides the search text."""

@@ -78,6 +78,8 @@ def _sort_value(spec: FieldSpec, row: ControlRow) -> Any:
         return 0 if value else 1
     if spec.kind == "date":
         return value.toordinal() if value else 10**7
+    if spec.kind == "int":
+        return value if value is not None else 10**9
     return (value or "").casefold() or "\uffff"
 
 
@@ -209,6 +211,8 @@ class ControlMatrixModel(RowTableModel[ControlRow]):
                 return value.isoformat() if value else ""
             if spec.kind == "criteria":
                 return ", ".join(value)
+            if spec.kind == "int":
+                return "" if value is None else str(value)
             return value if value is not None else ""
         if role in (CONTROL_ID_ROLE, ROW_ID_ROLE):
             return row.id

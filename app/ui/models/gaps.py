@@ -6,6 +6,12 @@ from app.domain.readiness import GAP_KIND_WORDS, Gap
 from app.ui.models.base import RowTableModel, TableColumn
 
 
+def _points_at(gap: Gap) -> str:
+    if gap.section:
+        return "System description"
+    return gap.criterion or gap.objective or gap.control_ref or gap.policy_key or ""
+
+
 class GapTableModel(RowTableModel[Gap]):
     """One row per gap: what kind, which category, what it points at, and the explanation.
 
@@ -20,9 +26,7 @@ class GapTableModel(RowTableModel[Gap]):
             [
                 TableColumn("Gap", lambda gap: GAP_KIND_WORDS[gap.kind]),
                 TableColumn("Category", lambda gap: gap.category or ""),
-                TableColumn(
-                    "Criterion / control", lambda gap: gap.criterion or gap.objective or gap.control_ref or ""
-                ),
+                TableColumn("Criterion / control", _points_at),
                 TableColumn("Details", lambda gap: gap.message),
             ]
         )

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.domain.catalog import load_catalog
 from app.domain.changes import Changes, Kind
 from app.domain.controls import CONTROL_FIELDS, SUMMARY_FIELDS, ControlRow
+from app.domain.starter import load_starter
 from app.domain.vocab import Status, label
 from app.services.control_import import ImportPlan, apply_import, plan_import
 from app.services.controls import (
@@ -573,33 +574,51 @@ class ControlsPage(Page):
     def seed_from_library(self) -> list[str] | None:
         """Copy the starter controls (and SOC 1 objectives) that fit the scope, undoably.
 
-        Returns the refs of the controls added.
+        A SOC 1 is seeded for one business type: the engagement's, or the one
+        the user picks now. Returns the refs of the controls added.
         """
         engagement = self.context.engagement()
         if engagement is None:
             return None
+        business_type = None
+        if engagement.soc1 and not engagement.business_type:
+            business_type = self._ask_business_type()
+            if business_type is None:
+                return None
         reports = " + ".join(engagement.report_kinds) or "not scoped yet (Security assumed)"
         categories = ", ".join(engagement.categories_in_scope) or "none"
         if not self.context.interaction.confirm(
             "Seed from the starter library",
             f"Copy the starter controls that fit this engagement's scope?\n\nReports: {reports}\n"
-            f"Categories: {categories}\n\nControls whose ref the matrix already has are left as they are. "
+            f"Categories: {categories}\n\nWhat the matrix already has is left as it is. "
             "The copies are yours to adapt; Edit ▸ Undo removes them again.",
             action="Seed",
         ):
             return None
-        command = SeedControls(self.context, engagement.id)
+        command = SeedControls(self.context, engagement.id, business_type)
         self.context.push(command)
         if command.result is None:
             return None
-        added = command.result.added_controls
+        result = command.result
         self.context.interaction.info(
             "Seed from the starter library",
-            f"Added {len(added)} controls and {len(command.result.added_objectives)} SOC 1 objectives. "
+            f"Added {len(result.added_controls)} controls, {len(result.added_objectives)} SOC 1 objectives, "
+            f"{len(result.added_cuecs)} CUECs and {len(result.added_subservice_orgs)} subservice "
+            "organizations. "
             "Review each control's owner, frequency and description so that it says what your company "
             "really does.",
         )
-        return added
+        return result.added_controls
+
+    def _ask_business_type(self) -> str | None:
+        """The SOC 1 business type to seed for (its id), asked of the user; ``None`` when cancelled."""
+        offered = {b.name: b.id for b in load_starter().business_types_with_objectives}
+        name = self.context.interaction.choose(
+            "SOC 1 business type",
+            "A SOC 1's business objectives depend on what your service does for customers. Which fits best?",
+            list(offered),
+        )
+        return offered.get(name) if name else None
 
     # --- the workbook back from the client ----------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Engagements page: create, open, rename, delete, and edit an engagement's details."""
+"""Engagements page: create, open, rename, roll forward, delete, and edit an engagement's details."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +19,8 @@ from app.domain.bundle_format import SUFFIX
 from app.domain.changes import Changes, Kind
 from app.domain.engagements import EngagementRow
 from app.domain.files import safe_name
+from app.domain.periods import describe_period
+from app.domain.rollforward import CARRIED, NOT_CARRIED, suggested_name
 from app.services.bundles import export_bundle, import_bundle
 from app.services.engagements import (
     create_engagement,
@@ -27,11 +29,13 @@ from app.services.engagements import (
     list_engagements,
     update_engagement,
 )
+from app.services.rollforward import preview_roll_forward, roll_forward
 from app.ui.commands import EditFields
 from app.ui.context import AppContext
 from app.ui.interaction import documents_folder
 from app.ui.models.engagements import EngagementTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
+from app.ui.widgets.demo import make_demo
 from app.ui.widgets.engagement_details import EngagementDetails
 from app.ui.widgets.history_dialog import open_history
 from app.ui.widgets.table_dialog import TableDialog
@@ -59,27 +63,26 @@ class EngagementsPage(Page):
 
         self.new_button = QPushButton("New engagement…")
         self.rename_button = QPushButton("Rename…")
+        self.roll_forward_button = QPushButton("Roll forward…")
+        self.roll_forward_button.setToolTip("Start the next audit period's engagement from this one")
         self.delete_button = QPushButton("Delete…")
-        self.history_button = QPushButton("History…")
-        self.export_button = QPushButton("Export…")
-        self.export_button.setToolTip("Write the engagement and its evidence to one .socwb file")
-        self.import_button = QPushButton("Import…")
-        self.import_button.setToolTip("Add an engagement from a .socwb file")
+        self.demo_button = QPushButton("Try the demo")
+        self.demo_button.setToolTip("A fictional company with a worked matrix, evidence and documents")
         buttons = QHBoxLayout()
         for button in (
             self.new_button,
             self.rename_button,
+            self.roll_forward_button,
             self.delete_button,
-            self.history_button,
-            self.export_button,
-            self.import_button,
+            self.demo_button,
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
         self.empty = QLabel(
             "No engagements yet. An engagement is one company's audit preparation: "
-            "its scope, its control matrix and its evidence. Click <b>New engagement…</b> to start."
+            "its scope, its control matrix and its evidence. Click <b>New engagement…</b> to start, or "
+            "<b>Try the demo</b> to look around a fictional company first."
         )
         self.empty.setWordWrap(True)
 
@@ -98,10 +101,9 @@ class EngagementsPage(Page):
 
         self.new_button.clicked.connect(self.new_engagement)
         self.rename_button.clicked.connect(self.rename_selected)
+        self.roll_forward_button.clicked.connect(self.roll_forward_selected)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.history_button.clicked.connect(self.show_history)
-        self.export_button.clicked.connect(self.export_bundle)
-        self.import_button.clicked.connect(self.import_bundle)
+        self.demo_button.clicked.connect(lambda: make_demo(self.context))
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         context.engagement_selected.connect(lambda _id: self.refresh())
         context.changed.connect(self._changed)
@@ -117,10 +119,11 @@ class EngagementsPage(Page):
         has_rows = self.model.rowCount() > 0
         self.empty.setVisible(not has_rows)
         self.table.setVisible(has_rows)
+        for button in (self.rename_button, self.roll_forward_button, self.delete_button):
+            button.setEnabled(has_rows)
+        self.demo_button.setVisible(not has_rows)
         self.rename_button.setEnabled(has_rows)
         self.delete_button.setEnabled(has_rows)
-        self.history_button.setEnabled(has_rows)
-        self.export_button.setEnabled(has_rows)
         row = self.model.row_of(self.context.engagement_id)
         if row >= 0:
             self.table.selectionModel().setCurrentIndex(
@@ -173,6 +176,39 @@ class EngagementsPage(Page):
                 {"name": name},
             )
         )
+
+    def roll_forward_selected(self) -> None:
+        """Start the next period's engagement from the selected one, after saying what carries over."""
+        engagement = self.selected()
+        if engagement is None:
+            return
+        name = self.context.interaction.ask_text(
+            "Roll forward", "Name of the next period's engagement:", suggested_name(engagement.name)
+        )
+        if name is None or not name.strip():
+            return
+        workspace, engagement_id = self.context.workspace, engagement.id
+        plan = self.context.run(
+            "Roll forward", lambda: preview_roll_forward(workspace, engagement_id=engagement_id, name=name)
+        )
+        if plan is None:
+            return
+        period = describe_period(plan.period_start, plan.period_end, None)
+        listed = "\n".join(f"• {item}" for item in CARRIED)
+        left = "\n".join(f"• {item}" for item in NOT_CARRIED)
+        if not self.context.interaction.confirm(
+            "Roll forward",
+            f"Create “{plan.name}”, a {plan.report_type} for {period}, with “{engagement.name}” recorded as "
+            f"its prior report?\n\nCarried over:\n{listed}\n\nNot carried over:\n{left}\n\n"
+            f"“{engagement.name}” itself is left exactly as it is.",
+            action="Roll forward",
+        ):
+            return
+        result = self.context.run(
+            "Roll forward", lambda: roll_forward(workspace, engagement_id=engagement_id, name=name)
+        )
+        if result is not None:
+            self.context.set_engagement(result.engagement.id)
 
     def delete_selected(self) -> None:
         engagement = self.selected()

@@ -9,6 +9,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -24,6 +25,7 @@ from app.domain.files import safe_name
 from app.services.exports import (
     EXPORT_KINDS,
     KINDS_BY_NAME,
+    ExportKind,
     ExportResult,
     changes_since_last_package,
     export_history,
@@ -51,13 +53,19 @@ class ExportsPage(Page):
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
-        self.kinds = {kind.name: QCheckBox(kind.label) for kind in EXPORT_KINDS}
+        self.kinds: dict[str, QCheckBox] = {}
+        self.choices: dict[str, tuple[ExportKind, str]] = {}
         for kind in EXPORT_KINDS:
-            self.kinds[kind.name].setChecked(kind.selected)
+            for extension in kind.extensions:
+                key = kind.name if len(kind.extensions) == 1 else f"{kind.name}.{extension}"
+                self.kinds[key] = QCheckBox(kind.label_for(extension))
+                self.kinds[key].setChecked(kind.selected)
+                self.choices[key] = (kind, extension)
         choose = QGroupBox("What")
-        choose_layout = QVBoxLayout(choose)
-        for box in self.kinds.values():
-            choose_layout.addWidget(box)
+        choose_layout = QGridLayout(choose)
+        rows = (len(self.kinds) + 1) // 2
+        for number, box in enumerate(self.kinds.values()):
+            choose_layout.addWidget(box, number % rows, number // rows)
         self.folder = QLineEdit()
         self.folder.setAccessibleName("Export folder")
         self.browse = QPushButton("Choose…")
@@ -188,9 +196,9 @@ class ExportsPage(Page):
         prefix = safe_name(engagement.name) if engagement else "export"
         folder = Path(self.folder.text()).expanduser()
         return [
-            (kind, folder / f"{prefix} - {KINDS_BY_NAME[kind].file_name}")
-            for kind, box in self.kinds.items()
-            if box.isChecked()
+            (kind.name, folder / f"{prefix} - {kind.file_for(extension)}")
+            for key, (kind, extension) in self.choices.items()
+            if self.kinds[key].isChecked()
         ]
 
     def export_selected(self) -> None:

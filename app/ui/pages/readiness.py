@@ -106,7 +106,15 @@ class ReadinessPage(Page):
         context.engagement_selected.connect(lambda _id: self._refresh_if_visible())
 
     def _changed(self, changes: Changes) -> None:
-        if changes.touches(Kind.CONTROLS, Kind.OBJECTIVES, Kind.EVIDENCE, Kind.SCOPE, Kind.SETTINGS):
+        if changes.touches(
+            Kind.CONTROLS,
+            Kind.OBJECTIVES,
+            Kind.EVIDENCE,
+            Kind.SCOPE,
+            Kind.SETTINGS,
+            Kind.DOCUMENTS,
+            Kind.POLICIES,
+        ):
             self._refresh_if_visible()
 
     def _refresh_if_visible(self) -> None:
@@ -190,9 +198,13 @@ class ReadinessPage(Page):
                 widget.addItem(empty)
 
     def open_gap(self, index: QModelIndex) -> None:
-        """Go to what the gap points at: the control on the Controls page, or the criterion."""
+        """Go to what the gap points at: a policy, a control, a criterion or a section of the description."""
         gap = self.gaps.row_at(index.row())
-        if gap.control_id is not None:
+        if gap.policy_key is not None:
+            self.context.navigate.emit(("policy", gap.policy_key))
+        elif gap.control_id is not None:
             self.context.navigate.emit(("control", gap.control_id))
         elif gap.criterion is not None:
             self.context.navigate.emit(("criterion", gap.criterion))
+        elif gap.section is not None:
+            self.context.navigate.emit(("description", gap.section))

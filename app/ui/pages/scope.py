@@ -88,8 +88,8 @@ class ScopePage(Page):
         self.wizard_button.setDefault(True)
         self.business_type = QComboBox()
         self.business_type.setAccessibleName("SOC 1 business type")
-        self.business_type.addItem("All business types", "")
-        for business in load_starter().business_types:
+        self.business_type.addItem("Choose…", "")
+        for business in load_starter().business_types_with_objectives:
             self.business_type.addItem(business.name, business.id)
         self.business_type.setToolTip(
             "For a SOC 1: which kind of service you provide decides which business-process control "

@@ -64,7 +64,7 @@ class ControlDetails(QScrollArea):
         self.show_control(None)
 
     def _make(self, name: str, kind: str, choices: Any) -> QWidget:
-        if kind == "text":
+        if kind in ("text", "int"):
             line = QLineEdit()
             line.editingFinished.connect(lambda n=name, w=line: self._changed(n, w.text()))
             return line
@@ -112,7 +112,7 @@ class ControlDetails(QScrollArea):
             return
         current = getattr(self.row, name)
         if isinstance(value, str):
-            value, current = value.strip(), current or ""
+            value, current = value.strip(), "" if current is None else str(current)
         if value != current:
             self.edited.emit(name, value)
 
@@ -126,7 +126,7 @@ class ControlDetails(QScrollArea):
             value = getattr(row, spec.name) if row else None
             widget.blockSignals(True)
             if isinstance(widget, QLineEdit):
-                widget.setText(value or "")
+                widget.setText("" if value is None else str(value))
                 widget.setCursorPosition(0)
             elif isinstance(widget, QPlainTextEdit):
                 widget.setPlainText(value or "")

@@ -1,7 +1,8 @@
 """A table of simple records of the engagement (CUECs, subservice organizations) with Add and Delete.
 
 Every add, edit and delete is an undoable command; the panel reloads when
-the services announce a change of the engagement's scope.
+the services announce a change of its records' kind (the engagement's scope
+by default).
 """
 
 from collections.abc import Callable, Sequence
@@ -49,9 +50,11 @@ class RecordsPanel(QWidget):
         services: RecordServices,
         noun: str,
         first_field: str,
+        kind: Kind = Kind.SCOPE,
     ) -> None:
         super().__init__()
         self.context = context
+        self.kind = kind
         self.services = services
         self.noun = noun
         self.first_column = [name for name, _ in columns].index(first_field)
@@ -85,7 +88,7 @@ class RecordsPanel(QWidget):
         context.engagement_selected.connect(lambda _id: self.reload())
 
     def _changed(self, changes: Changes) -> None:
-        if Kind.SCOPE in changes:
+        if self.kind in changes:
             self.reload()
 
     def reload(self) -> None:

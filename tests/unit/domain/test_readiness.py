@@ -185,6 +185,8 @@ def test_as_dict_is_json_ready() -> None:
         "control_ref": None,
         "message": "A1.3 (Availability) has no control",
         "objective": None,
+        "section": None,
+        "policy_key": None,
     }
 
 

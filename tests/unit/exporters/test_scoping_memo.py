@@ -61,7 +61,8 @@ def test_memo_states_recommendation_reasons_and_dated_steps(tmp_path: Path, pdf_
     assert memo.period == date(2026, 4, 30)
     assert "Report as of 30 Apr 2026" in text
     assert "By 30 Apr 2026" in text
-    assert "About June 2026 Report in hand" in text
+    assert "About Jun 2026 Report in hand" in text
+    assert "By 12 Dec 2026 Your customer's date" in text  # nine months after the answers
     assert "From 1 May 2026" in text
     assert "None: the recommendation is applied as it stands." in text
     assert "Zürich Ŝtøre — “quoted” AG" in text
@@ -80,7 +81,7 @@ def test_memo_shows_overrides_with_their_reasons_and_the_applied_period(
     assert "Report type Type 1 Type 2 " + reason in text
     start, end = memo.period
     assert (start, end) == (date(2026, 5, 1), date(2026, 10, 31))  # at least a month after 12 Mar
-    for when in ("By 30 Apr 2026", format_day(start), format_day(end), "About December 2026"):
+    for when in ("Before 1 May 2026", format_day(start), format_day(end), "About Dec 2026"):
         assert when in text
 
 
@@ -148,3 +149,34 @@ def test_describe_recommendation(
     reports: tuple[str, ...], report_type: str, categories: tuple[str, ...], then_type2: bool, expected: str
 ) -> None:
     assert describe_recommendation(reports, report_type, categories, then_type2=then_type2) == expected
+
+
+def test_a_renewal_memo_is_continuous_and_names_the_bridge_letter(tmp_path: Path, pdf_pages: Pages) -> None:
+    from app.domain.scoping import PriorReport, scope_period
+
+    answers = Answers(
+        customer_data=True,
+        customers_requested=("SOC 2",),
+        prior_report=PriorReport("SOC 2", "Type 2", date(2025, 12, 31)),
+        evidence_kept=True,
+    )
+    recommendation = recommend(answers, PREPARED)
+    scope = apply_overrides(recommendation, {})
+    period = scope_period(scope, recommendation, PREPARED)
+    assert period == (date(2026, 1, 1), date(2026, 12, 31))
+    memo = replace(memo_for(answers), period=period)
+    write_scoping_memo(tmp_path / "renewal.pdf", memo, as_of=AS_OF)
+    text = " ".join(pdf_pages(tmp_path / "renewal.pdf"))
+    assert "Review period 1 Jan–31 Dec 2026, continuous with the last report's period" in text
+    assert "bridge letter" in text
+    assert "SOC 2 Type 2 for the period ending 31 Dec 2025" in text or "31 Dec 2025" in text
+
+
+def test_an_ipo_alone_is_raised_to_consider_not_required(tmp_path: Path, pdf_pages: Pages) -> None:
+    answers = Answers(ipo_planned=True)
+    memo = memo_for(answers, period=None)
+    write_scoping_memo(tmp_path / "ipo.pdf", memo, as_of=AS_OF)
+    text = " ".join(pdf_pages(tmp_path / "ipo.pdf"))
+    assert "Worth raising with customers or advisers" in text
+    assert "SOC 1:" in text and "No SOC report for now" in text
+    assert "bridge letter" not in text.casefold()

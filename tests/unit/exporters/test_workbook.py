@@ -16,6 +16,7 @@ from app.domain.readiness import compute_readiness
 from app.domain.workbook_layout import (
     ALL_CONTROLS_SHEET,
     CONTROL_COLUMNS,
+    DERIVED_CONTROL_COLUMNS,
     MAX_CELL_TEXT,
     cell_text,
     escape_cell_text,
@@ -181,10 +182,16 @@ def test_objectives_sheet_only_with_a_soc1(tmp_path: Path) -> None:
 
 def test_control_matrix_cells_read_back(exported: Path) -> None:
     matrix = rows(exported, ALL_CONTROLS_SHEET)
-    assert matrix[0] == [column.header for column in CONTROL_COLUMNS]
+    assert matrix[0] == [column.header for column in (*CONTROL_COLUMNS, *DERIVED_CONTROL_COLUMNS)]
     by_header = [dict(zip(matrix[0], row, strict=True)) for row in matrix[1:]]
     first, second, third = by_header
     assert first["Ref"] == "AC-1"
+    assert (first["SOC 1 objectives"], first["Evidence files"], first["Evidence"]) == (
+        "CO-1",
+        1,
+        "evidence/0007 users=1.csv",
+    )
+    assert (second["SOC 1 objectives"], second["Evidence files"], second["Evidence"]) == (None, 0, None)
     assert first["Criteria"] == "CC6.1, CC6.2"
     assert (first["Frequency"], first["Nature"], first["Type"]) == (
         "Quarterly",
@@ -208,11 +215,12 @@ def test_matrix_cells_parse_back_to_the_values(exported: Path) -> None:
         [unescape_cell_text(cell) if isinstance(cell, str) else cell for cell in row]
         for row in rows(exported, ALL_CONTROLS_SHEET)
     ]
+    fields = len(CONTROL_COLUMNS)
     for control, row in zip(sample_controls(), matrix[1:], strict=True):
-        for column, cell in zip(CONTROL_COLUMNS, row, strict=True):
+        for column, cell in zip(CONTROL_COLUMNS, row[:fields], strict=True):
             value = parse_matrix_value(column.field, cell)
             assert same_in_workbook(column.field, getattr(control, column.field), value), column.field
-    assert parse_matrix_value("notes", matrix[2][-1]) == "_x0041_"
+    assert parse_matrix_value("notes", matrix[2][fields - 1]) == "_x0041_"
     assert parse_matrix_value("description", matrix[2][2]) == "@x\nsecond line"
 
 
@@ -310,7 +318,7 @@ def test_layout_for_people(exported: Path) -> None:
         "Status",
     ]
     assert security.page_setup.fitToWidth == 1
-    assert matrix.auto_filter.ref == "A1:X4"
+    assert matrix.auto_filter.ref == "A1:AC4"
     for cell in (matrix["A2"], matrix["C2"], matrix["Q2"], matrix["B3"]):
         assert (cell.alignment.vertical, cell.alignment.wrap_text) == ("top", True), cell.coordinate
     assert matrix.column_dimensions["C"].width == 50

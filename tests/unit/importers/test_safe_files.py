@@ -207,3 +207,22 @@ def test_a_truncated_workbook_is_damaged(workbook: Path) -> None:
     data = workbook.read_bytes()
     message = refused(check_xlsx_archive, io.BytesIO(data[: len(data) - 30]), LIMITS, name="list.xlsx")
     assert message.startswith("list.xlsx is")
+
+
+def test_a_part_in_an_unknown_compression_method_is_a_damaged_workbook(tmp_path: Path) -> None:
+    """Found by fuzzing: a flipped bit in the method field made the zip reader raise NotImplementedError."""
+    import zipfile
+
+    path = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    data = bytearray(path.read_bytes())
+    for header in (b"PK\x03\x04", b"PK\x01\x02"):  # the method field of every local and central header
+        position = data.find(header)
+        while position != -1:
+            offset = 8 if header == b"PK\x03\x04" else 10
+            data[position + offset] = 99
+            position = data.find(header, position + 4)
+    path.write_bytes(bytes(data))
+    assert "damaged" in refused(check_xlsx_archive, path, LIMITS)

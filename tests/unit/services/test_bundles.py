@@ -12,26 +12,31 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app.db.engagement_copy import engagement_tables
+from app.db.engagement_copy import LOG_ENTITY_TABLES, read_engagement
+from app.db.models import metadata
 from app.domain.bundle_format import DATA_NAME
+from app.domain.staff import AcknowledgementRow
 from app.importers import bundle as bundle_importer
 from app.importers.safe_files import ArchiveLimits
 from app.services.bundles import export_bundle, import_bundle
 from app.services.carveouts import add_cuec, add_subservice_org
 from app.services.controls import add_control, update_control
-from app.services.engagements import create_engagement, list_engagements, update_engagement
+from app.services.documents import add_incident, set_description_section
+from app.services.engagements import create_engagement, find_engagement, list_engagements, update_engagement
 from app.services.errors import InvalidInputError
 from app.services.evidence import add_evidence, list_evidence
 from app.services.exports import run_export
 from app.services.objectives import add_objective, set_objective_controls
+from app.services.policies import approve_policy, seed_policies, set_policy_answers
+from app.services.staff import record_acknowledgements
 from app.services.workspace import Workspace, open_workspace
-
-IDS = ("id", "engagement_id", "control_id", "evidence_id", "objective_id", "entity_id")
+from tests.policy_setup import ANSWERS, with_staff
 
 
 def populate(workspace: Workspace, files: Path) -> int:
@@ -55,80 +60,65 @@ def populate(workspace: Workspace, files: Path) -> int:
         handle.write(os.urandom(50_000))
     add_evidence(workspace, engagement_id=engagement.id, files=[files], control_ids=[first.id])
     run_export(workspace, engagement_id=engagement.id, kind="xlsx", target=files.parent / "matrix.xlsx")
+    seed_policies(workspace, engagement_id=engagement.id, today=date(2025, 1, 20))
+    set_policy_answers(workspace, engagement_id=engagement.id, answers=ANSWERS)
+    approve_policy(
+        workspace,
+        engagement_id=engagement.id,
+        key="access-control",
+        approved_by="Jane Doe, CEO",
+        approved_on=date(2025, 2, 3),
+        today=date(2025, 3, 14),
+    )
+    with_staff(workspace, engagement.id, files.parent)
+    acknowledgement = AcknowledgementRow(
+        "access-control", "1.0", "jane.doe@northbeam.example", date(2025, 2, 10)
+    )
+    record_acknowledgements(
+        workspace, engagement_id=engagement.id, acknowledgements=[acknowledgement], today=date(2025, 3, 14)
+    )
+    set_description_section(workspace, engagement_id=engagement.id, key="services", text="We host analytics.")
+    add_incident(workspace, engagement_id=engagement.id, on="2025-03-01", summary="A laptop was lost")
     return engagement.id
 
 
-def comparable(database: Path, engagement_name: str) -> dict[str, list[str]]:
-    """Every row of the engagement's tables with ids replaced by what they point at."""
-    connection = sqlite3.connect(database)
-    connection.row_factory = sqlite3.Row
-    try:
-        (engagement_id,) = connection.execute(
-            "SELECT id FROM engagement WHERE name = ?", (engagement_name,)
-        ).fetchone()
-        refs = {
-            ("control", row["id"]): row["ref"]
-            for row in connection.execute(
-                "SELECT id, ref FROM control WHERE engagement_id = ?", (engagement_id,)
-            )
-        }
-        refs |= {
-            ("evidence", row["id"]): row["file_name"]
-            for row in connection.execute(
-                "SELECT id, file_name FROM evidence WHERE engagement_id = ?", (engagement_id,)
-            )
-        }
-        refs |= {
-            ("objective", row["id"]): row["ref"]
-            for row in connection.execute(
-                "SELECT id, ref FROM control_objective WHERE engagement_id = ?", (engagement_id,)
-            )
-        }
-        refs |= {
-            ("criterion", row["id"]): row["ref"]
-            for row in connection.execute("SELECT id, ref FROM criterion")
-        }
-        found: dict[str, list[str]] = {}
-        for table in engagement_tables():
-            if table.name == "engagement":
-                rows = connection.execute(
-                    "SELECT * FROM engagement WHERE id = ?", (engagement_id,)
-                ).fetchall()
-            elif "engagement_id" in table.c:
-                rows = connection.execute(
-                    f"SELECT * FROM {table.name} WHERE engagement_id = ?", (engagement_id,)
-                ).fetchall()
-            else:
-                rows = connection.execute(f"SELECT * FROM {table.name}").fetchall()
-            described = []
-            for row in rows:
-                values = dict(row)
-                if table.name == "engagement":
-                    values.pop("name")
-                if table.name == "change_log" and values["field"] == "imported":
-                    continue
-                if (
-                    table.name != "engagement"
-                    and "engagement_id" not in values
-                    and not any(
-                        (column.removesuffix("_id"), values.get(column)) in refs
-                        for column in ("control_id", "evidence_id", "objective_id")
-                    )
-                ):
-                    continue  # a link of another engagement's records
-                for column in ("control_id", "evidence_id", "objective_id", "criterion_id"):
-                    if column in values:
-                        values[column] = refs.get(
-                            (column.removesuffix("_id"), values[column]),
-                            ("MISSING", table.name, values[column]),
-                        )
-                for column in IDS:
-                    values.pop(column, None)
-                described.append(repr(sorted(values.items())))
-            found[table.name] = sorted(described)
-        return found
-    finally:
-        connection.close()
+def comparable(workspace: Workspace, engagement_name: str) -> dict[str, list[str]]:
+    """Every row of the engagement, table by table, with each id replaced by what it points at (so
+    two workspaces holding the same engagement under other ids compare equal)."""
+    with workspace.session() as session:
+        engagement_id = find_engagement(workspace, engagement_name).id
+        rows, references = read_engagement(session, engagement_id)
+    by_id = {table: {row["id"]: row for row in found if "id" in row} for table, found in rows.items()}
+
+    def described(table: str, row: dict[str, Any]) -> str:
+        if table == "engagement":
+            return "the engagement"
+        values = {}
+        for column in metadata.tables[table].columns:
+            value = row.get(column.name)
+            if column.name == "id" or (table == "change_log" and column.name == "engagement_id"):
+                continue
+            for key in column.foreign_keys:
+                target = key.column.table.name
+                value = (
+                    repr(references[target][str(value)])
+                    if target in references
+                    else described(target, by_id[target][value])
+                )
+            if table == "change_log" and column.name == "entity_id" and value is not None:
+                target = LOG_ENTITY_TABLES[row["entity"]]
+                value = described(target, by_id[target][value])
+            values[column.name] = value
+        return repr(sorted(values.items()))
+
+    return {
+        table: sorted(
+            described(table, row)
+            for row in found
+            if not (table == "change_log" and row["field"] == "imported")
+        )
+        for table, found in rows.items()
+    }
 
 
 def test_a_bundle_brings_every_row_and_every_evidence_file_into_a_fresh_workspace(
@@ -139,9 +129,10 @@ def test_a_bundle_brings_every_row_and_every_evidence_file_into_a_fresh_workspac
     fresh = open_workspace(tmp_path / "fresh")
     imported = import_bundle(fresh, bundle)
     assert imported.name == "FY26"
-    before = comparable(workspace.database_path, "FY26")
-    after = comparable(fresh.database_path, "FY26")
-    assert all(before[table] for table in before), [table for table in before if not before[table]]
+    before = comparable(workspace, "FY26")
+    after = comparable(fresh, "FY26")
+    everything = set(metadata.tables) - {"criterion", "setting"}
+    assert {table for table, found in before.items() if found} == everything
     assert after == before
     old = sorted(
         (row.sha256, row.original_name) for row in list_evidence(workspace, engagement_id=engagement_id)
@@ -155,7 +146,7 @@ def test_a_bundle_brings_every_row_and_every_evidence_file_into_a_fresh_workspac
     again = import_bundle(fresh, bundle)
     assert again.name == "FY26 (copy)"
     assert [e.name for e in list_engagements(fresh)] == ["FY26", "FY26 (copy)"]
-    assert comparable(fresh.database_path, "FY26 (copy)") == before
+    assert comparable(fresh, "FY26 (copy)") == before
     fresh.close()
 
 

@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import select
 
 from app.db.models import ChangeLog, Evidence
-from app.evidence.store import CHUNK_SIZE, INCOMING_DIR
-from app.services.controls import add_control
+from app.evidence.store import CHUNK_SIZE, INCOMING_DIR, EvidenceStore
+from app.services.controls import add_control, find_control, update_control
 from app.services.engagements import create_engagement, delete_engagement, update_engagement
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError
 from app.services.evidence import (
@@ -355,7 +355,7 @@ def test_delete_removes_content_only_when_no_record_uses_it(
     assert ("shared", "deleted", "shared.txt", None) in changes(workspace)
 
 
-def test_purge_after_deleting_an_engagement(
+def test_deleting_an_engagement_removes_its_content_at_once_and_purges_the_rest_later(
     workspace: Workspace, setup: tuple[int, dict[str, int], Path]
 ) -> None:
     engagement_id, _, source = setup
@@ -363,9 +363,12 @@ def test_purge_after_deleting_an_engagement(
     add_evidence(workspace, engagement_id=engagement_id, files=[make_file(source, "gone.txt", b"gone")])
     add_evidence(workspace, engagement_id=engagement_id, files=[make_file(source, "kept.txt", b"kept")])
     add_evidence(workspace, engagement_id=other.id or 0, files=[source / "kept.txt"])
+    orphan = EvidenceStore(workspace.evidence_dir).add_file(make_file(source, "orphan.txt", b"orphan"))
     delete_engagement(workspace, engagement_id)
-    assert purge_unreferenced_content(workspace) == 0  # just added: spared by the grace period
+    assert sorted(p.read_bytes() for p in stored_files(workspace)) == [b"kept", b"orphan"]
+    assert purge_unreferenced_content(workspace) == 0  # just stored: spared by the grace period
     assert purge_unreferenced_content(workspace, grace_seconds=0) == 1
+    assert not EvidenceStore(workspace.evidence_dir).path_for(orphan.sha256).exists()
     assert [p.read_bytes() for p in stored_files(workspace)] == [b"kept"]
 
 
@@ -484,7 +487,10 @@ def test_sampling_report_and_due_lists(workspace: Workspace, setup: tuple[int, d
     assert monthly["stale_evidence"] == 1
     assert per_event["expected_occurrences"] is None and per_event["suggested_sample"] == 25
     assert per_event["slices"] == [] and per_event["next_due"] is None
-    assert (automated["expected_occurrences"], automated["suggested_sample"]) == (129, 1)
+    # No key controls for change management and logical access yet: the automated control is sampled
+    # like a daily manual one, and the report says why.
+    assert (automated["expected_occurrences"], automated["suggested_sample"]) == (129, 25)
+    assert any("IT general controls" in note for note in automated["notes"])
     assert automated["next_due"] == "2026-04-01" and automated["due_status"] == "overdue"
     due = due_lists(workspace, engagement_id=engagement_id, today=date(2026, 4, 2))
     assert [row.ref for row in due.overdue] == ["ACC-02", "OPS-01"]
@@ -543,3 +549,34 @@ def test_records_keep_their_content_address(
         record = session.get(Evidence, row.id)
     assert record is not None
     assert record.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_an_automated_control_is_a_test_of_one_once_its_it_general_controls_are_ready(
+    workspace: Workspace, setup: tuple[int, dict[str, int], Path]
+) -> None:
+    engagement_id, _, _ = setup
+    for ref, criteria in (("CHG-ITGC", "CC8.1"), ("ACC-ITGC", "CC6.1, CC6.2, CC6.3")):
+        add_control(
+            workspace,
+            engagement_id=engagement_id,
+            ref=ref,
+            title=f"Key control {ref}",
+            criteria=criteria,
+            is_key=True,
+            status="implemented",
+        )
+    report = {
+        row.ref: row
+        for row in sampling_report(workspace, engagement_id=engagement_id, today=date(2026, 4, 2))
+    }
+    assert report["OPS-01"].suggested_sample == 1
+    update_control(
+        workspace,
+        find_control(workspace, engagement_id=engagement_id, ref="CHG-ITGC").id,
+        status="in-progress",
+    )
+    report = {
+        row.ref: row
+        for row in sampling_report(workspace, engagement_id=engagement_id, today=date(2026, 4, 2))
+    }
+    assert report["OPS-01"].suggested_sample == 25

@@ -103,6 +103,8 @@ def test_package_contents_and_history(workspace: Workspace, tmp_path: Path) -> N
             "workbook.xlsx",
             "readiness-checklist.pdf",
             "evidence-index.pdf",
+            "system-description.pdf",
+            "system-description.docx",
             "evidence/ACC-03/review.csv",
         ]
     )
@@ -209,3 +211,43 @@ def test_an_export_shows_one_state_while_another_process_writes(
         "BCP-02",
         "NEW-01",
     }
+
+
+def test_the_matrix_sheet_gives_each_control_its_evidence_and_sample(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    engagement_id = build(workspace, tmp_path)
+    target = tmp_path / "book.xlsx"
+    run_export(workspace, engagement_id=engagement_id, kind="xlsx", target=target)
+    sheet = openpyxl.load_workbook(target)["All controls"]
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    by_ref = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    quarterly = by_ref["ACC-03"]
+    assert (quarterly["Expected occurrences"], quarterly["Sample size"]) == (2, 2)
+    assert (quarterly["Evidence files"], quarterly["Evidence"]) == (1, "review.csv")
+    assert by_ref["BCP-02"]["Evidence files"] == 0
+    assert "SOC 1 objectives" in header and "Population size" in header and "Operating since" in header
+
+
+def test_the_checklist_lists_cuecs_and_subservice_organizations_and_calls_objectives_objectives(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    from app.services.carveouts import add_cuec, add_subservice_org
+    from app.services.objectives import add_objective
+
+    engagement_id = build(workspace, tmp_path)
+    update_engagement(workspace, engagement_id, report_kinds=["SOC 1", "SOC 2"])
+    add_objective(workspace, engagement_id=engagement_id, ref="CO-01", title="Payroll is calculated right")
+    add_cuec(
+        workspace, engagement_id=engagement_id, ref="CUEC-01", description="Customers approve pay changes"
+    )
+    add_subservice_org(workspace, engagement_id=engagement_id, name="Cloud Co", monitoring="reads its SOC 2")
+    target = tmp_path / "checklist.pdf"
+    run_export(workspace, engagement_id=engagement_id, kind="pdf", target=target)
+    text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "Customers approve pay changes" in text and "CUEC-01" in text
+    assert "Cloud Co" in text and "reads its SOC 2" in text
+    assert "1 objectives · 0 controls · 1 without a control" in text
+    assert "Map a control to this objective before the audit" in text

@@ -70,7 +70,10 @@ def test_soc1_objectives_are_scored(workspace: Workspace) -> None:
     report = engagement_readiness(workspace, engagement_id=engagement_id, today=TODAY)
     assert report.categories == ()
     assert [(o.ref, o.controls, o.ready) for o in report.objectives] == [("CO-1", 1, 1)]
-    assert report.gaps == ()
+    assert [(gap.kind, gap.section) for gap in report.gaps] == [
+        ("description-section", key)
+        for key in ("soc1-services", "transactions", "reports-produced", "cuecs", "subservice-orgs")
+    ]
 
 
 def test_freshly_seeded_engagement_is_covered_but_not_ready(workspace: Workspace) -> None:
@@ -84,9 +87,51 @@ def test_freshly_seeded_engagement_is_covered_but_not_ready(workspace: Workspace
         ("Security", 33, 33, 0.0),
         ("Availability", 3, 3, 0.0),
     ]
-    assert {g["kind"] for g in data["gaps"]} == {"key-not-implemented"}
+    assert {g["kind"] for g in data["gaps"]} == {"key-not-implemented", "description-section"}
+    assert data["gaps"][-1]["kind"] == "description-section"
 
 
 def test_missing_engagement(workspace: Workspace) -> None:
     with pytest.raises(NotFoundError):
         engagement_readiness(workspace, engagement_id=404)
+
+
+def test_a_seeded_engagement_is_designed_but_not_evidenced_until_its_evidence_covers_the_period(
+    workspace: Workspace, tmp_path: object
+) -> None:
+    """Status alone never makes a criterion ready for audit: the evidenced measure counts evidence."""
+    from pathlib import Path
+
+    from app.services.controls import list_controls, update_controls
+    from app.services.evidence import add_evidence
+
+    engagement_id = new_engagement(
+        workspace,
+        report_kinds=["SOC 2"],
+        report_type="Type 2",
+        categories=["Availability"],
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 6, 30),
+    )
+    seed_engagement(workspace, engagement_id=engagement_id)
+    rows = list_controls(workspace, engagement_id=engagement_id, category="Availability")
+    update_controls(workspace, [row.id for row in rows], status="implemented", owner="Ops")
+    today = date(2026, 4, 2)
+    report = engagement_readiness(workspace, engagement_id=engagement_id, today=today)
+    availability = report.categories[1].as_dict()
+    assert availability["designed"]["readiness"] == 1.0
+    assert availability["evidenced"]["readiness"] == 0.0
+
+    folder = Path(str(tmp_path))
+    for row in rows:
+        days = [date(2026, month, 20) for month in (1, 2, 3)]
+        for day in days:
+            source = folder / f"{row.ref}-{day}.txt"
+            source.write_text(f"{row.ref} {day}")
+            add_evidence(
+                workspace, engagement_id=engagement_id, files=[source], control_ids=[row.id], collected_on=day
+            )
+    report = engagement_readiness(workspace, engagement_id=engagement_id, today=today)
+    availability = report.categories[1].as_dict()
+    assert availability["evidenced"]["readiness"] == 1.0
+    assert report.as_dict()["definitions"]["evidenced"]
