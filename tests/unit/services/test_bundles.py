@@ -17,12 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.db.engagement_copy import LOG_ENTITY_TABLES, read_engagement
 from app.db.models import metadata
 from app.domain.bundle_format import DATA_NAME
 from app.domain.staff import AcknowledgementRow
 from app.importers import bundle as bundle_importer
+from app.importers.bundle import UnreadableBundleError, read_bundle
 from app.importers.safe_files import ArchiveLimits
 from app.services.bundles import export_bundle, import_bundle
 from app.services.carveouts import add_cuec, add_subservice_org
@@ -385,3 +388,25 @@ def test_a_bundle_refused_after_its_evidence_was_stored_leaves_no_stored_content
     assert list_engagements(other) == []
     assert not [p for p in (other.evidence_dir).rglob("*") if p.is_file()]
     other.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=6))
+def test_fuzzed_bundles_are_refused_with_one_plain_line_or_read_whole(
+    workspace: Workspace, tmp_path: Path, flips: list[tuple[int, int]]
+) -> None:
+    source = tmp_path / "good.socwb"
+    if not source.exists():
+        good_bundle(workspace, tmp_path / "files")
+        (tmp_path / "files" / "good.socwb").rename(source)
+    data = bytearray(source.read_bytes())
+    for position, value in flips:
+        data[position % len(data)] = value
+    path = tmp_path / "fuzzed.socwb"
+    path.write_bytes(bytes(data))
+    try:
+        checked = read_bundle(path)
+    except UnreadableBundleError as error:
+        assert "\n" not in str(error) and str(error).startswith("fuzzed.socwb")
+    else:
+        assert set(checked.evidence) == {row["sha256"] for row in checked.rows["evidence"]}
