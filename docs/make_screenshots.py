@@ -2,7 +2,10 @@
 
     python docs/make_screenshots.py [OUTPUT_DIR] [--size 1280x800]
 
-Writes ``<page>.png`` per sidebar page (default folder: docs/screenshots).
+Writes ``<page>.png`` per sidebar page, ``start.png`` (an empty workspace:
+the path), ``wizard.png`` (the scoping wizard's last step) and
+``add-evidence.png`` (files being added onto controls), by default into
+docs/screenshots.
 """
 
 import argparse
@@ -11,6 +14,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -35,6 +39,11 @@ POLICY_ANSWERS = {
     "engineering_owner": "CTO",
     "privacy_owner": "Privacy Officer",
 }
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui.main_window import MainWindow
 
 
 def demo_workspace(folder: Path) -> Workspace:
@@ -96,6 +105,35 @@ def demo_workspace(folder: Path) -> Workspace:
     return workspace
 
 
+def save(widget: "QWidget", target: Path) -> None:
+    widget.grab().save(str(target))
+    print(target)
+
+
+def shoot_dialogs(window: "MainWindow", output: Path, samples: Path) -> None:
+    """The wizard on its last step and the dialog that adds files onto controls, over the window."""
+    from PySide6.QtWidgets import QApplication, QWizard
+
+    from app.ui.pages.evidence import EvidencePage
+    from app.ui.pages.scope import ScopePage
+
+    wizard = window.open_page(ScopePage).open_wizard()
+    assert wizard is not None
+    wizard.service.boxes["customer_data"].setChecked(True)
+    wizard.timing.type2.setChecked(True)
+    while wizard.currentId() != wizard.pageIds()[-1]:
+        wizard.button(QWizard.WizardButton.NextButton).click()
+    QApplication.processEvents()
+    save(wizard, output / "wizard.png")
+    wizard.reject()
+    dialog = window.open_page(EvidencePage).add_with_controls([samples / "access-review-q1.csv"])
+    assert dialog is not None
+    dialog.search.setText("access review")
+    QApplication.processEvents()
+    save(dialog, output / "add-evidence.png")
+    dialog.reject()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output", nargs="?", type=Path, default=Path(__file__).parent / "screenshots")
@@ -115,6 +153,15 @@ def main() -> int:
 
     application = make_application()
     args.output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as empty:
+        workspace = open_workspace(Path(empty))
+        window = MainWindow(AppContext(workspace, Interaction(), window_state_for(workspace.data_dir)))
+        window.resize(width, height)
+        window.show()
+        QApplication.processEvents()
+        save(window, args.output / "start.png")
+        window.close()
+        workspace.close()
     with tempfile.TemporaryDirectory() as folder:
         workspace = demo_workspace(Path(folder))
         window = MainWindow(AppContext(workspace, Interaction(), window_state_for(workspace.data_dir)))
@@ -129,10 +176,8 @@ def main() -> int:
             if isinstance(page, ControlsPage) and page.model.rowCount():
                 page.select_control(page.model.row_at(0).id)
             QApplication.processEvents()
-            name = spec.title.lower().replace(" ", "-")
-            target = args.output / f"{name}.png"
-            window.grab().save(str(target))
-            print(target)
+            save(window, args.output / f"{spec.title.lower().replace(' ', '-')}.png")
+        shoot_dialogs(window, args.output, Path(folder) / "samples")
         window.close()
         workspace.close()
     application.quit()

@@ -50,6 +50,8 @@ def test_wheel_ships_resources_and_migrations(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("soc_workbench-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "app/_resources/catalog/tsc-2017.toml" in names
+    assert "app/_resources/icons/calendar.svg" in names
+    assert "app/_resources/icons/LICENSE-lucide.txt" in names
     assert "app/db/migrations/script.py.mako" in names
     assert "app/db/migrations/versions/0001_initial_schema.py" in names
     assert any(name.endswith("entry_points.txt") for name in names)

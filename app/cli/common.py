@@ -58,14 +58,30 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
         sys.stdout.write("  ".join([*cells, line[-1]]).rstrip() + "\n")
 
 
-def open_workspace_of(args: argparse.Namespace) -> "Workspace":
+def open_workspace_of(args: argparse.Namespace, *, create: bool = False) -> "Workspace":
     """The workspace the command line names (``--data-dir``, the environment, or the default), with
-    today's copy of its database made if it is not there yet."""
+    today's copy of its database made if it is not there yet.
+
+    Only a command that creates something may *create* the workspace, and it
+    says so on stderr; any other command refuses a folder holding no workspace
+    (exit 1), so a mistyped ``--data-dir`` never leaves an empty workspace behind.
+    """
+    from app.locations import DATABASE_NAME, resolve_data_dir
     from app.services.backups import make_daily_backup
     from app.services.workspace import open_workspace
 
-    workspace = open_workspace(args.data_dir)
-    make_daily_backup(workspace)
+    folder = resolve_data_dir(args.data_dir)
+    if (folder / DATABASE_NAME).is_file():
+        workspace = open_workspace(folder)
+        make_daily_backup(workspace)
+        return workspace
+    if not create:
+        raise CommandError(
+            f"no workspace at {folder}; check --data-dir, or create one with "
+            f"`{PROG} --data-dir {folder} engagement create --name NAME`"
+        )
+    workspace = open_workspace(folder)
+    sys.stderr.write(f"{PROG}: created workspace at {folder}\n")
     return workspace
 
 

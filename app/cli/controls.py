@@ -19,7 +19,7 @@ from app.cli.common import (
     open_workspace_of,
     table,
 )
-from app.domain.controls import CONTROL_FIELDS, FieldSpec
+from app.domain.controls import CONTROL_FIELDS, FieldSpec, field_spec
 
 OPTION_NAMES = {"control_type": "--type", "is_key": "--key"}
 """Options named otherwise than their field (``--new-ref`` on ``controls set`` is the ref)."""
@@ -49,6 +49,36 @@ def _field_options(parser: argparse.ArgumentParser, *, adding: bool) -> None:
         _field_option(parser, spec, name, adding=adding)
 
 
+def choice_value(field: str) -> Any:
+    """An argparse type taking a vocabulary value (``not-started``) or its words (``"Not started"``)."""
+    from app.domain.vocab import label, parse_choice
+
+    spec = field_spec(field)
+    assert spec.choices is not None
+    choices = spec.choices
+
+    def parse(text: str) -> str:
+        try:
+            return parse_choice(choices, text).value
+        except ValueError:
+            words = ", ".join(f"{m.value} ({label(m.value)})" for m in choices)
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a {spec.label.lower()}; use one of: {words}"
+            ) from None
+
+    parse.__name__ = spec.label.lower()
+    return parse
+
+
+def _choice_help(spec: FieldSpec) -> str:
+    from app.domain.vocab import label
+
+    assert spec.choices is not None
+    values = ", ".join(member.value for member in spec.choices)
+    first = next(iter(spec.choices)).value
+    return f"{spec.label.lower()}: one of {values}; the workbook's words work too, e.g. “{label(first)}”"
+
+
 def _field_option(parser: argparse.ArgumentParser, spec: FieldSpec, name: str, *, adding: bool) -> None:
     destination = FIELD_DEST + spec.name
     if adding and spec.kind == "bool":
@@ -60,15 +90,22 @@ def _field_option(parser: argparse.ArgumentParser, spec: FieldSpec, name: str, *
             help=f"mark as {spec.label.lower()} control",
         )
         return
-    choices = [member.value for member in spec.choices] if spec.choices is not None else None
+    if spec.choices is not None:
+        parser.add_argument(
+            name,
+            dest=destination,
+            type=choice_value(spec.name),
+            metavar=spec.label.upper().replace(" ", "_"),
+            help=_choice_help(spec),
+        )
+        return
+    hint = KIND_HINTS.get(spec.kind, f"the control's {spec.label.lower()}")
     parser.add_argument(
         name,
         dest=destination,
         required=adding and spec.name in ("ref", "title"),
-        choices=choices,
-        metavar=None if choices else "TEXT",
-        help=KIND_HINTS.get(spec.kind, spec.label.lower())
-        + (" (replaces the mapping)" if spec.kind == "criteria" and not adding else ""),
+        metavar="TEXT",
+        help=hint + (" (replaces the mapping)" if spec.kind == "criteria" and not adding else ""),
     )
 
 
@@ -105,19 +142,48 @@ def cmd_controls_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _chosen_controls(workspace: Any, engagement_id: int, args: argparse.Namespace) -> list[Any]:
+    """The controls ``controls set`` changes: those named by ref, or those the filters select."""
+    from app.services.controls import list_controls
+    from app.services.evidence import control_ids_for_refs
+
+    refs = [*args.refs, *(args.ref or [])]
+    filters = args.all or args.category is not None or args.with_status is not None
+    if refs and filters:
+        raise CommandError("give either refs or the filters --all, --category and --with-status, not both")
+    if not refs and not filters:
+        raise CommandError("say which controls to change: their refs, or --all, --category or --with-status")
+    rows = list_controls(workspace, engagement_id=engagement_id, category=args.category)
+    if refs:
+        wanted = control_ids_for_refs(workspace, engagement_id, refs)
+        by_id = {row.id: row for row in rows}
+        return [by_id[control_id] for control_id in dict.fromkeys(wanted)]
+    return [row for row in rows if args.with_status is None or row.status == args.with_status]
+
+
 def cmd_controls_set(args: argparse.Namespace) -> int:
-    from app.services.controls import find_control, update_control
+    from app.services.controls import update_controls
 
     workspace = open_workspace_of(args)
-    row = find_control(workspace, engagement_id=engagement_id_of(workspace, args.engagement), ref=args.ref)
+    engagement_id = engagement_id_of(workspace, args.engagement)
     changes = _field_values(args)
     if not changes:
         raise CommandError("nothing to change: give at least one field, e.g. --status implemented")
-    updated = update_control(workspace, row.id, **changes)
+    rows = _chosen_controls(workspace, engagement_id, args)
+    if not rows:
+        raise CommandError("no control matches the filters; nothing was changed")
+    if "ref" in changes and len(rows) != 1:
+        raise CommandError(f"--new-ref gives one control a new ref, but {len(rows)} controls were chosen")
+    updated = update_controls(workspace, [row.id for row in rows], **changes)
+    single = len(updated) == 1 and len([*args.refs, *(args.ref or [])]) == 1
+    fields = ", ".join(sorted(changes))
     if args.json:
-        emit(updated.as_dict())
+        emit(updated[0].as_dict() if single else [row.as_dict() for row in updated])
+    elif single:
+        sys.stdout.write(f"Updated control {updated[0].ref}: {fields}\n")
     else:
-        sys.stdout.write(f"Updated control {updated.ref}: {', '.join(sorted(changes))}\n")
+        refs = ", ".join(row.ref for row in updated)
+        sys.stdout.write(f"Updated {len(updated)} controls ({refs}): {fields}\n")
     return 0
 
 
@@ -181,7 +247,7 @@ def cmd_controls_import(args: argparse.Namespace) -> int:
         workspace,
         engagement_id=engagement_id_of(workspace, args.engagement),
         path=Path(args.file),
-        remove_missing=not args.keep_missing,
+        remove_missing=args.delete_missing,
     )
     result = apply_import(workspace, plan) if args.yes and not plan.is_empty else None
     if args.json:
@@ -209,12 +275,25 @@ def register(commands: Any) -> None:
     change = command(
         controls,
         "set",
-        "change fields of one control (values as in the window)",
+        "change fields of one or more controls in one transaction (values as in the window)",
         cmd_controls_set,
         json_output=True,
     )
     engagement_option(change)
-    change.add_argument("--ref", required=True, help="the control to change")
+    change.add_argument("refs", nargs="*", metavar="REF", help="the refs of the controls to change")
+    change.add_argument(
+        "--ref", action="append", metavar="REF", help="a control to change (repeatable; same as REF)"
+    )
+    change.add_argument("--all", action="store_true", help="change every control of the engagement")
+    change.add_argument(
+        "--category", metavar="NAME", help="change the controls mapped to this category (e.g. Security)"
+    )
+    change.add_argument(
+        "--with-status",
+        type=choice_value("status"),
+        metavar="STATUS",
+        help="change the controls that have this status now (e.g. not-started or “Not started”)",
+    )
     _field_options(change, adding=False)
     remove = command(controls, "delete", "delete one control", cmd_controls_delete)
     engagement_option(remove)
@@ -234,9 +313,9 @@ def register(commands: Any) -> None:
     importing.add_argument("file", metavar="FILE.xlsx", help="a workbook exported by SOC Workbench")
     importing.add_argument("--yes", action="store_true", help="apply the changes shown, in one transaction")
     importing.add_argument(
-        "--keep-missing",
+        "--delete-missing",
         action="store_true",
-        help="keep controls the workbook does not list (default: remove)",
+        help="delete the controls the workbook no longer lists (default: keep them)",
     )
     seed = command(
         controls,

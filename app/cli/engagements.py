@@ -23,7 +23,7 @@ def cmd_engagement_create(args: argparse.Namespace) -> int:
     from app.services.engagements import create_engagement
 
     engagement = create_engagement(
-        open_workspace_of(args),
+        open_workspace_of(args, create=True),
         name=args.name,
         company=args.company or "",
         period_start=args.period_start,

@@ -56,3 +56,15 @@ class EvidenceRow:
             "controls": list(self.controls),
             "original_name": self.original_name,
         }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EvidenceWarning:
+    """A file about to be added that is probably a mistake; the user may still add it.
+
+    ``kind`` is ``empty``, ``duplicate``, ``program`` or ``large``.
+    """
+
+    file_name: str
+    kind: str
+    message: str

@@ -58,3 +58,29 @@ def human_size(size: int) -> str:
         if value < 1024 or unit == "TB":
             return f"{value:.1f} {unit}"
     raise AssertionError("unreachable")
+
+
+LARGE_FILE_BYTES = 200 * 1024 * 1024
+"""A file larger than this is probably not what was meant as evidence (a disk image, a video, a
+database dump): adding it asks first."""
+
+PROGRAM_SUFFIXES = frozenset(
+    {
+        ".app", ".apk", ".bat", ".cmd", ".com", ".cpl", ".dll", ".dmg", ".exe", ".jar", ".js",
+        ".jse", ".lnk", ".msi", ".msp", ".pkg", ".ps1", ".psm1", ".py", ".rb", ".reg", ".scr", ".sh",
+        ".so", ".vbe", ".vbs", ".wsf", ".dylib", ".command",
+    }
+)  # fmt: skip
+"""File name endings of programs and scripts."""
+_PROGRAM_STARTS = (b"MZ", b"\x7fELF", b"#!", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
+"""How Windows, Linux and macOS programs and scripts begin."""
+
+
+def looks_like_a_program(name: str, head: bytes) -> bool:
+    """Whether a file named *name* whose first bytes are *head* is a program or a script.
+
+    Evidence shows a control working; a program or a script among it is more
+    likely a slip of the mouse than evidence (and runs when opened).
+    """
+    suffix = name[name.rfind(".") :].casefold() if "." in name else ""
+    return suffix in PROGRAM_SUFFIXES or head.startswith(_PROGRAM_STARTS)

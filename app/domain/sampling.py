@@ -448,16 +448,20 @@ def is_stale(
     period_start: date | None,
     as_of: date | None,
     max_age_days: int = DEFAULT_TYPE1_MAX_AGE_DAYS,
+    *,
+    today: date | None = None,
 ) -> bool:
     """Whether evidence is too old for the report.
 
-    Type 2: collected before the period starts. Type 1: collected more than
+    Type 2: collected before the period starts — but never before the period
+    has started (*today* before its first day): then all evidence is
+    preparation, and none of it is stale yet. Type 1: collected more than
     *max_age_days* before the as-of date. Without the dates to judge, not stale.
     """
     if collected is None:
         return False
     if report_type == TYPE_2_REPORT and period_start is not None:
-        return collected < period_start
+        return collected < period_start and (today is None or today >= period_start)
     if report_type == TYPE_1_REPORT and as_of is not None:
         return collected < as_of - timedelta(days=max_age_days)
     return False
@@ -576,8 +580,11 @@ def assess_control(
         ]
     latest = days[-1] if days else None
     due = next_due(frequency, latest, today)
+    if due is not None and start is not None and today < start:
+        due = max(due, start)  # before the period nothing is due: the first evidence falls in it
     stale = sum(
-        is_stale(day, report_type, scope.period_start, scope.as_of, type1_max_age_days) for day in days
+        is_stale(day, report_type, scope.period_start, scope.as_of, type1_max_age_days, today=today)
+        for day in days
     )
     advice = sample_advice(
         frequency,
@@ -600,7 +607,11 @@ def assess_control(
         slices=parts,
         latest_evidence=latest,
         next_due=due,
-        due_status=due_status(due, today) if due is not None else None,
+        due_status=None
+        if due is None
+        else "scheduled"
+        if start and today < start
+        else due_status(due, today),
         stale_evidence=stale,
         population_size=population_size,
         notes=advice.notes,

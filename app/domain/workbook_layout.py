@@ -210,7 +210,14 @@ def parse_matrix_value(name: str, cell: Any) -> Any:
     text = _text_of(cell)
     if name == "status" and not text.strip():
         return Status.NOT_STARTED.value  # a row the client added without a status has not started
-    value = coerce_value(name, text)
+    spec = field_spec(name)
+    try:
+        value = coerce_value(name, text)
+    except ValueError:
+        if spec.kind != "choice":
+            raise
+        words = ", ".join(_choices(spec))
+        raise ValueError(f"{spec.label}: “{text.strip()}” is not one of the list's words: {words}") from None
     if kind == "criteria":
         unknown = [ref for ref in value if ref not in load_catalog().ids]
         if unknown:

@@ -80,11 +80,13 @@ class ChecklistCriterion:
 
 @dataclass(frozen=True, slots=True)
 class ChecklistSection:
-    """One category in scope with its criteria (or the SOC 1 control objectives, ``noun`` "objective")."""
+    """One category in scope with its criteria (or the SOC 1 control objectives, ``noun`` "objective"),
+    and its readiness (the share of its criteria ready)."""
 
     category: str
     criteria: Sequence[ChecklistCriterion]
     noun: str = "criterion"
+    readiness: float | None = None
 
     @property
     def nouns(self) -> str:
@@ -111,6 +113,8 @@ class ChecklistHeader:
     period: str
     """The review period or as-of date in words (see :func:`app.domain.periods.describe_period`)."""
     auditor: str = ""
+    gaps: int | None = None
+    """How many gaps the readiness report lists (``None``: not shown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +158,31 @@ def _counts(section: ChecklistSection) -> tuple[int, int, int]:
 
 
 def _summary_table(sections: Sequence[ChecklistSection]) -> Flowable:
-    """Per category: criteria, distinct controls, gaps, and controls ready for audit."""
+    """Per category: readiness, criteria, distinct controls, criteria without a control, controls ready."""
     rows = [
-        [section.category, str(len(section.criteria)), *map(str, _counts(section))] for section in sections
+        [
+            section.category,
+            "—" if section.readiness is None else f"{section.readiness:.0%}",
+            str(len(section.criteria)),
+            *map(str, _counts(section)),
+        ]
+        for section in sections
     ]
-    header = ["Category", "Criteria or objectives", "Controls", "Without a control", "Ready for audit"]
-    return table(header, rows, [170, 70, 70, 100, 94], style=[("ALIGN", (1, 0), (-1, -1), "RIGHT")])
+    header = [
+        "Category",
+        "Readiness",
+        "Criteria or objectives",
+        "Controls",
+        "Without a control",
+        "Ready for audit",
+    ]
+    return table(header, rows, [130, 60, 90, 56, 86, 78], style=[("ALIGN", (1, 0), (-1, -1), "RIGHT")])
+
+
+def _gap_words(count: int) -> str:
+    if not count:
+        return "None: nothing stands between the engagement and the audit"
+    return f"{count} gap{'s' if count != 1 else ''} to close before the audit (listed in the workbook)"
 
 
 def _control_rows(criterion: ChecklistCriterion, boxes: Iterator[int]) -> list[list[Any]]:
@@ -197,7 +220,10 @@ def _section(section: ChecklistSection, boxes: Iterator[int]) -> list[Flowable]:
             text = f"<b>Gap:</b> no control yet. Map a control to this {section.noun} before the audit."
             story.append(Paragraph(text, sheet.warning))
             continue
-        story.extend(chunked_table(header, _control_rows(criterion, boxes), widths, style=centred))
+        heading = f"{criterion.id}  {criterion.title} (continued)"
+        story.extend(
+            chunked_table(header, _control_rows(criterion, boxes), widths, style=centred, continued=heading)
+        )
     return story
 
 
@@ -254,8 +280,9 @@ def write_readiness_checklist(
     for *progress* and *cancel*.
     """
     sheet = styles()
-    story: list[Flowable] = _title_block(CHECKLIST_TITLE, header, as_of)
-    story.append(Paragraph("Summary", sheet.h1))
+    gaps = () if header.gaps is None else (("Gaps", _gap_words(header.gaps)),)
+    story: list[Flowable] = _title_block(CHECKLIST_TITLE, header, as_of, *gaps)
+    story.append(Paragraph("Readiness by category", sheet.h1))
     story.append(_summary_table(sections))
     story.append(Paragraph("How to use this checklist", sheet.h1))
     story.append(

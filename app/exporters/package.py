@@ -1,14 +1,18 @@
 """The evidence package for the auditor: one deterministic zip with a SHA-256 manifest.
 
-Layout (documented for the auditor in ``README.txt``)::
+Layout (documented for the auditor in ``README.txt``), all in one folder
+named after the engagement and the date of its data, so unpacking several
+packages side by side never mixes them::
 
-    README.txt
-    MANIFEST.sha256            sha256sum output covering every other file
-    workbook.xlsx              the control matrix workbook
-    readiness-checklist.pdf
-    evidence-index.pdf
-    system-description.pdf     and .docx, when a report is in scope
-    evidence/<control ref>/<file name>
+    <engagement> - evidence <YYYY-MM-DD>/
+        README.txt
+        MANIFEST.sha256            sha256sum output covering every other file
+        workbook.xlsx              the control matrix workbook
+        readiness-checklist.pdf
+        evidence-index.pdf
+        scoping-memo.pdf           when the scoping wizard was run
+        system-description.pdf     and .docx, when a report is in scope
+        evidence/<control ref>/<file name>
 
 Each evidence file is stored once, under the first of its controls in ref
 order (``evidence/_unlinked/`` when it has none); the workbook's and the PDF
@@ -19,9 +23,9 @@ order, so an unchanged engagement gives a byte-identical package.
 
 import hashlib
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from app.domain.evidence import EvidenceRow
@@ -34,6 +38,16 @@ CHUNK = 1 << 20
 MANIFEST_NAME = "MANIFEST.sha256"
 README_NAME = "README.txt"
 UNLINKED_FOLDER = "_unlinked"
+
+
+def package_folder(engagement: str, day: date) -> str:
+    """The package's one top-level folder: ``Northbeam 2026 - evidence 2026-06-30``."""
+    return f"{safe_name(engagement)} - evidence {day.isoformat()}"
+
+
+def manifest_entry(names: Iterable[str]) -> str:
+    """The manifest's path among a package's entries (inside its top-level folder)."""
+    return next(name for name in names if name == MANIFEST_NAME or name.endswith("/" + MANIFEST_NAME))
 
 
 class PackageIntegrityError(Exception):
@@ -87,10 +101,12 @@ def write_package(
     *,
     readme: str,
     as_of: datetime,
+    folder: str = "",
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> str:
-    """Write the zip atomically and return the SHA-256 of its manifest.
+    """Write the zip atomically, every file inside *folder* (when given), and return the SHA-256 of
+    its manifest. The manifest's paths are relative to *folder*: ``sha256sum -c`` runs inside it.
 
     Evidence content is hashed while it is copied in; a file that no longer
     matches its recorded hash stops the export with
@@ -102,9 +118,10 @@ def write_package(
     )
     done = 0
     lines: list[str] = []
+    inside = f"{folder}/" if folder else ""
     with atomic_path(target) as temporary, zipfile.ZipFile(temporary, "w", allowZip64=True) as archive:
         readme_bytes = readme.encode("utf-8")
-        archive.writestr(_entry(README_NAME, as_of, stored=False), readme_bytes)
+        archive.writestr(_entry(inside + README_NAME, as_of, stored=False), readme_bytes)
         lines.append(f"{hashlib.sha256(readme_bytes).hexdigest()}  {README_NAME}")
         for item in ordered:
             if cancel is not None and cancel():
@@ -112,13 +129,13 @@ def write_package(
             digest = hashlib.sha256()
             if item.data is not None:
                 digest.update(item.data)
-                archive.writestr(_entry(item.path, as_of, stored=False), item.data)
+                archive.writestr(_entry(inside + item.path, as_of, stored=False), item.data)
                 done += len(item.data)
             else:
                 assert item.source is not None
                 with (
                     item.source.open("rb") as reader,
-                    archive.open(_entry(item.path, as_of, stored=True), "w") as writer,
+                    archive.open(_entry(inside + item.path, as_of, stored=True), "w") as writer,
                 ):
                     while chunk := reader.read(CHUNK):
                         digest.update(chunk)
@@ -136,8 +153,16 @@ def write_package(
             if progress is not None:
                 progress(done, total)
         manifest = ("\n".join(sorted(lines, key=lambda line: line[66:])) + "\n").encode("utf-8")
-        archive.writestr(_entry(MANIFEST_NAME, as_of, stored=False), manifest)
+        archive.writestr(_entry(inside + MANIFEST_NAME, as_of, stored=False), manifest)
     return hashlib.sha256(manifest).hexdigest()
+
+
+WINDOWS_CHECK = (
+    "Get-Content MANIFEST.sha256 | ForEach-Object { $hash, $file = $_ -split '  ', 2; "
+    'if ((Get-FileHash -Algorithm SHA256 -LiteralPath $file).Hash -eq $hash) { "OK: $file" } '
+    'else { "FAILED: $file" } }'
+)
+"""PowerShell's check of the manifest (``Get-FileHash`` prints upper case; ``-eq`` ignores case)."""
 
 
 def readme_text(
@@ -170,10 +195,15 @@ def readme_text(
         f"{'':<{width}}belongs to and its path here\n\n"
         "Checking that nothing was altered\n"
         "---------------------------------\n"
-        "MANIFEST.sha256 lists the SHA-256 of every other file in the package. From the folder the\n"
-        "package was unzipped into, run:\n\n"
-        "    sha256sum -c MANIFEST.sha256        (Linux)\n"
-        "    shasum -a 256 -c MANIFEST.sha256    (macOS)\n\n"
+        "MANIFEST.sha256 lists the SHA-256 of every other file in the package. Open a terminal in this\n"
+        "folder (the one holding this README) and run the line for your computer; every file should\n"
+        "say OK.\n\n"
+        "Linux:\n"
+        "    sha256sum -c MANIFEST.sha256\n\n"
+        "macOS (Terminal):\n"
+        "    shasum -a 256 -c MANIFEST.sha256\n\n"
+        "Windows (PowerShell):\n"
+        f"    {WINDOWS_CHECK}\n\n"
         "Each evidence file's SHA-256 is also printed in the evidence index, and was recorded when the\n"
         "file was first added, so a copy can be traced back to the original.\n"
     )

@@ -258,26 +258,45 @@ class Checkpoint(Flowable):
         self.canv.tracker.advance(self.rows)
 
 
+class ContinuedTable(Table):
+    """A table that, when it runs onto another page, starts that page with *continued* (a heading)."""
+
+    continued = ""
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(available_width, available_height)
+        if len(parts) == 2 and self.continued:
+            rest = parts[1]
+            assert isinstance(rest, ContinuedTable)
+            rest.continued = self.continued
+            return [parts[0], Paragraph(escape(self.continued), styles().h2), rest]
+        return parts
+
+
 def table(
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
     col_widths: Sequence[float],
     *,
     style: Sequence[tuple[Any, ...]] = (),
+    continued: str = "",
 ) -> Table:
     """One table in the house style, repeating *header* on each page; for short lists.
 
     Cells are plain strings (newlines break lines, see :func:`wrap_text`),
-    Paragraphs or other flowables; *style* adds TableStyle commands.
+    Paragraphs or other flowables; *style* adds TableStyle commands. With
+    *continued*, a page the table runs onto starts with that heading.
     """
     data = [list(header), *(list(row) for row in rows)]
-    return Table(
+    made = ContinuedTable(
         data,
         colWidths=list(col_widths),
         repeatRows=1,
         style=TableStyle([*TABLE_STYLE, *style]),
         hAlign="LEFT",
     )
+    made.continued = continued
+    return made
 
 
 def title_block(title: str, subtitle: str, particulars: Sequence[tuple[str, str]]) -> list[Flowable]:
@@ -316,15 +335,17 @@ def chunked_table(
     *,
     chunk: int = CHUNK_ROWS,
     style: Sequence[tuple[Any, ...]] = (),
+    continued: str = "",
 ) -> list[Flowable]:
     """*rows* as :func:`table` s of at most *chunk* rows, each followed by a :class:`Checkpoint`.
 
     Row indices in *style* count within a chunk, so keep its commands to whole columns.
+    *continued* heads every page the rows run onto (see :func:`table`).
     """
     flowables: list[Flowable] = []
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
-        flowables.append(table(header, part, col_widths, style=style))
+        flowables.append(table(header, part, col_widths, style=style, continued=continued))
         flowables.append(Checkpoint(len(part)))
     return flowables
 

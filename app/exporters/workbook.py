@@ -42,9 +42,9 @@ from openpyxl.writer.excel import ExcelWriter
 
 from app.domain.carveouts import CuecRow, SubserviceRow
 from app.domain.catalog import load_catalog
-from app.domain.controls import FIELDS_BY_NAME, ControlRow
+from app.domain.controls import ControlRow
 from app.domain.evidence import EvidenceRow
-from app.domain.history import ChangeRow
+from app.domain.history import ChangeRow, readable_change_value, readable_field
 from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
 from app.domain.readiness import GAP_KIND_WORDS, ReadinessReport, criterion_ready
@@ -245,6 +245,8 @@ CHARACTERS_PER_WIDTH = 1.1
 """Characters of ordinary text per unit of column width (a unit is one digit's width)."""
 PRINTABLE_WIDTH = 185.0
 """Column width (in characters) one landscape Letter page prints at about three quarters of full size."""
+MAX_PAGES_WIDE = 2
+"""No table prints wider than this many pages: a wider one is printed smaller."""
 
 
 def _setup_print(
@@ -356,7 +358,9 @@ def _write_table(workbook: Workbook, table: SheetTable, header: str, tracker: Tr
         )
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
-    pages_wide = math.ceil(sum(widths) / PRINTABLE_WIDTH)
+    if not table.rows and table.title != ALL_CONTROLS_SHEET:
+        sheet.sheet_state = "hidden"  # an empty table would print a page holding only its header
+    pages_wide = min(MAX_PAGES_WIDE, math.ceil(sum(widths) / PRINTABLE_WIDTH))
     _setup_print(
         sheet,
         header=header,
@@ -629,15 +633,14 @@ def _gaps_table(data: WorkbookData) -> SheetTable:
 def _changes_table(data: WorkbookData) -> SheetTable:
     rows = []
     for change in data.changes:
-        spec = FIELDS_BY_NAME.get(change.field) if change.entity == "control" else None
         rows.append(
             [
                 _utc(change.at),
                 change.entity,
                 change.entity_ref,
-                spec.label if spec is not None else change.field,
-                change.old_value,
-                change.new_value,
+                readable_field(change.entity, change.field),
+                readable_change_value(change.old_value),
+                readable_change_value(change.new_value),
             ]
         )
     return SheetTable(CHANGES_SHEET, CHANGE_COLUMNS, rows)
@@ -659,7 +662,7 @@ def _scope_words(data: WorkbookData) -> str:
     return f"{reports} {data.report_type}" if data.report_kinds and data.report_type else reports
 
 
-def _summary_rows(data: WorkbookData, as_of: datetime) -> Iterator[list[Any]]:
+def _summary_rows(data: WorkbookData, as_of: datetime, empty: Sequence[str]) -> Iterator[list[Any]]:
     """The summary's rows as (value, font, number format) triples per cell; ``None`` for an empty cell."""
     section = STYLES.section_font
     bold = STYLES.label_font
@@ -713,6 +716,14 @@ def _summary_rows(data: WorkbookData, as_of: datetime) -> Iterator[list[Any]]:
         yield [(name, bold, "General"), (count, None, COUNT_FORMAT)]
     yield []
     yield [("About this workbook", section, "General")]
+    if empty:
+        yield [
+            (
+                f"Hidden because they have no rows yet, so they do not print: {', '.join(empty)}.",
+                None,
+                "General",
+            )
+        ]
     about = (
         f"Edit controls on the “{ALL_CONTROLS_SHEET}” sheet: SOC Workbench reads that sheet back.",
         "Keep its Ref column: rows are matched by Ref; a new Ref adds a control, a deleted row removes one.",
@@ -807,13 +818,15 @@ def write_workbook(
     :class:`ExportCancelled`, and on any error nothing is left at *target*
     nor beside it.
     """
+    tables = _tables(data)
+    empty = [table.title for table in tables if not table.rows and table.title != ALL_CONTROLS_SHEET]
     write_sheets(
         target,
-        _tables(data),
+        tables,
         title=f"Audit readiness workbook — {data.company or data.engagement_name}",
         header=page_header(data.company, data.engagement_name),
         as_of=as_of,
-        summary=_summary_rows(data, _utc(as_of)),
+        summary=_summary_rows(data, _utc(as_of), empty),
         progress=progress,
         cancel=cancel,
     )

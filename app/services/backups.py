@@ -24,9 +24,9 @@ EVERYTHING = Changes({kind: frozenset() for kind in Kind})
 
 
 def make_daily_backup(workspace: Workspace) -> Path | None:
-    """Today's copy of the database, unless it exists or the workspace is read-only; returns the new
-    copy. A copy that cannot be made is logged, never in the user's way."""
-    if is_read_only(workspace.engine):
+    """Today's copy of the database, unless it exists or the workspace is read-only (or another window
+    has it); returns the new copy. A copy that cannot be made is logged, never in the user's way."""
+    if workspace.read_only or is_read_only(workspace.engine):
         return None
     try:
         made = daily_backup(workspace.database_path)
@@ -60,8 +60,11 @@ def restore_workspace_backup(workspace: Workspace, name: str) -> str:
     database; a copy from an older version is upgraded as at any start.
     Everything the window shows is announced as changed.
     """
-    if is_read_only(workspace.engine):
-        raise WorkbenchError("the workspace is read-only, so no copy can be restored into it")
+    if workspace.read_only or is_read_only(workspace.engine):
+        raise WorkbenchError(
+            "the workspace is read-only here (another window has it open, or its folder cannot be "
+            "written), so no copy can be restored into it"
+        )
     chosen = next((b for b in list_backups(workspace.database_path) if b.path.name == name), None)
     if chosen is None:
         raise NotFoundError(f"no backup called {name!r}; list them with: soc-workbench workspace backups")

@@ -7,33 +7,45 @@ It writes nothing. :func:`apply_import` then applies exactly that plan in one
 transaction, logging every change, and refuses if the engagement changed in
 the meantime.
 
-Controls missing from the sheet are removed when the plan says so (the
-default, since the workbook is the whole matrix): the plan lists them, and
-nothing is removed before the user has seen the plan and confirmed it. With
-``remove_missing=False`` they are kept, for a workbook holding only part of
-the matrix. A renamed ref reads as one control removed and one added.
+Controls missing from the sheet are kept by default: a client who deleted a
+row by mistake must not delete the control and its evidence links with it.
+Removing them takes an explicit choice (``remove_missing=True``, or
+:meth:`ImportPlan.deleting_missing`); the plan names each one with its
+status and how many evidence files it holds. A renamed ref reads as one
+control added (and, when removing, one removed).
+
+An applied import can be undone as one step: :func:`apply_import` keeps a
+snapshot of every control it changes or removes, and :func:`revert_import`
+puts them back and removes the controls it added.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from app.db.models import Control, utcnow
 from app.db.queries import criteria_of
+from app.db.session import note
+from app.db.snapshots import restore_snapshot, take_snapshot
+from app.domain.changes import Kind
 from app.domain.controls import FIELDS_BY_NAME, display_value
+from app.domain.snapshots import Snapshot
+from app.domain.vocab import label
 from app.domain.workbook_layout import same_in_workbook
 from app.services.controls import (
     controls_of,
     criterion_ids,
+    delete_controls_in,
     insert_controls,
     log_control_change,
     set_control_field,
 )
 from app.services.engagements import engagement_in
 from app.services.errors import ConflictError, InvalidInputError
+from app.services.evidence import evidence_counts_in
 from app.services.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -103,19 +115,36 @@ class ControlAddition:
 
 @dataclass(frozen=True, slots=True)
 class ControlRemoval:
-    """A control of the engagement that the workbook no longer lists."""
+    """A control of the engagement that the workbook no longer lists, with its status and evidence files."""
 
     control_id: int
     ref: str
     title: str
+    status: str = "not-started"
+    evidence_files: int = 0
+
+    @property
+    def words(self) -> str:
+        """``ACC-09: Title (In progress, 3 evidence files)``."""
+        files = f"{self.evidence_files} evidence file{'s' if self.evidence_files != 1 else ''}"
+        return f"{self.ref}: {self.title} ({label(self.status)}, {files})"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ref": self.ref, "title": self.title}
+        return {
+            "ref": self.ref,
+            "title": self.title,
+            "status": self.status,
+            "evidence_files": self.evidence_files,
+        }
 
 
 @dataclass(frozen=True)
 class ImportPlan:
-    """What importing a workbook would do to an engagement's controls; nothing is written yet."""
+    """What importing a workbook would do to an engagement's controls; nothing is written yet.
+
+    ``missing`` are the controls the workbook does not list; ``removed`` are
+    those of them the import deletes (none unless asked).
+    """
 
     engagement_id: int
     source: Path
@@ -124,6 +153,17 @@ class ImportPlan:
     changed: tuple[ControlChange, ...]
     removed: tuple[ControlRemoval, ...]
     warnings: tuple[str, ...]
+    missing: tuple[ControlRemoval, ...] = ()
+
+    def deleting_missing(self, delete: bool) -> "ImportPlan":
+        """The same plan deleting the controls the workbook does not list (or keeping them)."""
+        return replace(self, removed=self.missing if delete else ())
+
+    @property
+    def kept(self) -> tuple[ControlRemoval, ...]:
+        """Controls the workbook does not list that the import keeps."""
+        removed = {removal.ref for removal in self.removed}
+        return tuple(removal for removal in self.missing if removal.ref not in removed)
 
     @property
     def is_empty(self) -> bool:
@@ -149,9 +189,17 @@ class ImportPlan:
                 f"    {item['label']}: {shown(item['old'])} -> {shown(item['new'])}"
                 for item in change.as_dict()["changes"]
             ]
-        lines += [f"- {removal.ref}: {removal.title}" for removal in self.removed]
-        if self.warnings:
-            lines += ["", "Warnings:", *(f"  ! {warning}" for warning in self.warnings)]
+        lines += [f"- {removal.words} — deleted" for removal in self.removed]
+        warnings = list(self.warnings)
+        if self.kept:
+            kept = len(self.kept)
+            warnings.append(
+                f"{kept} control{'s' if kept != 1 else ''} of the engagement "
+                f"{'are' if kept != 1 else 'is'} not in the workbook and "
+                f"{'are' if kept != 1 else 'is'} kept: " + ", ".join(removal.ref for removal in self.kept)
+            )
+        if warnings:
+            lines += ["", "Warnings:", *(f"  ! {warning}" for warning in warnings)]
         return lines
 
     def as_dict(self) -> dict[str, Any]:
@@ -163,24 +211,33 @@ class ImportPlan:
             "added": [addition.as_dict() for addition in self.added],
             "changed": [change.as_dict() for change in self.changed],
             "removed": [removal.as_dict() for removal in self.removed],
+            "kept": [removal.as_dict() for removal in self.kept],
             "warnings": list(self.warnings),
         }
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The refs of the controls an applied import added, changed and removed."""
+    """The refs of the controls an applied import added, changed and removed, and what undoes it.
+
+    ``before`` holds the changed and removed controls as they were (with their
+    criteria and evidence links); ``added_ids`` are the controls it created.
+    """
 
     added: tuple[str, ...]
     changed: tuple[str, ...]
     removed: tuple[str, ...]
+    engagement_id: int = 0
+    before: Snapshot | None = field(default=None, compare=False)
+    added_ids: tuple[int, ...] = ()
+    changed_ids: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, list[str]]:
         return {"added": list(self.added), "changed": list(self.changed), "removed": list(self.removed)}
 
 
 def plan_import(
-    workspace: Workspace, *, engagement_id: int, path: Path | str, remove_missing: bool = True
+    workspace: Workspace, *, engagement_id: int, path: Path | str, remove_missing: bool = False
 ) -> ImportPlan:
     """Compare the workbook at *path* with the engagement's controls; writes nothing.
 
@@ -201,6 +258,7 @@ def plan_import(
         raise WorkbookRejectedError(imported.errors)
     with workspace.session() as session:
         current = {row.ref: row for row in controls_of(session, engagement_id)}
+        files = evidence_counts_in(session, engagement_id)
     added: list[ControlAddition] = []
     changed: list[ControlChange] = []
     for control in imported.controls:
@@ -216,14 +274,15 @@ def plan_import(
         if changes:
             changed.append(ControlChange(existing.id, existing.ref, control.row, changes))
     listed = {control.ref for control in imported.controls}
-    missing = [row for ref, row in current.items() if ref not in listed]
-    warnings = list(imported.warnings)
-    if missing and not remove_missing:
-        warnings.append(f"{len(missing)} controls of the engagement are not in the workbook; they are kept")
-    removed = tuple(ControlRemoval(row.id, row.ref, row.title) for row in missing) if remove_missing else ()
-    return ImportPlan(
-        engagement_id, source, imported.sheet, tuple(added), tuple(changed), removed, tuple(warnings)
+    missing = tuple(
+        ControlRemoval(row.id, row.ref, row.title, row.status, files.get(row.id, 0))
+        for ref, row in current.items()
+        if ref not in listed
     )
+    plan = ImportPlan(
+        engagement_id, source, imported.sheet, tuple(added), tuple(changed), (), imported.warnings, missing
+    )
+    return plan.deleting_missing(remove_missing)
 
 
 def _stale(
@@ -269,6 +328,8 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> ImportResult:
         if stale is not None:
             raise ConflictError(f"the controls changed since the import was planned ({stale}); plan it again")
         known = criterion_ids(session, engagement.framework)
+        touched = [change.control_id for change in plan.changed] + [r.control_id for r in plan.removed]
+        before = take_snapshot(session, "control", touched)
         for removal in plan.removed:
             control = controls[removal.ref]
             log_control_change(session, control, "deleted", old=control.title, at=now)
@@ -285,6 +346,7 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> ImportResult:
                     known_criteria=known,
                     now=now,
                 )
+        added_ids: list[int] = []
         if plan.added:
             rows = [
                 (
@@ -293,10 +355,35 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> ImportResult:
                 )
                 for addition in plan.added
             ]
-            insert_controls(session, engagement=engagement, rows=rows, known_criteria=known, now=now)
+            added_ids = insert_controls(
+                session, engagement=engagement, rows=rows, known_criteria=known, now=now
+            )
         session.commit()
     return ImportResult(
         added=tuple(addition.ref for addition in plan.added),
         changed=tuple(change.ref for change in plan.changed),
         removed=tuple(removal.ref for removal in plan.removed),
+        engagement_id=plan.engagement_id,
+        before=before,
+        added_ids=tuple(added_ids),
+        changed_ids=tuple(change.control_id for change in plan.changed),
     )
+
+
+def revert_import(workspace: Workspace, result: ImportResult) -> None:
+    """Undo an applied import in one transaction: the controls it added go, those it changed or
+    removed come back as they were, with their criteria and evidence links."""
+    assert result.before is not None
+    now = utcnow()
+    with workspace.writing() as session:
+        present = session.exec(
+            select(Control.id).where(
+                Control.engagement_id == result.engagement_id,
+                col(Control.id).in_([*result.added_ids, *result.changed_ids]),
+            )
+        ).all()
+        delete_controls_in(session, [control_id for control_id in present if control_id is not None], now)
+        session.flush()
+        ids = restore_snapshot(session, result.before, at=now)
+        note(session, Kind.CONTROLS, *result.added_ids, *ids.values())
+        session.commit()

@@ -6,6 +6,7 @@ shared by every record with the same SHA-256 and removed only when no record
 anywhere refers to it.
 """
 
+import hashlib
 import logging
 import os
 import shutil
@@ -18,15 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.db.changelog import record_change
 from app.db.engine import RESTORE_ADVICE, integrity_problems
 from app.db.models import Control, Evidence, EvidenceControl, utcnow
 from app.db.session import note
 from app.domain.changes import Kind
-from app.domain.evidence import EvidenceRow
-from app.domain.files import original_name_text
+from app.domain.evidence import EvidenceRow, EvidenceWarning
+from app.domain.files import LARGE_FILE_BYTES, human_size, looks_like_a_program, original_name_text
 from app.domain.periods import parse_day
 from app.evidence.sources import original_name_bytes, safe_file_name, scan_sources
 from app.evidence.store import CancelledError as StoreCancelledError
@@ -303,6 +304,68 @@ def add_evidence(
     return created
 
 
+def evidence_warnings(
+    workspace: Workspace,
+    *,
+    engagement_id: int,
+    files: Iterable[str | Path],
+    control_ids: Iterable[int] = (),
+    large_bytes: int = LARGE_FILE_BYTES,
+) -> list[EvidenceWarning]:
+    """What looks like a mistake among files about to be added: empty files, files already
+    attached to one of *control_ids*, programs and scripts, files larger than *large_bytes*.
+
+    Reads each file's first bytes; hashes a file only when a record linked to
+    those controls has its size. Writes nothing.
+    """
+    sources = collect_files(files)
+    wanted = list(control_ids)
+    with workspace.session() as session:
+        engagement_in(session, engagement_id)
+        linked = session.exec(
+            select(Evidence.size, Evidence.sha256, Evidence.file_name, Control.ref)
+            .join(EvidenceControl, col(EvidenceControl.evidence_id) == Evidence.id)
+            .join(Control, col(Control.id) == EvidenceControl.control_id)
+            .where(col(Control.id).in_(wanted), Control.engagement_id == engagement_id)
+        ).all()
+    by_size: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for size, sha256, file_name, ref in linked:
+        by_size[size].append((sha256, file_name, ref))
+    warnings: list[EvidenceWarning] = []
+    for source in sources:
+        name = source.path.name
+
+        def warn(kind: str, message: str, name: str = name) -> None:
+            warnings.append(EvidenceWarning(file_name=name, kind=kind, message=message))
+
+        with source.path.open("rb") as handle:
+            head = handle.read(16)
+        if source.size == 0:
+            warn("empty", f"{name} is empty (0 bytes): it shows nothing")
+        if looks_like_a_program(name, head):
+            warn("program", f"{name} is a program or a script, not a document or a screenshot")
+        if source.size > large_bytes:
+            warn(
+                "large",
+                f"{name} is {human_size(source.size)}, more than the {human_size(large_bytes)} "
+                "evidence usually takes",
+            )
+        if source.size in by_size:
+            sha256 = _sha256_of(source.path)
+            for stored_sha, stored_name, ref in by_size[source.size]:
+                if stored_sha == sha256:
+                    warn("duplicate", f"{name} is already attached to {ref} (as {stored_name})")
+    return warnings
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _offset(progress: Progress | None, done: int, total: int) -> Callable[[int], None] | None:
     """The store's per-file progress as progress over all files."""
     if progress is None:
@@ -367,6 +430,23 @@ def _evidence_row(session: Session, evidence_id: int) -> EvidenceRow:
 def get_evidence(workspace: Workspace, evidence_id: int) -> EvidenceRow:
     with workspace.session() as session:
         return _evidence_row(session, evidence_id)
+
+
+def evidence_counts(workspace: Workspace, *, engagement_id: int) -> dict[int, int]:
+    """Control id -> how many evidence files are linked to it (controls without any are left out)."""
+    with workspace.session() as session:
+        return evidence_counts_in(session, engagement_id)
+
+
+def evidence_counts_in(session: Session, engagement_id: int) -> dict[int, int]:
+    """The evidence files per control of the engagement, read in *session* (see :func:`evidence_counts`)."""
+    rows = session.exec(
+        select(EvidenceControl.control_id, func.count(col(EvidenceControl.evidence_id)))
+        .join(Control, col(Control.id) == EvidenceControl.control_id)
+        .where(Control.engagement_id == engagement_id)
+        .group_by(col(EvidenceControl.control_id))
+    ).all()
+    return {control_id: count for control_id, count in rows if control_id is not None}
 
 
 def stored_paths(evidence_dir: Path, rows: Iterable[EvidenceRow]) -> dict[int, Path]:

@@ -57,6 +57,8 @@ from app.exporters.package import (
     PackageFile,
     PackageIntegrityError,
     evidence_paths,
+    manifest_entry,
+    package_folder,
     readme_text,
     write_package,
 )
@@ -172,6 +174,7 @@ def _header(data: ExportData) -> "ChecklistHeader":
         scope=scope,
         period=engagement.period_words,
         auditor=engagement.auditor_firm,
+        gaps=len(data.readiness.gaps),
     )
 
 
@@ -189,6 +192,7 @@ def checklist_sections(data: ExportData) -> list["ChecklistSection"]:
         for criterion in row.criteria:
             by_criterion.setdefault(criterion, []).append(row)
     catalog = load_catalog()
+    readiness = {figures.category: figures.readiness for figures in data.readiness.categories}
     sections = [
         ChecklistSection(
             category,
@@ -196,6 +200,7 @@ def checklist_sections(data: ExportData) -> list["ChecklistSection"]:
                 ChecklistCriterion(c.id, c.title, [item(row) for row in by_criterion.get(c.id, [])])
                 for c in catalog.in_category(category)
             ],
+            readiness=readiness.get(category),
         )
         for category in data.categories
     ]
@@ -557,7 +562,15 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
         contents,
         note=f"This is a demo engagement: {DEMO_NOTE}." if engagement.is_demo else "",
     )
-    write_package(target, files, readme=readme, as_of=data.as_of, progress=step(steps - 1), cancel=cancel)
+    write_package(
+        target,
+        files,
+        readme=readme,
+        as_of=data.as_of,
+        folder=package_folder(engagement.name, data.as_of.date()),
+        progress=step(steps - 1),
+        cancel=cancel,
+    )
 
 
 EXPORT_KINDS: tuple[ExportKind, ...] = (
@@ -600,7 +613,16 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
         _write_package,
         selected=True,
     ),
-    ExportKind("scoping-memo", "Scoping memo (PDF)", "scoping-memo.pdf", "the scoping memo PDF", _write_memo),
+    ExportKind(
+        "scoping-memo",
+        "Scoping memo (PDF)",
+        "scoping-memo.pdf",
+        "the scoping memo PDF",
+        _write_memo,
+        in_package=True,
+        contents="why this report, type, categories and period: the scoping answers and the reasons",
+        refuse=lambda data: None if data.scoping is not None else "the scoping wizard has not been run",
+    ),
     ExportKind(
         "description",
         "System description",
@@ -664,7 +686,7 @@ def _manifest_hash(path: Path) -> str:
     import zipfile
 
     with zipfile.ZipFile(path) as archive:
-        return hashlib.sha256(archive.read("MANIFEST.sha256")).hexdigest()
+        return hashlib.sha256(archive.read(manifest_entry(archive.namelist()))).hexdigest()
 
 
 @dataclass(frozen=True)

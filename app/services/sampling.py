@@ -23,8 +23,10 @@ from app.services.settings import read_sampling_conventions, read_type1_max_age_
 from app.services.workspace import Workspace
 
 
-def stale_evidence_ids(workspace: Workspace, *, engagement_id: int) -> set[int]:
-    """Evidence too old for the report: before a Type 2's period, or too long before a Type 1's date."""
+def stale_evidence_ids(workspace: Workspace, *, engagement_id: int, today: date | None = None) -> set[int]:
+    """Evidence too old for the report: before a Type 2's period (once it has started), or too long
+    before a Type 1's date."""
+    today = today or date.today()
     with workspace.session() as session:
         engagement = engagement_in(session, engagement_id)
         max_age = read_type1_max_age_days(session)
@@ -40,7 +42,9 @@ def stale_evidence_ids(workspace: Workspace, *, engagement_id: int) -> set[int]:
         evidence_id
         for evidence_id, collected in records
         if evidence_id is not None
-        and is_stale(collected, report_type, engagement.period_start, engagement.as_of_date, max_age)
+        and is_stale(
+            collected, report_type, engagement.period_start, engagement.as_of_date, max_age, today=today
+        )
     }
 
 

@@ -34,6 +34,16 @@ APPLIED_FIELDS = (
     "as_of_date",
 )
 """The engagement fields applying a scoping sets."""
+DATE_FIELDS = ("period_start", "period_end", "as_of_date")
+
+
+def suggested_dates(scope: Scope, recommendation: Recommendation, today: date) -> dict[str, date | None]:
+    """The engagement dates a scope suggests: a Type 2's review period or a Type 1's as-of date
+    (the recommendation's, adjusted to the user's overrides; see :func:`scope_period`)."""
+    period = scope_period(scope, recommendation, today)
+    if isinstance(period, tuple):
+        return {"period_start": period[0], "period_end": period[1], "as_of_date": None}
+    return {"period_start": None, "period_end": None, "as_of_date": period}
 
 
 def read_answers_file(path: Path) -> Answers:
@@ -89,14 +99,20 @@ def apply_scoping(
     overrides: dict[str, dict[str, Any]] | None = None,
     today: date | None = None,
     replace_period: bool = False,
+    dates: dict[str, date | None] | None = None,
 ) -> AppliedScoping:
     """Store answers, recommendation and overrides on the engagement and apply the scope.
 
     Sets the report kinds, type and categories, and the recommended review
     period (Type 2) or as-of date (Type 1) — unless the engagement already has
     dates the user set: those are kept (the result says so and names the
-    suggested dates) unless *replace_period*. Every change goes into the change log.
+    suggested dates) unless *replace_period*. *dates*, when given, are applied
+    as they are instead (any of ``period_start``, ``period_end``,
+    ``as_of_date``; the window's summary shows the dates and the user chooses;
+    an empty mapping keeps the engagement's). Every change goes into the change log.
     """
+    if dates is not None and set(dates) - set(DATE_FIELDS):
+        raise InvalidInputError(f"the dates applied are {', '.join(DATE_FIELDS)}, not {', '.join(dates)}")
     overrides = {key: dict(value) for key, value in (overrides or {}).items()}
     today = today or date.today()
     recommendation = recommend(answers, today)
@@ -115,9 +131,15 @@ def apply_scoping(
             "report_kinds": list(scope.reports),
             "report_type": scope.report_type,
             "categories": list(scope.categories),
-            "period_start": period.period_start,
-            "period_end": period.period_end,
-            "as_of_date": period.as_of,
+            **(
+                {
+                    "period_start": period.period_start,
+                    "period_end": period.period_end,
+                    "as_of_date": period.as_of,
+                }
+                if dates is None
+                else dates
+            ),
         }
         engagement = update_engagement_in(session, engagement_id, changes)
         session.commit()

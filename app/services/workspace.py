@@ -37,6 +37,8 @@ class Workspace:
     data_dir: Path
     engine: Engine
     listeners: list[Announce] = field(default_factory=list, compare=False)
+    read_only: bool = False
+    """Opened beside a window that has the workspace: every write is refused (see :meth:`writing`)."""
 
     @property
     def database_path(self) -> Path:
@@ -64,7 +66,15 @@ class Workspace:
 
     @contextmanager
     def writing(self) -> Iterator[WorkbenchSession]:
-        """One short session for one unit of work that writes; it holds the write lock from the start."""
+        """One short session for one unit of work that writes; it holds the write lock from the start.
+
+        Refused with a plain message when the workspace was opened read-only.
+        """
+        if self.read_only:
+            raise WorkbenchError(
+                "Another SOC Workbench window has this workspace open, so this window is read-only: "
+                "nothing was changed. Make the change in the other window, or close it and reopen this one."
+            )
         with (
             translate_database_errors(self.data_dir),
             WorkbenchSession(self._writer, self.announce) as session,
@@ -97,8 +107,11 @@ def translate_database_errors(folder: Path | None = None) -> Iterator[None]:
         raise WorkbenchError(message) from error
 
 
-def open_workspace(data_dir: str | Path | None = None) -> Workspace:
-    """Open the workspace (creating it on first use) at *data_dir* or the configured location."""
+def open_workspace(data_dir: str | Path | None = None, *, read_only: bool = False) -> Workspace:
+    """Open the workspace (creating it on first use) at *data_dir* or the configured location.
+
+    A *read_only* workspace refuses every write (another window has it open).
+    """
     path = resolve_data_dir(data_dir)
     try:
         writable = prepare_workspace_folder(path)
@@ -116,7 +129,7 @@ def open_workspace(data_dir: str | Path | None = None) -> Workspace:
             engine = open_database(path / DATABASE_NAME, on_migrate=migrated)
     except (DatabaseTooNewError, DatabaseUnreadableError) as error:
         raise WorkbenchError(str(error)) from error
-    return Workspace(path, engine)
+    return Workspace(path, engine, read_only=read_only)
 
 
 _log_handler: logging.FileHandler | None = None

@@ -1,6 +1,7 @@
 """Starting the window: the Qt application, the workspace, the main window."""
 
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
@@ -8,6 +9,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, __version__
+from app.locations import resolve_data_dir
 from app.resources import resource_path
 from app.services.errors import WorkbenchError
 from app.services.workspace import Workspace, open_workspace
@@ -15,6 +17,7 @@ from app.ui.context import AppContext
 from app.ui.interaction import Interaction
 from app.ui.main_window import MainWindow
 from app.ui.window_state import window_state_for
+from app.ui.workspace_lock import WorkspaceLock
 
 
 def make_application() -> QApplication:
@@ -30,9 +33,9 @@ def make_application() -> QApplication:
     return application
 
 
-def build_main_window(data_dir: str | Path | None) -> MainWindow:
+def build_main_window(data_dir: str | Path | None, *, read_only: bool = False) -> MainWindow:
     """Open the workspace and build the window over it (raises WorkbenchError)."""
-    workspace = open_workspace(data_dir)
+    workspace = open_workspace(data_dir, read_only=read_only)
     interaction = Interaction()
     window = MainWindow(AppContext(workspace, interaction, window_state_for(workspace.data_dir)))
     interaction.parent = window
@@ -47,12 +50,40 @@ def backup_of_the_day(workspace: Workspace) -> None:
     make_daily_backup(workspace)
 
 
+def ask_read_only(holder: int | None, folder: Path) -> bool:
+    """Tell the user another window has the workspace open; True to open it read-only, False to quit."""
+    who = f"process {holder}" if holder else "another process"
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        APP_NAME,
+        f"Another SOC Workbench window ({who}) has this workspace open:\n{folder}\n\n"
+        "Two windows changing one workspace would undo each other's work. You can look at it "
+        "here read-only, or quit and use the other window.",
+    )
+    read_only = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is read_only
+
+
 def run(data_dir: str | Path | None, *, smoke_test: bool = False) -> int:
-    """Show the main window until it is closed; with *smoke_test*, render it once and exit."""
+    """Show the main window until it is closed; with *smoke_test*, render it once and exit.
+
+    The window locks its workspace; when another window holds the lock, the
+    user chooses between a read-only window and quitting.
+    """
     application = make_application()
+    folder = resolve_data_dir(data_dir)
+    lock = WorkspaceLock(folder)
+    with suppress(OSError):  # opening the workspace reports a folder that cannot be made
+        folder.mkdir(parents=True, exist_ok=True)
+    read_only = folder.is_dir() and not lock.acquire()
+    if read_only and not smoke_test and not ask_read_only(lock.holder(), folder):
+        return 1
     try:
-        window = build_main_window(data_dir)
+        window = build_main_window(folder, read_only=read_only)
     except WorkbenchError as error:
+        lock.release()
         if smoke_test:
             sys.stderr.write(f"soc-workbench: {error}\n")
         else:
@@ -64,4 +95,5 @@ def run(data_dir: str | Path | None, *, smoke_test: bool = False) -> int:
         QTimer.singleShot(0, lambda: (window.grab(), window.close(), application.quit()))
     code = application.exec()
     window.context.workspace.close()
+    lock.release()
     return int(code)

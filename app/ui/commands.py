@@ -13,16 +13,19 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from app.domain.carveouts import CARVE_OUT_CSOCS, CARVE_OUT_MONITORING
 from app.domain.controls import field_spec
 from app.domain.engagements import EngagementRow
 from app.domain.scoping import Answers
 from app.domain.snapshots import Snapshot
 from app.services.carveouts import (
+    add_subservice_org,
     delete_cuecs,
     delete_subservice_orgs,
     restore_cuecs,
     restore_subservice_orgs,
 )
+from app.services.control_import import ImportPlan, ImportResult, apply_import, revert_import
 from app.services.controls import (
     delete_controls,
     get_controls,
@@ -195,7 +198,8 @@ class LinkEvidence(Command):
 
 
 class ApplyScoping(Command):
-    """The wizard's answers and scope stored on the engagement; undo puts back what it had."""
+    """The wizard's answers, scope and dates stored on the engagement, and the subservice organizations
+    it learnt of added as carve-outs; undo puts back what the engagement had and removes those rows."""
 
     def __init__(
         self,
@@ -204,26 +208,38 @@ class ApplyScoping(Command):
         answers: Answers,
         overrides: dict[str, dict[str, Any]],
         *,
-        replace_period: bool = False,
+        dates: dict[str, Any] | None = None,
+        providers: Sequence[tuple[str, str]] = (),
     ) -> None:
         super().__init__(context, "Apply the scoping wizard")
         self.engagement_id = engagement.id
         self.answers = answers
         self.overrides = overrides
-        self.replace_period = replace_period
+        self.dates = dates
+        self.providers = list(providers)
+        self.added: list[int] = []
         self.before = {name: getattr(engagement, name) for name in APPLIED_FIELDS}
 
     def apply(self) -> None:
-        apply_scoping(
-            self.context.workspace,
-            self.engagement_id,
-            self.answers,
-            overrides=self.overrides,
-            replace_period=self.replace_period,
-        )
+        workspace = self.context.workspace
+        apply_scoping(workspace, self.engagement_id, self.answers, overrides=self.overrides, dates=self.dates)
+        self.added = [
+            add_subservice_org(
+                workspace,
+                engagement_id=self.engagement_id,
+                name=name,
+                services=services,
+                csocs=CARVE_OUT_CSOCS,
+                monitoring=CARVE_OUT_MONITORING,
+            ).id
+            for name, services in self.providers
+        ]
 
     def revert(self) -> None:
-        update_engagement(self.context.workspace, self.engagement_id, **self.before)
+        workspace = self.context.workspace
+        if self.added:
+            delete_subservice_orgs(workspace, self.added)
+        update_engagement(workspace, self.engagement_id, **self.before)
 
 
 class SeedControls(Command):
@@ -302,3 +318,19 @@ class Reversible(Command):
 
     def revert(self) -> None:
         self.take_back(self.result)
+
+
+class ImportWorkbook(Command):
+    """An edited workbook's plan applied to the matrix; undo puts every control back as it was."""
+
+    def __init__(self, context: AppContext, plan: ImportPlan) -> None:
+        super().__init__(context, f"Import {plan.source.name}")
+        self.plan = plan
+        self.result: ImportResult | None = None
+
+    def apply(self) -> None:
+        self.result = apply_import(self.context.workspace, self.plan)
+
+    def revert(self) -> None:
+        assert self.result is not None
+        revert_import(self.context.workspace, self.result)

@@ -28,7 +28,8 @@ class AppContext(QObject):
             every service that writes announces what it changed, from whichever thread
             committed, and the notice arrives here on the GUI thread.
         engagement_selected(object): another engagement became the current one (id or ``None``).
-        navigate(object): go to ``("control", id)``, ``("criterion", "CC6.1")`` or another target.
+        navigate(object): go to ``("control", id)``, ``("control-field", (id, "owner"))``,
+            ``("criterion", "CC6.1")``, or do a step of the path, ``("step", "seed")``.
     """
 
     changed = Signal(object)

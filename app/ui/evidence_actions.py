@@ -7,8 +7,14 @@ from typing import Any
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QDesktopServices
 
-from app.domain.evidence import EvidenceRow
-from app.services.evidence import VerifyReport, add_evidence, verify_evidence, viewing_copy
+from app.domain.evidence import EvidenceRow, EvidenceWarning
+from app.services.evidence import (
+    VerifyReport,
+    add_evidence,
+    evidence_warnings,
+    verify_evidence,
+    viewing_copy,
+)
 from app.ui.context import AppContext
 from app.ui.tasks import Task
 
@@ -24,18 +30,51 @@ def add_files(
     control_ids: Sequence[int] = (),
     on_done: Callable[[list[EvidenceRow]], None] | None = None,
 ) -> Task | None:
-    """Copy files into the evidence store (linked to *control_ids*) with progress and Cancel."""
+    """Copy files into the evidence store (linked to *control_ids*) with progress and Cancel.
+
+    The files are looked at first: when some are probably a mistake (empty,
+    already attached to one of the controls, a program, very large) the user
+    is told and chooses whether to add them all the same.
+    """
     engagement_id = context.engagement_id
     if engagement_id is None or not paths:
         return None
-    count = len(paths)
+    files, controls = list(paths), list(control_ids)
+
+    def check(_progress: Callable[[int, int], None], _cancel: Callable[[], bool]) -> list[EvidenceWarning]:
+        return evidence_warnings(
+            context.workspace, engagement_id=engagement_id, files=files, control_ids=controls
+        )
+
+    def checked(warnings: Any) -> None:
+        if warnings and not context.interaction.confirm(
+            "Add evidence",
+            "Some files look like a mistake:\n\n"
+            + "\n".join(f"• {warning.message}" for warning in warnings)
+            + "\n\nAdd all the files anyway?",
+            action="Add anyway",
+        ):
+            return
+        _copy(context, engagement_id, files, controls, on_done)
+
+    return context.start("Checking the files", check, checked)
+
+
+def _copy(
+    context: AppContext,
+    engagement_id: int,
+    files: list[Path],
+    control_ids: list[int],
+    on_done: Callable[[list[EvidenceRow]], None] | None,
+) -> Task:
+    count = len(files)
 
     def work(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> list[EvidenceRow]:
         return add_evidence(
             context.workspace,
             engagement_id=engagement_id,
-            files=list(paths),
-            control_ids=list(control_ids),
+            files=files,
+            control_ids=control_ids,
             progress=progress,
             cancel=cancel,
         )

@@ -7,7 +7,7 @@ files; tests replace it with a scripted one.
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 def documents_folder() -> Path:
@@ -29,6 +29,19 @@ class Interaction:
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         return box.clickedButton() is accept
+
+    def confirm_with_option(
+        self, title: str, text: str, option: str, *, action: str = "OK"
+    ) -> tuple[bool, bool]:
+        """Ask to go on, offering *option* as a box left unticked; returns (go on, option ticked)."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.parent)
+        tick = QCheckBox(option)
+        box.setCheckBox(tick)
+        accept = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is accept, tick.isChecked()
 
     def error(self, title: str, text: str) -> None:
         QMessageBox.critical(self.parent, title, text)

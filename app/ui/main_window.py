@@ -27,6 +27,7 @@ from app import APP_NAME, __version__
 from app.domain.changes import Changes, Kind
 from app.services.engagements import list_engagements
 from app.ui.context import AppContext
+from app.ui.icons import PAGE_ICONS, icon
 from app.ui.pages.base import Page
 from app.ui.widgets.demo import DemoBadge
 
@@ -232,6 +233,9 @@ class MainWindow(QMainWindow):
         self.workspace_label.setToolTip("Workspace folder: the database and the evidence store")
         self.saved_label = QLabel()
         self.status.addWidget(self.workspace_label, 1)
+        if context.workspace.read_only:
+            self.read_only_label = QLabel("<b>Read-only</b>: another window has this workspace open")
+            self.status.addPermanentWidget(self.read_only_label)
         self.status.addPermanentWidget(context.task_bar)
         self.status.addPermanentWidget(self.saved_label)
         self.setStatusBar(self.status)
@@ -258,11 +262,13 @@ class MainWindow(QMainWindow):
                 separator.setFlags(Qt.ItemFlag.NoItemFlags)
                 separator.setSizeHint(QSize(0, self.fontMetrics().height() // 2))
                 self.sidebar.addItem(separator)
-            item = QListWidgetItem(page.title)
+            item = QListWidgetItem(icon(PAGE_ICONS.get(page.title, "circle")), page.title)
             item.setSizeHint(QSize(0, int(self.fontMetrics().height() * 1.9)))
             item.setData(Qt.ItemDataRole.UserRole, index)
             item.setToolTip(f"{page.title} ({page_shortcut(index)})" if page_shortcut(index) else page.title)
             self.sidebar.addItem(item)
+        size = self.fontMetrics().height() + 2
+        self.sidebar.setIconSize(QSize(size, size))
         width = max(self.sidebar.sizeHintForColumn(0), 120) + 28
         self.sidebar.setFixedWidth(width)
 
@@ -404,8 +410,9 @@ class MainWindow(QMainWindow):
             self.search.selectAll()
 
     def navigate(self, target: tuple[str, object]) -> None:
-        """Show *target*: ``("control", id)``, ``("criterion", "CC6.1")``, ``("description", key)`` or
-        ``("policy", key)``."""
+        """Show what *target* names: ``("control", id)``, ``("control-field", (id, "owner"))``,
+        ``("criterion", "CC6.1")``, ``("description", key)``, ``("policy", key)``,
+        ``("page", "Readiness")``; or do a step of the path, ``("step", "seed")``."""
         from app.ui.pages.controls import ControlsPage
         from app.ui.pages.criteria import CriteriaPage
         from app.ui.pages.documents import DocumentsPage
@@ -414,12 +421,42 @@ class MainWindow(QMainWindow):
         kind, key = target
         if kind == "control":
             self.open_page(ControlsPage).select_control(int(str(key)))
+        elif kind == "control-field":
+            assert isinstance(key, tuple)
+            page = self.open_page(ControlsPage)
+            if page.select_control(int(key[0])):
+                page.details.focus_field(str(key[1]))
         elif kind == "criterion":
             self.open_page(CriteriaPage).select_criterion(str(key))
         elif kind == "description":
             self.open_page(DocumentsPage).show_section(str(key))
         elif kind == "policy":
             self.open_page(PoliciesPage).select_policy(str(key))
+        elif kind == "step":
+            self.do_step(str(key))
+        elif kind == "page":
+            self.show_page([spec.title for spec in self.pages].index(str(key)))
+
+    def do_step(self, key: str) -> None:
+        """Do the action of a step of the path (see :mod:`app.domain.guidance`) on its page."""
+        from app.ui.pages.controls import ControlsPage
+        from app.ui.pages.engagements import EngagementsPage
+        from app.ui.pages.evidence import EvidencePage
+        from app.ui.pages.exports import ExportsPage
+        from app.ui.pages.scope import ScopePage
+
+        if key == "engagement":
+            self.open_page(EngagementsPage).new_engagement()
+        elif key == "scope":
+            self.open_page(ScopePage).open_wizard()
+        elif key == "seed":
+            self.open_page(ControlsPage).seed_from_library()
+        elif key == "owners":
+            self.open_page(ControlsPage).assign_owners()
+        elif key == "evidence":
+            self.open_page(EvidencePage).choose_files()
+        elif key == "export":
+            self.open_page(ExportsPage).export_package()
 
     # --- engagements --------------------------------------------------------------------
 
@@ -469,7 +506,8 @@ class MainWindow(QMainWindow):
         self.scope_label.setText(
             f"<b>{escape(engagement.display_company)}</b> · {escape(engagement.scope_words)}"
         )
-        self.setWindowTitle(f"{engagement.name} — {APP_NAME}")
+        read_only = " (read-only)" if self.context.workspace.read_only else ""
+        self.setWindowTitle(f"{engagement.name} — {APP_NAME}{read_only}")
 
     def new_engagement(self) -> None:
         from app.ui.pages.engagements import EngagementsPage
@@ -593,6 +631,15 @@ class MainWindow(QMainWindow):
         self.show_page(titles.index(last_page) if last_page in titles else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        running = [task.title for task in self.context.tasks]
+        if running and not self.context.interaction.confirm(
+            f"Close {APP_NAME}",
+            f"{running[0]} is still running. Closing now stops it: it leaves nothing half-written, "
+            "and you can start it again later.\n\nClose anyway?",
+            action="Stop and close",
+        ):
+            event.ignore()
+            return
         for task in list(self.context.tasks):
             task.cancel()
         QThreadPool.globalInstance().waitForDone(30_000)

@@ -101,7 +101,7 @@ class TaskBar(QWidget):
         self.cancel_button.setEnabled(True)
         task.signals.progress.connect(self._progress)
         for signal in (task.signals.succeeded, task.signals.failed, task.signals.cancelled):
-            signal.connect(self._finished)
+            signal.connect(lambda *_args, finished=task: self._finished(finished))
         self.show()
 
     def _progress(self, done: int, total: int) -> None:
@@ -109,9 +109,11 @@ class TaskBar(QWidget):
             self.bar.setRange(0, 1000)
             self.bar.setValue(int(1000 * done / total))
 
-    def _finished(self, *_args: Any) -> None:
-        self.task = None
-        self.hide()
+    def _finished(self, task: Task) -> None:
+        """Hide the bar, unless another task (one the finished task's result started) shows in it now."""
+        if self.task is task:
+            self.task = None
+            self.hide()
 
     def cancel(self) -> None:
         if self.task is not None:

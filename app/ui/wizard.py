@@ -1,5 +1,10 @@
-"""The scoping wizard: about your service → categories (SOC 2 only) → timing → summary."""
+"""The scoping wizard: about your service → categories (SOC 2 only) → timing → providers → summary.
 
+The steps are listed beside the pages with the current one marked, and the
+window keeps one size from the first step to the last.
+"""
+
+from collections.abc import Sequence
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -15,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QTextBrowser,
     QVBoxLayout,
@@ -23,6 +29,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.domain.carveouts import CLOUD_PROVIDERS
 from app.domain.catalog import load_catalog
 from app.domain.engagements import EngagementRow
 from app.domain.files import safe_name
@@ -31,15 +38,27 @@ from app.domain.scoping import (
     QUESTIONS_BY_KEY,
     Answers,
     Recommendation,
+    apply_overrides,
     recommend,
 )
 from app.domain.vocab import CATEGORIES
+from app.services.carveouts import list_subservice_orgs
 from app.services.exports import run_export
+from app.services.scoping import suggested_dates
 from app.ui.commands import ApplyScoping
 from app.ui.context import AppContext
 from app.ui.interaction import documents_folder
+from app.ui.widgets.dates import DateField, PeriodEditor
 
-PAGE_SERVICE, PAGE_CATEGORIES, PAGE_TIMING, PAGE_SUMMARY = range(4)
+PAGE_SERVICE, PAGE_CATEGORIES, PAGE_TIMING, PAGE_PROVIDERS, PAGE_SUMMARY = range(5)
+STEPS = (
+    (PAGE_SERVICE, "About your service"),
+    (PAGE_CATEGORIES, "Trust Services Categories"),
+    (PAGE_TIMING, "Timing"),
+    (PAGE_PROVIDERS, "Providers you rely on"),
+    (PAGE_SUMMARY, "Recommendation and period"),
+)
+"""The steps in the order the user meets them (ids are those of the pages)."""
 CATEGORY_ANSWERS = {
     "Availability": "availability_commitments",
     "Confidentiality": "confidential_data",
@@ -127,6 +146,62 @@ class CategoriesPage(QWizardPage):
         return PAGE_TIMING
 
 
+class ProvidersPage(QWizardPage):
+    """Which outside companies run part of the service (the cloud provider first): carve-out rows."""
+
+    def __init__(self, existing: Sequence[str]) -> None:
+        super().__init__()
+        self.setTitle("Providers you rely on")
+        self.setSubTitle(
+            "A company that runs part of your system for you — most often the cloud provider — is a "
+            "subservice organization. The report names it and leaves its controls to its own SOC report."
+        )
+        taken = {name.casefold() for name in existing}
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Where does your system run?"))
+        self.boxes: dict[str, QCheckBox] = {}
+        self.services = dict(CLOUD_PROVIDERS)
+        for name, services in CLOUD_PROVIDERS:
+            listed = name.casefold() in taken
+            box = QCheckBox(f"{name} — already listed" if listed else name)
+            box.setChecked(listed)
+            box.setEnabled(not listed)
+            box.setToolTip(services)
+            layout.addWidget(box)
+            self.boxes[name] = box
+        other = QFormLayout()
+        self.other = QLineEdit()
+        self.other.setPlaceholderText("e.g. a payment processor or a managed database service")
+        self.other_services = QLineEdit()
+        self.other_services.setPlaceholderText("What it does for you")
+        other.addRow("Another company", self.other)
+        other.addRow("It provides", self.other_services)
+        layout.addLayout(other)
+        layout.addWidget(
+            _help(
+                "Each one ticked becomes a row on the Scope page's Subservice organizations tab, as a "
+                "carve-out, with what you usually expect of it and how you check it; edit them there."
+            )
+        )
+        layout.addStretch(1)
+        self._taken = taken
+
+    def providers(self) -> list[tuple[str, str]]:
+        """The providers to add: (name, services), leaving out those already listed."""
+        chosen = [
+            (name, self.services[name])
+            for name, box in self.boxes.items()
+            if box.isChecked() and box.isEnabled()
+        ]
+        other = " ".join(self.other.text().split())
+        if other and other.casefold() not in self._taken:
+            chosen.append((other, self.other_services.text().strip()))
+        return chosen
+
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        return PAGE_SUMMARY
+
+
 class TimingPage(QWizardPage):
     """How long controls have operated, the deadline, and whether a Type 2 is required."""
 
@@ -163,7 +238,7 @@ class TimingPage(QWizardPage):
         layout.addStretch(1)
 
     def nextId(self) -> int:  # noqa: N802 (Qt override)
-        return PAGE_SUMMARY
+        return PAGE_PROVIDERS
 
 
 class SummaryPage(QWizardPage):
@@ -210,6 +285,7 @@ class SummaryPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addWidget(adjust)
+        layout.addWidget(self._build_dates())
         layout.addWidget(self.problem)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
@@ -217,7 +293,85 @@ class SummaryPage(QWizardPage):
         layout.addLayout(bottom)
         self.report_boxes["SOC 2"].toggled.connect(self._sync_enabled)
         self.type_box.currentTextChanged.connect(self._sync_enabled)
+        self.months.valueChanged.connect(lambda _months: self._propose_dates())
         self.recommendation: Recommendation | None = None
+
+    def _build_dates(self) -> QGroupBox:
+        """The period the wizard proposes, and (when the engagement has dates) keep or replace."""
+        box = QGroupBox("Dates")
+        form = QFormLayout(box)
+        self.keep = QRadioButton()
+        self.replace = QRadioButton("Use the proposed dates")
+        self.keep.setChecked(True)
+        choice = QWidget()
+        choice_row = QHBoxLayout(choice)
+        choice_row.setContentsMargins(0, 0, 0, 0)
+        choice_row.addWidget(self.keep)
+        choice_row.addWidget(self.replace)
+        choice_row.addStretch(1)
+        self.choice_row = choice
+        form.addRow(choice)
+        self.period = PeriodEditor()
+        self.as_of = DateField()
+        self.period_label = QLabel("Review period")
+        self.as_of_label = QLabel("As-of date")
+        form.addRow(self.period_label, self.period)
+        form.addRow(self.as_of_label, self.as_of)
+        self._typed = False
+        for field in (self.period.start, self.period.end, self.as_of):
+            field.line.textEdited.connect(self._dates_typed)
+            field.date_changed.connect(lambda _value: self._dates_typed())
+        return box
+
+    def _dates_typed(self) -> None:
+        self._typed = True
+        self.replace.setChecked(True)
+
+    def show_dates(self, engagement: EngagementRow) -> None:
+        """Offer to keep the engagement's dates when it has some; propose new ones below."""
+        has_dates = bool(engagement.period_start or engagement.as_of_date)
+        self.choice_row.setVisible(has_dates)
+        self.keep.setText(f"Keep the engagement's dates ({engagement.period_words})")
+        (self.keep if has_dates else self.replace).setChecked(True)
+        self._typed = False
+        self._propose_dates()
+
+    def _propose_dates(self) -> None:
+        type2 = self.type_box.currentText() == "Type 2"
+        shown: tuple[QWidget, ...] = (self.period, self.period_label)
+        hidden: tuple[QWidget, ...] = (self.as_of, self.as_of_label)
+        for widget in shown:
+            widget.setVisible(type2)
+        for widget in hidden:
+            widget.setVisible(not type2)
+        if self._typed or self.recommendation is None:
+            return
+        adjusted = {key: {**value, "reason": "proposal"} for key, value in self.overrides().items()}
+        try:
+            scope = apply_overrides(self.recommendation, adjusted)  # the reason is asked for on Apply
+        except ValueError:
+            return
+        dates = suggested_dates(scope, self.recommendation, date.today())
+        self.period.set_period(dates["period_start"], dates["period_end"])
+        self.as_of.set_value(dates["as_of_date"])
+
+    def chosen_dates(self) -> dict[str, date | None] | None:
+        """The dates to apply (an empty mapping keeps the engagement's); ``None`` when they do not fit."""
+        if self.choice_row.isVisible() and self.keep.isChecked():
+            return {}
+        if self.type_box.currentText() == "Type 2":
+            if not self.period.commit():
+                return None
+            start, end = self.period.period()
+            if start is None:
+                self.period.problem.setText("Give the review period's first and last day.")
+                self.period.problem.show()
+                return None
+            return {"period_start": start, "period_end": end, "as_of_date": None}
+        self.as_of.finish()
+        if not self.as_of.is_valid() or self.as_of.value() is None:
+            return None
+        return {"period_start": None, "period_end": None, "as_of_date": self.as_of.value()}
 
     def initializePage(self) -> None:  # noqa: N802 (Qt override)
         wizard = self.wizard()
@@ -225,6 +379,7 @@ class SummaryPage(QWizardPage):
         self.recommendation = recommend(wizard.answers(), date.today())
         self.text.setHtml(recommendation_html(self.recommendation))
         self.show_scope(self.recommendation, wizard.initial_overrides)
+        self.show_dates(wizard.engagement)
         self.problem.clear()
 
     def show_scope(self, recommendation: Recommendation, overrides: dict[str, dict[str, Any]]) -> None:
@@ -253,6 +408,7 @@ class SummaryPage(QWizardPage):
             box.setEnabled(soc2 and category != "Security")
         self.category_boxes["Security"].setChecked(soc2)
         self.months.setEnabled(self.type_box.currentText() == "Type 2")
+        self._propose_dates()
 
     def overrides(self) -> dict[str, dict[str, Any]]:
         """Each adjusted part with the reason given (empty when nothing was adjusted)."""
@@ -281,6 +437,9 @@ class SummaryPage(QWizardPage):
             if new != old
         }
 
+    def nextId(self) -> int:  # noqa: N802 (Qt override)
+        return -1
+
     def validatePage(self) -> bool:  # noqa: N802 (Qt override)
         wizard = self.wizard()
         assert isinstance(wizard, ScopingWizard)
@@ -291,7 +450,11 @@ class SummaryPage(QWizardPage):
             )
             self.reason.setFocus()
             return False
-        return wizard.apply(overrides)
+        dates = self.chosen_dates()
+        if dates is None:
+            self.problem.setText("The dates do not fit: correct them, or keep the engagement's dates.")
+            return False
+        return wizard.apply(overrides, dates)
 
 
 def recommendation_html(recommendation: Recommendation) -> str:
@@ -336,12 +499,31 @@ class ScopingWizard(QWizard):
         self.categories = CategoriesPage()
         self.timing = TimingPage()
         self.summary = SummaryPage()
-        for page_id, page in enumerate((self.service, self.categories, self.timing, self.summary)):
+        existing = context.run(
+            "Scoping wizard", lambda: list_subservice_orgs(context.workspace, engagement_id=engagement.id)
+        )
+        self.providers = ProvidersPage([org.name for org in existing or []])
+        pages = (self.service, self.categories, self.timing, self.providers, self.summary)
+        for page_id, page in enumerate(pages):
             self.setPage(page_id, page)
         self.setStartId(PAGE_SERVICE)
-        self.resize(760, 640)
+        self.steps = StepList()
+        self.setSideWidget(self.steps)
+        self.currentIdChanged.connect(self._step_changed)
         self.set_answers(initial or Answers())
         self.summary.memo_button.clicked.connect(self.save_memo)
+        self._keep_one_size(pages)
+
+    def _keep_one_size(self, pages: Sequence[QWizardPage]) -> None:
+        """One size for every step: the largest any page asks for, at least 820×660."""
+        width = max([820, *(page.sizeHint().width() + self.steps.sizeHint().width() + 60 for page in pages)])
+        height = max([660, *(page.sizeHint().height() + 200 for page in pages)])
+        self.setMinimumSize(width, height)
+        self.resize(width, height)
+
+    def _step_changed(self, page_id: int) -> None:
+        soc2 = "SOC 2" in recommend(self.answers(), date.today()).reports
+        self.steps.show_step(page_id, skipped={PAGE_CATEGORIES} if not soc2 else set())
 
     def set_answers(self, answers: Answers) -> None:
         """Start from these answers (the ones saved on the engagement when re-run)."""
@@ -389,6 +571,53 @@ class ScopingWizard(QWizard):
         )
         return None if result is None else result.path
 
-    def apply(self, overrides: dict[str, dict[str, Any]]) -> bool:
-        """Store answers, recommendation and overrides and apply the scope; False if refused."""
-        return self.context.push(ApplyScoping(self.context, self.engagement, self.answers(), overrides))
+    def apply(self, overrides: dict[str, dict[str, Any]], dates: dict[str, Any] | None = None) -> bool:
+        """Store answers, recommendation, overrides and dates, apply the scope and add the providers
+        named as carve-outs, in one undoable step; False if refused."""
+        return self.context.push(
+            ApplyScoping(
+                self.context,
+                self.engagement,
+                self.answers(),
+                overrides,
+                dates=dates,
+                providers=self.providers.providers(),
+            )
+        )
+
+
+class StepList(QWidget):
+    """The wizard's steps beside its pages: done, current (in bold, with an arrow) and to come."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 8, 16, 8)
+        heading = QLabel("<b>Steps</b>")
+        layout.addWidget(heading)
+        self.labels: dict[int, QLabel] = {}
+        for number, (page_id, title) in enumerate(STEPS, 1):
+            label = QLabel(f"{number}. {title}")
+            label.setWordWrap(True)
+            layout.addWidget(label)
+            self.labels[page_id] = label
+        layout.addStretch(1)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("Recommendation and period") + 40)
+
+    def show_step(self, current: int, skipped: set[int]) -> None:
+        order = [page_id for page_id, _title in STEPS]
+        position = order.index(current) if current in order else -1
+        for number, (page_id, title) in enumerate(STEPS, 1):
+            label = self.labels[page_id]
+            here = order.index(page_id)
+            if page_id in skipped:
+                text = f"{number}. {title} (not needed)"
+            elif here == position:
+                text = f"<b>▸ {number}. {escape(title)}</b>"
+            elif here < position:
+                text = f"✓ {number}. {escape(title)}"
+            else:
+                text = f"{number}. {escape(title)}"
+            label.setText(text)
+            label.setEnabled(page_id not in skipped)
+            label.setAccessibleDescription("current step" if here == position else "")

@@ -54,7 +54,8 @@ def test_every_export_kind_writes_its_file(cli, tmp_path: Path) -> None:  # type
         "pdf",
         "xlsx",
     ]
-    manifest = zipfile.ZipFile(tmp_path / "p.zip").read("MANIFEST.sha256")
+    archive = zipfile.ZipFile(tmp_path / "p.zip")
+    manifest = archive.read(next(n for n in archive.namelist() if n.endswith("/MANIFEST.sha256")))
     assert history["exports"][0]["sha256"] == hashlib.sha256(manifest).hexdigest()
     assert history["since_last_package"]["new_controls"] == []
 
@@ -64,9 +65,12 @@ def test_package_verifies_with_sha256sum(cli, tmp_path: Path) -> None:  # type: 
     assert cli("export", "package", "--engagement", "Acme", "-o", str(tmp_path / "p.zip")).code == 0
     folder = tmp_path / "unzipped"
     zipfile.ZipFile(tmp_path / "p.zip").extractall(folder)
-    check = subprocess.run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=folder, capture_output=True, text=True)
+    (inside,) = folder.iterdir()
+    assert inside.name.startswith("Acme - evidence 20")
+    check = subprocess.run(["sha256sum", "-c", "MANIFEST.sha256"], cwd=inside, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
     assert "evidence/ACC-03/review.csv: OK" in check.stdout
+    assert "scoping-memo.pdf: OK" in check.stdout, "the memo goes in when the wizard was run"
 
 
 def test_export_refusals(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -20,6 +20,7 @@ class ScriptedInteraction(Interaction):
         super().__init__(None)
         self.texts: list[str | None] = []
         self.confirmations: list[bool] = []
+        self.options: list[bool] = []
         self.files: list[list[Path]] = []
         self.save_paths: list[Path | None] = []
         self.folders: list[Path | None] = []
@@ -32,6 +33,12 @@ class ScriptedInteraction(Interaction):
     def confirm(self, title: str, text: str, *, action: str = "OK") -> bool:
         self.asked.append(text)
         return self.confirmations.pop(0)
+
+    def confirm_with_option(
+        self, title: str, text: str, option: str, *, action: str = "OK"
+    ) -> tuple[bool, bool]:
+        self.asked.append(f"{text}\n[ ] {option}")
+        return self.confirmations.pop(0), self.options.pop(0)
 
     def error(self, title: str, text: str) -> None:
         self.errors.append((title, text))

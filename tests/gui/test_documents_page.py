@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Any
 
 import docx
-from PySide6.QtCore import QDate
 
 from app.domain.description import SectionStatus
 from app.services.controls import add_control, update_control
@@ -112,8 +111,8 @@ def test_the_bridge_letter_follows_its_day_and_incidents_or_says_why_not(
         and "SOC 2 Type 2 report for the period ending" in page.bridge.prior.text()
     )
     through = START + timedelta(days=20)
-    page.bridge.through.edit.setDate(QDate(through.year, through.month, through.day))
-    page.bridge.through.edit.editingFinished.emit()
+    page.bridge.through.line.setText(through.isoformat())
+    page.bridge.through.line.editingFinished.emit()
     assert get_engagement(workspace, engagement_id).bridge_through == through
     qtbot.waitUntil(lambda: f"to {through.day} " in page.bridge.letter.view.toPlainText())
     page.bridge.incidents.add_record()
@@ -161,7 +160,8 @@ def test_a_description_gap_opens_its_section(qtbot: Any, workspace: Workspace, m
     readiness = window.open_page(ReadinessPage)
     gaps = readiness.gaps.all_rows()
     row = next(number for number, gap in enumerate(gaps) if gap.section == "commitments")
-    assert readiness.gaps.index(row, 2).data() == "System description"
+    assert readiness.gaps.index(row, 1).data().startswith("System description “")
+    assert readiness.gaps.index(row, 2).data() == "Finish it on the Documents page"
     readiness.open_gap(readiness.gaps.index(row, 0))
     page = window.current_page()
     assert isinstance(page, DocumentsPage)

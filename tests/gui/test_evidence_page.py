@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.modeltest import ModelTester
 
@@ -64,6 +64,8 @@ def test_add_files_with_the_picker_and_dedupe(
     same.write_text("Information security policy v3")
     interaction.files.append([first, same])
     page.add_button.click()
+    assert page.add_dialog is not None and page.add_dialog.isVisible()
+    page.add_dialog.accept()
     wait_for_tasks(qtbot, window)
     rows = list_evidence(workspace, engagement_id=engagement_id)
     assert [r.file_name for r in rows] == ["policy.txt", "policy-copy.txt"]
@@ -118,7 +120,7 @@ def test_drop_files_on_a_control_row_links_them(
 def test_drop_on_the_evidence_page(
     qtbot: Any, workspace: Workspace, make_window: Any, tmp_path: Path
 ) -> None:
-    engagement_id, _ = engagement_with_control(workspace)
+    engagement_id, control_id = engagement_with_control(workspace)
     window = make_window()
     page = window.open_page(EvidencePage)
     note = tmp_path / "note.txt"
@@ -134,8 +136,16 @@ def test_drop_on_the_evidence_page(
             Qt.KeyboardModifier.NoModifier,
         )
     )
+    dialog = page.add_dialog
+    assert dialog is not None and "note.txt" in dialog.intro.text()
+    dialog.search.setText("quarterly access")
+    visible = [dialog.list.item(i) for i in range(dialog.list.count()) if not dialog.list.item(i).isHidden()]
+    assert [item.text() for item in visible] == ["ACC-03  Quarterly access review"]
+    dialog.set_checked(control_id, True)
+    dialog.accept()
     wait_for_tasks(qtbot, window)
-    assert [r.file_name for r in list_evidence(workspace, engagement_id=engagement_id)] == ["note.txt"]
+    (row,) = list_evidence(workspace, engagement_id=engagement_id)
+    assert (row.file_name, row.controls) == ("note.txt", ["ACC-03"])
 
 
 def test_cancelling_a_large_add_leaves_nothing(
@@ -150,8 +160,10 @@ def test_cancelling_a_large_add_leaves_nothing(
     from app.ui.evidence_actions import add_files
 
     window.open_page(EvidencePage)
-    task = add_files(window.context, [big])
-    assert task is not None and window.context.task_bar.isVisible()
+    assert add_files(window.context, [big]) is not None
+    qtbot.waitUntil(lambda: window.context.tasks[0].title.startswith("Adding"), timeout=20_000)
+    task = window.context.tasks[0]
+    assert window.context.task_bar.isVisible()
     with qtbot.waitSignal(task.signals.cancelled, timeout=20_000):
         window.context.task_bar.cancel()
     assert list_evidence(workspace, engagement_id=engagement_id) == []
@@ -169,7 +181,9 @@ def test_verify_flags_an_altered_file(
     source = tmp_path / "config.json"
     source.write_text('{"mfa": true}')
     interaction.files.append([source])
-    page.choose_files()
+    dialog = page.choose_files()
+    assert dialog is not None
+    dialog.accept()
     wait_for_tasks(qtbot, window)
     (row,) = list_evidence(workspace, engagement_id=engagement_id)
     stored = stored_path(workspace, row.id)
@@ -193,14 +207,15 @@ def test_details_edit_and_links(
     source = tmp_path / "old.txt"
     source.write_text("old evidence")
     interaction.files.append([source])
-    page.choose_files()
+    dialog = page.choose_files()
+    assert dialog is not None
+    dialog.accept()
     wait_for_tasks(qtbot, window)
     page.select(list_evidence(workspace, engagement_id=engagement_id)[0].id)
     details = page.details
     assert "old evidence" in details.preview_text.toPlainText()
-    details.dates["collected_on"].set_value(None)
-    details.dates["collected_on"].edit.setDate(QDate(2025, 11, 3))
-    details.dates["collected_on"].edit.editingFinished.emit()
+    details.dates["collected_on"].line.setText("2025-11-03")
+    details.dates["collected_on"].line.editingFinished.emit()
     (row,) = list_evidence(workspace, engagement_id=engagement_id)
     assert row.collected_on is not None and row.collected_on.isoformat() == "2025-11-03"
     page.stale_filter.setChecked(True)

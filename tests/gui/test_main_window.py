@@ -10,6 +10,7 @@ from app.services.workspace import Workspace
 from app.ui.main_window import MainWindow
 from app.ui.pages.criteria import CRITERION_ROLE, CriteriaPage
 from app.ui.pages.engagements import EngagementsPage
+from app.ui.pages.readiness import ReadinessPage
 
 
 def visible_rows(view: Any) -> int:
@@ -20,7 +21,18 @@ def test_empty_workspace_explains_what_to_do(window: MainWindow) -> None:
     page = window.page(EngagementsPage)
     assert isinstance(page, EngagementsPage)
     assert window.current_page() is page
-    assert page.empty.isVisible() and "New engagement" in page.empty.text()
+    assert page.empty.isVisible() and "creating the engagement" in page.empty.text()
+    assert page.path.isVisible()
+    assert [step.key for step in page.path.steps] == [
+        "engagement",
+        "scope",
+        "seed",
+        "owners",
+        "evidence",
+        "export",
+    ]
+    assert [key for key, button in page.path.buttons.items() if button.isEnabled()] == ["engagement"]
+    assert not any(step.done for step in page.path.steps)
     assert "Create or choose an engagement" in window.scope_label.text()
     assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
         "Engagements",
@@ -47,6 +59,10 @@ def test_create_rename_and_delete_engagement_by_clicks(
     assert [e.name for e in list_engagements(workspace)] == ["Northbeam 2026"]
     assert window.engagement_box.currentText() == "Northbeam 2026"
     assert page.model.rowCount() == 1
+    readiness = window.current_page()
+    assert isinstance(readiness, ReadinessPage), "a new engagement opens on the path"
+    assert readiness.checklist.isVisible() and readiness.next_line.button.text() == "Run the scoping wizard…"
+    window.open_page(EngagementsPage)
 
     page.details.lines["company"].setText("Northbeam Analytics")
     page.details.lines["company"].editingFinished.emit()

@@ -25,7 +25,7 @@ from app.ui.models.gaps import GapTableModel
 from app.ui.models.history import HistoryTableModel
 from app.ui.models.policies import AcknowledgementTableModel, LateStarterTableModel, PolicyTableModel
 from app.ui.models.records import RecordTableModel
-from app.ui.models.roles import ROW_ID_ROLE
+from app.ui.models.roles import ROW_ID_ROLE, STATUS_ROLE
 
 POLICY_ANSWERS = initial_answers() | {
     "company": "Acme",
@@ -105,7 +105,16 @@ def test_the_control_matrix_model(qapp: Any, qtmodeltester: ModelTester) -> None
     model.set_filters(criteria=None, key_only=True)
     assert texts(model) == ["AC-10"]
     status = model.index(0, model.column_of("status"))
-    assert status.data() == "Implemented" and status.data(Qt.ItemDataRole.DecorationRole) is not None
+    assert status.data() == "Implemented" and status.data(STATUS_ROLE) == "implemented"
+    evidence = model.index(0, model.evidence_column)
+    assert model.headerData(model.evidence_column, Qt.Orientation.Horizontal) == "Evidence"
+    assert evidence.data() == "0"
+    model.set_evidence_counts({1: 3})
+    assert evidence.data() == "3" and not model.setData(evidence, "4")
+    model.set_filters(key_only=False)
+    model.sort(model.evidence_column, Qt.SortOrder.DescendingOrder)
+    assert texts(model) == ["AC-10", "AC-2"]
+    model.set_filters(key_only=True)
     key = model.index(0, model.column_of("is_key"))
     assert model.setData(key, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
     assert edits == [([1], "is_key", False)]
@@ -184,7 +193,11 @@ def test_the_engagement_gap_and_record_models(qtmodeltester: ModelTester) -> Non
         ]
     )
     qtmodeltester.check(gaps)
-    assert texts(gaps) == ["Criterion without a control", "Control without an owner"]
+    assert texts(gaps) == ["No control covers it", "No owner"]
+    assert gaps.index(0, 2).data() == "Map a control to it: open it, then Controls ▸ Map criteria"
+    assert gaps.index(0, 1).data().startswith("CC1.1 ") and gaps.index(0, 1).data().endswith("(Security)")
+    assert gaps.index(1, 1).data() == "AC-1" and gaps.index(1, 2).data() == "Name who runs it"
+    assert gaps.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) == "AC-1 has no owner"
     assert gaps.row_at(1).control_id == 7
 
     saved: list[tuple[int, str, str]] = []

@@ -263,7 +263,7 @@ def test_a_policy_gap_on_the_readiness_page_opens_the_policy(
     readiness = window.open_page(ReadinessPage)
     rows = [readiness.gaps.row_at(r) for r in range(readiness.gaps.rowCount())]
     backup = next(r for r, gap in enumerate(rows) if gap.policy_key == "backup")
-    assert readiness.gaps.index(backup, 0).data() == "Policy not approved"
+    assert readiness.gaps.index(backup, 0).data() == "A policy it relies on is not approved"
     readiness.gap_view.activated.emit(readiness.gaps.index(backup, 0))
     page = window.page(PoliciesPage)
     assert window.current_page() is page and page.editor.heading.text() == "Backup Policy"

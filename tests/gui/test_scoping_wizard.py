@@ -13,7 +13,14 @@ from app.services.engagements import create_engagement, get_engagement
 from app.services.workspace import Workspace
 from app.ui.main_window import MainWindow
 from app.ui.pages.scope import ScopePage
-from app.ui.wizard import PAGE_CATEGORIES, PAGE_SERVICE, PAGE_SUMMARY, PAGE_TIMING, ScopingWizard
+from app.ui.wizard import (
+    PAGE_CATEGORIES,
+    PAGE_PROVIDERS,
+    PAGE_SERVICE,
+    PAGE_SUMMARY,
+    PAGE_TIMING,
+    ScopingWizard,
+)
 
 
 def open_wizard(window: MainWindow) -> ScopingWizard:
@@ -42,6 +49,8 @@ def test_soc1_only_branch_skips_categories_and_applies_a_type1(
     click(qtbot, wizard, NEXT)
     assert wizard.currentId() == PAGE_TIMING
     click(qtbot, wizard, NEXT)
+    assert wizard.currentId() == PAGE_PROVIDERS
+    click(qtbot, wizard, NEXT)
     assert wizard.currentId() == PAGE_SUMMARY
     assert "SOC 1 — Type 1 now, then a Type 2" in wizard.summary.text.toPlainText()
     click(qtbot, wizard, FINISH)
@@ -66,6 +75,7 @@ def test_soc2_branch_asks_categories_and_applies_a_type2(
     assert wizard.currentId() == PAGE_TIMING
     wizard.timing.operating.setValue(7)
     wizard.timing.deadline.setValue(7)
+    click(qtbot, wizard, NEXT)
     click(qtbot, wizard, NEXT)
     text = wizard.summary.text.toPlainText()
     assert "SOC 2 — Type 2" in text and "Availability, because you promise customers uptime." in text
@@ -98,6 +108,7 @@ def test_no_report_branch_warns(qtbot: Any, workspace: Workspace, make_window: A
     click(qtbot, wizard, NEXT)
     assert wizard.currentId() == PAGE_TIMING
     click(qtbot, wizard, NEXT)
+    click(qtbot, wizard, NEXT)
     assert "No SOC report indicated" in wizard.summary.text.toPlainText()
     assert "Warning: Nothing you answered" in wizard.summary.text.toPlainText()
 
@@ -107,7 +118,7 @@ def test_an_override_needs_a_reason_which_is_kept(qtbot: Any, workspace: Workspa
     window = make_window()
     wizard = open_wizard(window)
     wizard.service.boxes["customer_data"].setChecked(True)
-    for _ in range(3):
+    for _ in range(4):
         click(qtbot, wizard, NEXT)
     assert wizard.currentId() == PAGE_SUMMARY
     wizard.summary.type_box.setCurrentText("Type 2")
@@ -144,6 +155,7 @@ def test_rerunning_starts_from_the_saved_answers_and_overrides(
     click(qtbot, wizard, NEXT)
     wizard.timing.type2.setChecked(True)
     click(qtbot, wizard, NEXT)
+    click(qtbot, wizard, NEXT)
     wizard.summary.category_boxes["Privacy"].setChecked(True)
     wizard.summary.reason.setText("Consumer app launching")
     click(qtbot, wizard, FINISH)
@@ -154,7 +166,7 @@ def test_rerunning_starts_from_the_saved_answers_and_overrides(
     assert again.categories.boxes["confidential_data"].isChecked()
     assert again.timing.type2.isChecked()
     assert again.timing.operating.value() == -1 and again.timing.operating.text() == "Don't know"
-    for _ in range(3):
+    for _ in range(4):
         click(qtbot, again, NEXT)
     assert again.summary.category_boxes["Privacy"].isChecked()
     assert again.summary.reason.text() == "Consumer app launching"
@@ -171,7 +183,7 @@ def test_security_is_always_shown_required(qtbot: Any, workspace: Workspace, mak
         if b.text().startswith("Security")
     ][0]
     assert security.isChecked() and not security.isEnabled()
-    for _ in range(2):
+    for _ in range(3):
         click(qtbot, wizard, NEXT)
     assert not wizard.summary.category_boxes["Security"].isEnabled()
     assert wizard.summary.category_boxes["Security"].isChecked()

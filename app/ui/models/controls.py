@@ -11,25 +11,17 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap
 
 from app.domain.catalog import sort_key as criterion_sort_key
 from app.domain.controls import CONTROL_FIELDS, TEXT_FIELDS, ControlRow, FieldSpec, display_value
 from app.domain.vocab import ControlType, Frequency, Nature, Status, label
 from app.ui.models.base import RowTableModel, TableColumn
-from app.ui.models.roles import CONTROL_ID_ROLE, ROW_ID_ROLE
+from app.ui.models.roles import CONTROL_ID_ROLE, ROW_ID_ROLE, STATUS_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 Editor = Callable[[Sequence[int], str, Any], bool]
 
 
-STATUS_COLOURS = {
-    Status.NOT_STARTED: QColor(140, 140, 140),
-    Status.IN_PROGRESS: QColor(37, 99, 235),
-    Status.IMPLEMENTED: QColor(22, 150, 70),
-    Status.READY_FOR_AUDIT: QColor(22, 120, 60),
-    Status.EXCEPTION: QColor(200, 40, 40),
-}
 ORDERS: dict[str, list[str]] = {
     "status": [s.value for s in Status],
     "frequency": [f.value for f in Frequency],
@@ -42,19 +34,6 @@ _DIGITS = re.compile(r"(\d+)")
 def natural_key(text: str) -> tuple[Any, ...]:
     """``ACC-2`` sorts before ``ACC-10``."""
     return tuple(int(part) if part.isdigit() else part.casefold() for part in _DIGITS.split(text))
-
-
-def status_icon(status: str) -> QIcon:
-    """A small coloured dot for a status (always shown beside the status word)."""
-    cached = _ICONS.get(status)
-    if cached is None:
-        pixmap = QPixmap(10, 10)
-        pixmap.fill(STATUS_COLOURS.get(Status(status), QColor("grey")))
-        cached = _ICONS[status] = QIcon(pixmap)
-    return cached
-
-
-_ICONS: dict[str, QIcon] = {}
 
 
 def search_text(row: ControlRow) -> str:
@@ -86,7 +65,6 @@ def _sort_value(spec: FieldSpec, row: ControlRow) -> Any:
 DISPLAY = Qt.ItemDataRole.DisplayRole
 EDIT = Qt.ItemDataRole.EditRole
 CHECK_STATE = Qt.ItemDataRole.CheckStateRole
-DECORATION = Qt.ItemDataRole.DecorationRole
 TOOL_TIP = Qt.ItemDataRole.ToolTipRole
 
 
@@ -125,8 +103,12 @@ def _column(spec: FieldSpec) -> TableColumn[ControlRow]:
     )
 
 
+EVIDENCE_HEADER = "Evidence"
+
+
 class ControlMatrixModel(RowTableModel[ControlRow]):
-    """All controls of an engagement, one column per field of :data:`CONTROL_FIELDS`.
+    """All controls of an engagement, one column per field of :data:`CONTROL_FIELDS`, then the
+    number of evidence files linked to each (:attr:`evidence_column`).
 
     The view shows the controls that pass the search text and the filters
     (statuses, owner, key controls, criteria of a category).
@@ -138,7 +120,14 @@ class ControlMatrixModel(RowTableModel[ControlRow]):
     FIELDS: tuple[FieldSpec, ...] = CONTROL_FIELDS
 
     def __init__(self, editor: Editor | None = None) -> None:
-        super().__init__([_column(spec) for spec in self.FIELDS])
+        self.evidence_files: dict[int, int] = {}
+        evidence: TableColumn[ControlRow] = TableColumn(
+            EVIDENCE_HEADER,
+            lambda row: str(self.evidence_files.get(row.id, 0)),
+            sort_key=lambda row: self.evidence_files.get(row.id, 0),
+        )
+        super().__init__([*(_column(spec) for spec in self.FIELDS), evidence])
+        self.evidence_column = len(self.FIELDS)
         self.editor = editor
         self._statuses: set[str] = set()
         self._owner: str | None = None
@@ -146,6 +135,14 @@ class ControlMatrixModel(RowTableModel[ControlRow]):
         self._criteria: frozenset[str] | None = None
         self._text = [_text_of(spec) for spec in self.FIELDS]
         self._flags = [_flags_of(spec, editable=editor is not None) for spec in self.FIELDS]
+        self._flags.append(Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled)
+
+    def set_evidence_counts(self, counts: dict[int, int]) -> None:
+        """How many evidence files each control holds (control id -> count)."""
+        self.evidence_files = dict(counts)
+        if self.rowCount():
+            column = self.evidence_column
+            self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
 
     def search_text(self, row: ControlRow) -> str:
         return search_text(row)
@@ -195,13 +192,15 @@ class ControlMatrixModel(RowTableModel[ControlRow]):
             return None
         row = self._all[self._visible[index.row()]]
         column = index.column()
+        if column == self.evidence_column:
+            return self._evidence_data(row, role)
         spec = self.FIELDS[column]
         if role == DISPLAY:  # the hot path: every visible cell, every paint
             return None if spec.kind == "bool" else self._text[column](getattr(row, spec.name))
         if role == CHECK_STATE and spec.kind == "bool":
             return Qt.CheckState.Checked if row.is_key else Qt.CheckState.Unchecked
-        if role == DECORATION and spec.name == "status":
-            return status_icon(row.status)
+        if role == STATUS_ROLE and spec.name == "status":
+            return row.status
         if role == TOOL_TIP and spec.kind in ("long", "text", "criteria"):
             text = row.text(spec.name)
             return text if len(text) > 30 else None
@@ -218,13 +217,25 @@ class ControlMatrixModel(RowTableModel[ControlRow]):
             return row.id
         return None
 
+    def _evidence_data(self, row: ControlRow, role: int) -> Any:
+        count = self.evidence_files.get(row.id, 0)
+        if role == DISPLAY:
+            return str(count)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == TOOL_TIP:
+            return f"{count} evidence file{'s' if count != 1 else ''} linked to {row.ref}"
+        if role in (CONTROL_ID_ROLE, ROW_ID_ROLE):
+            return row.id
+        return None
+
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return self._flags[index.column()]
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if not index.isValid() or self.editor is None:
+        if not index.isValid() or self.editor is None or index.column() == self.evidence_column:
             return False
         spec = self.FIELDS[index.column()]
         row = self._all[self._visible[index.row()]]

@@ -8,7 +8,7 @@ from app.domain.catalog import load_catalog
 from app.domain.controls import ControlRow
 from app.domain.vocab import label
 from app.ui.models.controls import natural_key
-from app.ui.models.roles import CONTROL_ID_ROLE
+from app.ui.models.roles import CONTROL_ID_ROLE, STATUS_ROLE
 
 
 def build_criterion_tree(controls: Sequence[ControlRow], categories: Sequence[str]) -> QStandardItemModel:
@@ -50,6 +50,7 @@ def build_criterion_tree(controls: Sequence[ControlRow], categories: Sequence[st
                 for cell in child:
                     cell.setEditable(False)
                     cell.setData(control.id, CONTROL_ID_ROLE)
+                child[2].setData(control.status, STATUS_ROLE)
                 item.appendRow(child)
             for cell in row_items[1:]:
                 cell.setEditable(False)

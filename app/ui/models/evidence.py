@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from app.domain.evidence import EvidenceRow
 from app.domain.files import human_size, kind_of
 from app.ui.models.base import RowTableModel, TableColumn
-from app.ui.models.roles import EVIDENCE_ID_ROLE
+from app.ui.models.roles import EVIDENCE_ID_ROLE, STATUS_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -21,6 +21,10 @@ def _covers(row: EvidenceRow) -> str:
     if row.covers_from or row.covers_to:
         return f"{_day(row.covers_from)} – {_day(row.covers_to)}"
     return f"as of {_day(row.as_of)}" if row.as_of else ""
+
+
+FLAG_COLUMN = 7
+"""The Flag column: stale, unlinked, missing or altered, shown as a chip."""
 
 
 class EvidenceTableModel(RowTableModel[EvidenceRow]):
@@ -85,6 +89,14 @@ class EvidenceTableModel(RowTableModel[EvidenceRow]):
         )
         return all(checks)
 
+    def flag_key(self, row: EvidenceRow) -> str | None:
+        """The flag as a chip's key: ``missing`` (missing or altered), ``stale``, ``unlinked`` or none."""
+        if row.id in self.problems:
+            return "missing"
+        if row.id in self.stale:
+            return "stale"
+        return None if row.controls else "unlinked"
+
     def flag(self, row: EvidenceRow) -> str:
         if row.id in self.problems:
             return self.problems[row.id].capitalize()
@@ -97,4 +109,6 @@ class EvidenceTableModel(RowTableModel[EvidenceRow]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == EVIDENCE_ID_ROLE and index.isValid():
             return self.row_at(index.row()).id
+        if role == STATUS_ROLE and index.isValid() and index.column() == FLAG_COLUMN:
+            return self.flag_key(self.row_at(index.row()))
         return super().data(index, role)

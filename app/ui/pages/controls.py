@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +27,7 @@ from app.domain.changes import Changes, Kind
 from app.domain.controls import CONTROL_FIELDS, SUMMARY_FIELDS, ControlRow
 from app.domain.starter import load_starter
 from app.domain.vocab import Status, label
-from app.services.control_import import ImportPlan, apply_import, plan_import
+from app.services.control_import import ImportPlan, plan_import
 from app.services.controls import (
     add_control,
     delete_controls,
@@ -37,9 +37,11 @@ from app.services.controls import (
     list_controls,
     restore_controls,
 )
-from app.ui.commands import Creation, Deletion, EditControls, SeedControls
+from app.services.evidence import evidence_counts
+from app.ui.commands import Creation, Deletion, EditControls, ImportWorkbook, SeedControls
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths
+from app.ui.icons import icon
 from app.ui.interaction import documents_folder
 from app.ui.models.controls import ControlMatrixModel
 from app.ui.models.criterion_tree import build_criterion_tree
@@ -53,9 +55,12 @@ from app.ui.widgets.control_evidence import ControlEvidencePanel
 from app.ui.widgets.criteria_picker import CriteriaPicker
 from app.ui.widgets.history_dialog import open_history
 from app.ui.widgets.objectives import ObjectivesView
+from app.ui.widgets.status_chip import StatusChipDelegate
 from app.ui.widgets.table_dialog import TableDialog
 
-DEFAULT_COLUMNS = ("ref", "title", "criteria", "owner", "frequency", "nature", "is_key", "status")
+DEFAULT_COLUMNS = ("ref", "title", "status", "owner", "frequency")
+"""The matrix's columns at first, in this order, then the evidence count; the header's menu adds others."""
+COLUMN_WIDTHS = {"ref": 80, "title": 240, "criteria": 130, "owner": 110, "is_key": 44, "status": 140}
 ALL_TAB = "All controls"
 CRITERION_TAB = "By criterion"
 OBJECTIVES_TAB = "SOC 1 objectives"
@@ -97,7 +102,7 @@ class ControlsPage(Page):
         matrix = stacked(toolbar, self.tabs, filters, self.views)
         self.details = ControlDetails()
         self.evidence_panel = ControlEvidencePanel(context)
-        self.details.extra.addWidget(self.evidence_panel)
+        self.details.evidence_slot.addWidget(self.evidence_panel)
         self.splitter = with_details(matrix, self.details, (720, 380))
 
         self.body = QStackedWidget()
@@ -141,14 +146,14 @@ class ControlsPage(Page):
         header.setSectionsMovable(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
-        self.delegates = []
+        self.delegates: list[ChoiceDelegate] = []
         for column, spec in enumerate(CONTROL_FIELDS):
             if spec.kind == "choice":
-                delegate = ChoiceDelegate(spec, table)
+                delegate = StatusChipDelegate(table) if spec.name == "status" else ChoiceDelegate(spec, table)
                 self.delegates.append(delegate)
                 table.setItemDelegateForColumn(column, delegate)
-            width = {"ref": 90, "title": 260, "criteria": 150, "owner": 130, "is_key": 44, "status": 130}
-            table.setColumnWidth(column, width.get(spec.name, 120))
+            table.setColumnWidth(column, COLUMN_WIDTHS.get(spec.name, 110))
+        table.setColumnWidth(self.model.evidence_column, 72)
         return table
 
     def _build_views(self) -> QStackedWidget:
@@ -156,6 +161,7 @@ class ControlsPage(Page):
         self.criterion_view = QTreeView()
         self.criterion_view.setAccessibleName("Controls by criterion")
         self.criterion_view.setUniformRowHeights(True)
+        self.criterion_view.setItemDelegateForColumn(2, StatusChipDelegate(self.criterion_view))
         self.criterion_view.doubleClicked.connect(self._open_from_tree)
         self.objectives_view.control_activated.connect(self.select_control)
         views = QStackedWidget()
@@ -187,11 +193,11 @@ class ControlsPage(Page):
         return filters
 
     def _build_toolbar(self) -> QHBoxLayout:
-        self.add_button = QPushButton("Add control")
-        self.duplicate_button = QPushButton("Duplicate")
-        self.delete_button = QPushButton("Delete…")
-        self.map_button = QPushButton("Map criteria…")
-        self.bulk_button = QPushButton("Bulk edit…")
+        self.add_button = QPushButton(icon("plus"), "Add control")
+        self.duplicate_button = QPushButton(icon("copy"), "Duplicate")
+        self.delete_button = QPushButton(icon("trash-2"), "Delete…")
+        self.map_button = QPushButton(icon("link"), "Map criteria…")
+        self.bulk_button = QPushButton(icon("list-todo"), "Bulk edit…")
         toolbar = QHBoxLayout()
         for button in (
             self.add_button,
@@ -202,8 +208,9 @@ class ControlsPage(Page):
         ):
             toolbar.addWidget(button)
         toolbar.addStretch(1)
-        self.seed_button = QPushButton("Seed from starter library…")
-        self.import_button = QPushButton("Import workbook…")
+        self.seed_button = QPushButton(icon("sprout"), "Seed…")
+        self.seed_button.setToolTip("Seed from the starter library: controls written for a small company")
+        self.import_button = QPushButton(icon("file-input"), "Import workbook…")
         toolbar.addWidget(self.seed_button)
         toolbar.addWidget(self.import_button)
         return toolbar
@@ -213,8 +220,8 @@ class ControlsPage(Page):
         self.empty = QLabel()
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_add = QPushButton("Add a control")
-        self.empty_seed = QPushButton("Seed from the starter library…")
+        self.empty_add = QPushButton(icon("plus"), "Add a control")
+        self.empty_seed = QPushButton(icon("sprout"), "Seed from the starter library…")
         empty_box = QWidget()
         empty_layout = QVBoxLayout(empty_box)
         empty_layout.addStretch(1)
@@ -271,6 +278,7 @@ class ControlsPage(Page):
             )
             self.model.set_rows(rows or [])
             self._loaded_for = engagement.id
+            self._load_evidence_counts()
             self._complete = False
             self._refill_owners()
             if any(
@@ -279,6 +287,15 @@ class ControlsPage(Page):
             ):
                 self.complete_rows()
         self._update_empty()
+
+    def _load_evidence_counts(self) -> None:
+        engagement_id = self._loaded_for
+        if engagement_id is not None:
+            counts = self.context.run(
+                "Load evidence counts",
+                lambda: evidence_counts(self.context.workspace, engagement_id=engagement_id),
+            )
+            self.model.set_evidence_counts(counts or {})
 
     def complete_rows(self) -> None:
         """Make sure the model holds every field (a search or a long-text column needs them)."""
@@ -506,14 +523,33 @@ class ControlsPage(Page):
         self.history_dialog = open_history(self.context, self, f"control {row.ref}", control_id=row.id)
         return self.history_dialog
 
-    def bulk_edit(self) -> BulkEditDialog | None:
+    def bulk_edit(self, field: str | None = None) -> BulkEditDialog | None:
+        """Change owner, status or frequency of the selected controls (*field* ticked and focused)."""
         ids = self.selected_ids()
         if not ids:
             return None
         self.bulk_dialog = BulkEditDialog(len(ids), self.model.owners(), self)
         self.bulk_dialog.accepted.connect(lambda: self._apply_bulk(ids))
         self.bulk_dialog.open()
+        if field is not None:
+            self.bulk_dialog.start_with(field)
         return self.bulk_dialog
+
+    def assign_owners(self) -> BulkEditDialog | None:
+        """Select every control without an owner and ask for one owner for them all."""
+        self.show_tab(ALL_TAB)
+        self.model.set_filters(text="", statuses=[], owner=None, key_only=False)
+        rows = [row for row in range(self.model.rowCount()) if not self.model.row_at(row).owner.strip()]
+        if not rows:
+            self.context.interaction.info("Assign owners", "Every control has an owner.")
+            return None
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for row in rows:
+            selection.select(self.model.index(row, 0), self.model.index(row, last))
+        self.table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.table.scrollTo(self.model.index(rows[0], 0))
+        return self.bulk_edit("owner")
 
     def _apply_bulk(self, ids: list[int]) -> None:
         assert self.bulk_dialog is not None
@@ -544,6 +580,8 @@ class ControlsPage(Page):
             else:
                 self._loaded_for = None
                 self._refresh_if_visible()
+        if Kind.EVIDENCE in changes:
+            self._load_evidence_counts()
         if (
             changes.touches(Kind.CONTROLS, Kind.OBJECTIVES, Kind.EVIDENCE)
             and self.views.currentWidget() is not self.table
@@ -639,28 +677,34 @@ class ControlsPage(Page):
         return self.context.start("Reading the workbook", plan, self._confirm_import)
 
     def _confirm_import(self, plan: ImportPlan) -> None:
-        if plan.is_empty:
+        if plan.is_empty and not plan.missing:
             self.context.interaction.info(
                 "Import workbook", "The workbook matches the matrix; nothing to import."
             )
             return
         lines = plan.lines()
         shown = "\n".join(lines[:40]) + (f"\n… and {len(lines) - 40} more lines" if len(lines) > 40 else "")
-        if not self.context.interaction.confirm(
-            "Import workbook",
+        text = (
             f"Importing {plan.source.name} will make these changes ({plan.counts}):\n\n{shown}\n\n"
-            "They are applied together, in one step, and recorded in the change log.",
-            action="Import",
-        ):
-            return
-        self.context.start(
-            "Importing the workbook",
-            lambda _p, _c: apply_import(self.context.workspace, plan),
-            self._imported,
+            "They are applied together, in one step that Edit ▸ Undo takes back, and recorded in the "
+            "change log."
         )
-
-    def _imported(self, _result: Any) -> None:
-        self.context.undo_stack.clear()
+        if not plan.missing:
+            if self.context.interaction.confirm("Import workbook", text, action="Import"):
+                self.context.push(ImportWorkbook(self.context, plan))
+            return
+        missing = "\n".join(f"  {removal.words}" for removal in plan.missing[:20])
+        more = f"\n  … and {len(plan.missing) - 20} more" if len(plan.missing) > 20 else ""
+        go_on, delete = self.context.interaction.confirm_with_option(
+            "Import workbook",
+            f"{text}\n\nNot in the workbook (kept unless you tick the box):\n{missing}{more}",
+            f"Also delete the {len(plan.missing)} control{'s' if len(plan.missing) != 1 else ''} "
+            "the workbook no longer lists",
+            action="Import",
+        )
+        chosen = plan.deleting_missing(delete)
+        if go_on and not chosen.is_empty:
+            self.context.push(ImportWorkbook(self.context, chosen))
 
     # --- files dropped on a control -----------------------------------------------------
 
@@ -688,16 +732,16 @@ class ControlsPage(Page):
     def _column_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
         header = self.table.horizontalHeader()
-        for column, spec in enumerate(CONTROL_FIELDS):
-            action = menu.addAction(spec.label)
+        for column in range(self.model.columnCount()):
+            action = menu.addAction(str(self.model.headerData(column, Qt.Orientation.Horizontal)))
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(column))
-            action.setEnabled(spec.name != "ref")
+            action.setEnabled(column != self.model.column_of("ref"))
             action.toggled.connect(lambda checked, c=column: self.set_column_visible(c, checked))
         menu.popup(header.mapToGlobal(position))
 
     def set_column_visible(self, column: int, visible: bool) -> None:
-        if visible and CONTROL_FIELDS[column].name not in SUMMARY_FIELDS:
+        if visible and column < len(CONTROL_FIELDS) and CONTROL_FIELDS[column].name not in SUMMARY_FIELDS:
             self.complete_rows()
         self.table.horizontalHeader().setSectionHidden(column, not visible)
         self._save_columns()
@@ -706,12 +750,17 @@ class ControlsPage(Page):
         self.context.window_state.controls_header = self.table.horizontalHeader().saveState()
 
     def _restore_columns(self) -> None:
+        """The columns as the user left them, else Ref, Title, Status, Owner, Frequency and Evidence."""
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(self.model.column_of("title"), QHeaderView.ResizeMode.Stretch)
         state = self.context.window_state.controls_header
-        if state is not None and header.restoreState(state):
+        if state is not None and header.restoreState(state) and header.count() == self.model.columnCount():
             return
         for column, spec in enumerate(CONTROL_FIELDS):
             header.setSectionHidden(column, spec.name not in DEFAULT_COLUMNS)
+        for position, name in enumerate(DEFAULT_COLUMNS):
+            header.moveSection(header.visualIndex(self.model.column_of(name)), position)
+        header.moveSection(header.visualIndex(self.model.evidence_column), len(DEFAULT_COLUMNS))
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         self._save_columns()

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,6 +19,7 @@ from app.domain.bundle_format import SUFFIX
 from app.domain.changes import Changes, Kind
 from app.domain.engagements import EngagementRow
 from app.domain.files import safe_name
+from app.domain.guidance import no_engagement_path
 from app.domain.periods import describe_period
 from app.domain.rollforward import CARRIED, NOT_CARRIED, suggested_name
 from app.services.bundles import export_bundle, import_bundle
@@ -32,12 +33,14 @@ from app.services.engagements import (
 from app.services.rollforward import preview_roll_forward, roll_forward
 from app.ui.commands import EditFields
 from app.ui.context import AppContext
+from app.ui.icons import icon
 from app.ui.interaction import documents_folder
 from app.ui.models.engagements import EngagementTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.widgets.demo import make_demo
 from app.ui.widgets.engagement_details import EngagementDetails
 from app.ui.widgets.history_dialog import open_history
+from app.ui.widgets.path_checklist import PathChecklist
 from app.ui.widgets.table_dialog import TableDialog
 
 Progress = Callable[[int, int], None]
@@ -61,12 +64,12 @@ class EngagementsPage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.setAccessibleName("Engagements")
 
-        self.new_button = QPushButton("New engagement…")
+        self.new_button = QPushButton(icon("plus"), "New engagement…")
         self.rename_button = QPushButton("Rename…")
-        self.roll_forward_button = QPushButton("Roll forward…")
+        self.roll_forward_button = QPushButton(icon("arrow-right"), "Roll forward…")
         self.roll_forward_button.setToolTip("Start the next audit period's engagement from this one")
-        self.delete_button = QPushButton("Delete…")
-        self.demo_button = QPushButton("Try the demo")
+        self.delete_button = QPushButton(icon("trash-2"), "Delete…")
+        self.demo_button = QPushButton(icon("sprout"), "Try the demo")
         self.demo_button.setToolTip("A fictional company with a worked matrix, evidence and documents")
         buttons = QHBoxLayout()
         for button in (
@@ -80,14 +83,22 @@ class EngagementsPage(Page):
         buttons.addStretch(1)
 
         self.empty = QLabel(
-            "No engagements yet. An engagement is one company's audit preparation: "
-            "its scope, its control matrix and its evidence. Click <b>New engagement…</b> to start, or "
-            "<b>Try the demo</b> to look around a fictional company first."
+            "<b>Welcome.</b> SOC Workbench takes a company from its first questions to an evidence package "
+            "for the auditor, in the steps below. Start by creating the engagement: one company's audit "
+            "preparation, with its scope, its control matrix and its evidence — or click <b>Try the "
+            "demo</b> to look around a fictional company first."
         )
         self.empty.setWordWrap(True)
+        self.path = PathChecklist()
+        self.path.set_steps(no_engagement_path(), enabled_from_first=True)
+        self.path.action_requested.connect(lambda key: self.context.navigate.emit(("step", key)))
 
         self.details = EngagementDetails(context)
-        splitter = with_details(stacked(buttons, self.empty, self.table), self.details, (660, 440))
+        main = stacked(buttons, self.empty, self.path, self.table)
+        main_layout = main.layout()
+        assert isinstance(main_layout, QVBoxLayout)
+        main_layout.addStretch(0)  # what is left when the table is hidden (an empty workspace)
+        splitter = with_details(main, self.details, (660, 440))
 
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -118,6 +129,7 @@ class EngagementsPage(Page):
         self.model.set_rows(engagements or [])
         has_rows = self.model.rowCount() > 0
         self.empty.setVisible(not has_rows)
+        self.path.setVisible(not has_rows)
         self.table.setVisible(has_rows)
         for button in (self.rename_button, self.roll_forward_button, self.delete_button):
             button.setEnabled(has_rows)
@@ -157,7 +169,7 @@ class EngagementsPage(Page):
         if created is None:
             return
         self.context.set_engagement(created.id)
-        self.details.lines["company"].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.context.navigate.emit(("page", "Readiness"))
 
     def rename_selected(self) -> None:
         engagement = self.selected()
@@ -220,7 +232,7 @@ class EngagementsPage(Page):
             "Delete engagement",
             f"Delete the engagement “{engagement.name}”?\n\n"
             f"This removes its {counts['controls']} controls and {counts['evidence']} evidence "
-            "records from the workspace. Evidence files still used by another engagement stay. "
+            "files from the workspace (a stored file another engagement also uses stays there). "
             "This cannot be undone.",
             action="Delete",
         )

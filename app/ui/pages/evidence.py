@@ -1,5 +1,6 @@
 """Evidence page: all evidence with filters, details, links, preview; add, open, verify, delete."""
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel
@@ -25,12 +26,18 @@ from app.services.evidence import VerifyReport, delete_evidence, list_evidence
 from app.services.sampling import stale_evidence_ids
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths, open_evidence, verify
-from app.ui.models.evidence import EvidenceTableModel
+from app.ui.icons import icon
+from app.ui.models.evidence import FLAG_COLUMN, EvidenceTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
-from app.ui.widgets.dates import OptionalDateEdit
+from app.ui.widgets.control_checklist import ControlChecklist
+from app.ui.widgets.dates import DateField
 from app.ui.widgets.evidence_details import EvidenceDetails
 from app.ui.widgets.history_dialog import open_history
+from app.ui.widgets.status_chip import StatusChipDelegate
 from app.ui.widgets.table_dialog import TableDialog
+
+HIDDEN_COLUMNS = (1, 3, 8)
+"""File, Size and SHA-256: shown in the details panel, so the table needs no horizontal scroll."""
 
 
 class EvidencePage(Page):
@@ -41,6 +48,7 @@ class EvidencePage(Page):
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
+        self.add_dialog: ControlChecklist | None = None
         self.setAcceptDrops(True)
         self.model = EvidenceTableModel()
         self.table = QTableView()
@@ -53,12 +61,17 @@ class EvidencePage(Page):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        for column, width in enumerate((220, 180, 80, 80, 90, 150, 140, 80, 110)):
+        for column, width in enumerate((200, 160, 80, 70, 90, 150, 100, 110, 100)):
             self.table.setColumnWidth(column, width)
+        header = self.table.horizontalHeader()
+        for hidden in HIDDEN_COLUMNS:  # the details panel shows them; the table stays one screen wide
+            self.table.setColumnHidden(hidden, True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setItemDelegateForColumn(FLAG_COLUMN, StatusChipDelegate(self.table))
         filters = self._build_filters()
-        self.add_button = QPushButton("Add files…")
-        self.verify_button = QPushButton("Verify evidence")
-        self.delete_button = QPushButton("Delete…")
+        self.add_button = QPushButton(icon("file-plus"), "Add files…")
+        self.verify_button = QPushButton(icon("shield-check"), "Verify evidence")
+        self.delete_button = QPushButton(icon("trash-2"), "Delete…")
         buttons = QHBoxLayout()
         for button in (self.add_button, self.delete_button):
             buttons.addWidget(button)
@@ -93,8 +106,8 @@ class EvidencePage(Page):
         self.kind_filter.addItem("All kinds", "")
         for kind in [k for k, _ in KINDS] + [OTHER_KIND]:
             self.kind_filter.addItem(kind, kind)
-        self.collected_from = OptionalDateEdit()
-        self.collected_to = OptionalDateEdit()
+        self.collected_from = DateField()
+        self.collected_to = DateField()
         self.stale_filter = QCheckBox("Stale")
         self.stale_filter.setToolTip(
             "Collected before a Type 2's review period, or too long before a Type 1's as-of date"
@@ -242,11 +255,43 @@ class EvidencePage(Page):
 
     # --- actions ------------------------------------------------------------------------
 
-    def choose_files(self) -> None:
+    def choose_files(self) -> ControlChecklist | None:
+        """Pick files, then the controls they are evidence for (in one dialog, filtered by typing)."""
         paths = self.context.interaction.open_files("Add evidence files", self._last_folder())
-        if paths:
-            self._remember_folder(paths[0].parent)
-            add_files(self.context, paths)
+        if not paths:
+            return None
+        self._remember_folder(paths[0].parent)
+        return self.add_with_controls(paths)
+
+    def add_with_controls(self, paths: list[Path]) -> ControlChecklist | None:
+        """Ask which controls *paths* are evidence for, then add them (linked to the ticked ones)."""
+        engagement_id = self.context.engagement_id
+        if engagement_id is None or not paths:
+            return None
+        controls = self.context.run(
+            "Add evidence", lambda: list_controls(self.context.workspace, engagement_id=engagement_id)
+        )
+        ref = self.control_filter.currentData()
+        chosen = {control.id for control in controls or [] if control.ref == ref}
+        names = ", ".join(path.name for path in paths[:5]) + (
+            f" and {len(paths) - 5} more" if len(paths) > 5 else ""
+        )
+        count = f"{len(paths)} item{'s' if len(paths) != 1 else ''}"
+        self.add_dialog = ControlChecklist(
+            f"Add {count} as evidence",
+            controls or [],
+            chosen,
+            self,
+            intro=f"<b>{escape(names)}</b><br>Tick the controls this is evidence for (none is fine: "
+            "you can link it later). Type to filter the list.",
+            action=f"Add {count}",
+        )
+        self.add_dialog.accepted.connect(
+            lambda: add_files(self.context, paths, self.add_dialog.chosen() if self.add_dialog else [])
+        )
+        self.add_dialog.open()
+        self.add_dialog.search.setFocus()
+        return self.add_dialog
 
     def _last_folder(self) -> Path:
         return self.context.window_state.evidence_folder or Path.home()
@@ -268,7 +313,7 @@ class EvidencePage(Page):
         )
         if not self.context.interaction.confirm(
             "Delete evidence",
-            f"Delete {len(rows)} evidence record{'s' if len(rows) != 1 else ''}: {names}?\n\n"
+            f"Delete {len(rows)} evidence file{'s' if len(rows) != 1 else ''}: {names}?\n\n"
             "The stored copy is removed too unless another record uses the same content. "
             "Your original files are not touched. "
             "This cannot be undone.",
@@ -321,4 +366,4 @@ class EvidencePage(Page):
         paths = local_paths(event.mimeData())
         if paths:
             event.acceptProposedAction()
-            add_files(self.context, paths)
+            self.add_with_controls(paths)

@@ -32,6 +32,7 @@ from app.services.exports import (
     run_export,
 )
 from app.ui.context import AppContext
+from app.ui.icons import icon
 from app.ui.interaction import documents_folder
 from app.ui.models.records import RecordTableModel
 from app.ui.pages.base import Page, page_heading
@@ -73,9 +74,9 @@ class ExportsPage(Page):
         where_layout = QHBoxLayout(where)
         where_layout.addWidget(self.folder, 1)
         where_layout.addWidget(self.browse)
-        self.export_button = QPushButton("Export")
+        self.export_button = QPushButton(icon("package"), "Export")
         self.export_button.setDefault(True)
-        self.open_folder = QPushButton("Open folder")
+        self.open_folder = QPushButton(icon("folder-open"), "Open folder")
         self.open_folder.setEnabled(False)
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -133,7 +134,7 @@ class ExportsPage(Page):
 
     def refresh(self) -> None:
         engagement_id = self.context.engagement_id
-        self.export_button.setEnabled(engagement_id is not None)
+        self.export_button.setEnabled(engagement_id is not None and not self.context.workspace.read_only)
         if not self.folder.text():
             self.folder.setText(str(self.context.window_state.export_folder or documents_folder()))
         if engagement_id is None:
@@ -201,10 +202,27 @@ class ExportsPage(Page):
             if self.kinds[key].isChecked()
         ]
 
+    def export_package(self) -> None:
+        """Seal the evidence package (only that) into the export folder."""
+        engagement = self.context.engagement()
+        prefix = safe_name(engagement.name) if engagement else "export"
+        folder = Path(self.folder.text()).expanduser()
+        self.export([("package", folder / f"{prefix} - {KINDS_BY_NAME['package'].file_name}")])
+
     def export_selected(self) -> None:
+        self.export(self.targets())
+
+    def export(self, targets: list[tuple[str, Path]]) -> None:
+        """Write *targets* (kind, file) one after the other in the background, with progress and Cancel."""
         engagement_id = self.context.engagement_id
-        targets = self.targets()
         if engagement_id is None or not targets:
+            return
+        if self.context.workspace.read_only:
+            self.context.interaction.error(
+                "Export",
+                "Another SOC Workbench window has this workspace open, so this window is read-only and "
+                "does not export (an export is recorded in the workspace). Export from the other window.",
+            )
             return
         folder = Path(self.folder.text()).expanduser()
         try:

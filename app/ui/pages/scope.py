@@ -35,8 +35,10 @@ from app.services.exports import run_export
 from app.services.scoping import saved_scoping
 from app.ui.commands import EditFields
 from app.ui.context import AppContext
+from app.ui.icons import icon
 from app.ui.interaction import documents_folder
 from app.ui.pages.base import Page, page_heading
+from app.ui.widgets.engagement_period import EngagementPeriodEditor
 from app.ui.widgets.records_panel import RecordServices, RecordsPanel
 from app.ui.wizard import ScopingWizard, recommendation_html
 
@@ -84,7 +86,7 @@ class ScopePage(Page):
         self.wizard: ScopingWizard | None = None
         self.text = QTextBrowser()
         self.text.setAccessibleName("Scope of the engagement")
-        self.wizard_button = QPushButton("Run the scoping wizard…")
+        self.wizard_button = QPushButton(icon("wand-sparkles"), "Run the scoping wizard…")
         self.wizard_button.setDefault(True)
         self.business_type = QComboBox()
         self.business_type.setAccessibleName("SOC 1 business type")
@@ -95,7 +97,7 @@ class ScopePage(Page):
             "For a SOC 1: which kind of service you provide decides which business-process control "
             "objectives the starter library offers."
         )
-        self.memo_button = QPushButton("Save scoping memo…")
+        self.memo_button = QPushButton(icon("file-text"), "Save scoping memo…")
         buttons = QHBoxLayout()
         buttons.addWidget(self.wizard_button)
         buttons.addWidget(self.memo_button)
@@ -104,9 +106,11 @@ class ScopePage(Page):
         buttons.addWidget(self.business_type)
         self.cuecs = self._cuec_panel()
         self.subservice = self._subservice_panel()
+        self.dates = EngagementPeriodEditor(context)
         scope_tab = QWidget()
         scope_layout = QVBoxLayout(scope_tab)
         scope_layout.addLayout(buttons)
+        scope_layout.addWidget(self.dates)
         scope_layout.addWidget(self.text, 1)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -197,6 +201,7 @@ class ScopePage(Page):
         self.wizard_button.setEnabled(engagement is not None)
         self.business_type.setEnabled(engagement is not None)
         self.memo_button.setEnabled(engagement is not None and engagement.scoping_answers is not None)
+        self.dates.show_engagement(engagement)
         if engagement is None:
             self.text.setHtml("<p>Create or choose an engagement on the Engagements page first.</p>")
             return

@@ -23,6 +23,7 @@ class ReadinessBars(QWidget):
         self.setAccessibleDescription(
             "; ".join(f"{r.category} {r.readiness:.0%} ready" for r in self.rows) or "No categories in scope"
         )
+        self.setMinimumHeight(self.sizeHint().height())
         self.updateGeometry()
         self.update()
 

@@ -23,7 +23,7 @@ class BulkEditDialog(QDialog):
 
     def __init__(self, count: int, owners: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Edit selected controls")
+        self.setWindowTitle(f"Edit {count} selected control{'s' if count != 1 else ''}")
         self.owner = QLineEdit()
         self.owner.setPlaceholderText("Owner for all selected controls")
         self.owner.setCompleter(QCompleter(owners, self))
@@ -52,6 +52,11 @@ class BulkEditDialog(QDialog):
         layout.addWidget(QLabel(f"Change {count} selected control{'s' if count != 1 else ''}:"))
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def start_with(self, field: str) -> None:
+        """Tick *field* and put the cursor in it."""
+        self.change[field].setChecked(True)
+        {"owner": self.owner, "status": self.status, "frequency": self.frequency}[field].setFocus()
 
     def changes(self) -> dict[str, Any]:
         """The ticked fields and their new values."""

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -19,15 +20,25 @@ from app.ui.models.roles import CONTROL_ID_ROLE
 
 
 class ControlChecklist(QDialog):
-    """Tick controls in a list filtered by typing."""
+    """Tick controls in a list filtered by typing; *intro* says what the ticks are for."""
 
     def __init__(
-        self, title: str, controls: Sequence[ControlRow], chosen: set[int], parent: QWidget | None = None
+        self,
+        title: str,
+        controls: Sequence[ControlRow],
+        chosen: set[int],
+        parent: QWidget | None = None,
+        *,
+        intro: str = "",
+        action: str = "OK",
     ):
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.intro = QLabel(intro)
+        self.intro.setWordWrap(True)
+        self.intro.setVisible(bool(intro))
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter controls")
+        self.search.setPlaceholderText("Type to filter controls by ref or words, e.g. “access” or “ACC-0”")
         self.search.setClearButtonEnabled(True)
         self.list = QListWidget()
         for row in sorted(controls, key=lambda r: natural_key(r.ref)):
@@ -39,9 +50,12 @@ class ControlChecklist(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(action)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
@@ -49,10 +63,10 @@ class ControlChecklist(QDialog):
         self.resize(520, 520)
 
     def _filter(self, text: str) -> None:
-        needle = text.strip().casefold()
+        words = text.casefold().split()
         for row in range(self.list.count()):
             item = self.list.item(row)
-            item.setHidden(bool(needle) and needle not in item.text().casefold())
+            item.setHidden(not all(word in item.text().casefold() for word in words))
 
     def chosen(self) -> list[int]:
         return [

@@ -1,4 +1,9 @@
-"""The detail panel of the selected control: every field, editable in place.
+"""The detail panel of the selected control: its evidence first, then every field, grouped and editable.
+
+The fields are grouped as a reader asks about a control: what it is, who
+runs it and when, how it is tested; the gap and remediation fields and the
+rest fold away until needed. A field not named in :data:`GROUPS` (one added
+to the control later) lands in the last group.
 
 Signals of :class:`ControlDetails`:
     edited(str, object): the user changed a field (name, new value).
@@ -11,7 +16,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,9 +28,27 @@ from PySide6.QtWidgets import (
 
 from app.domain.controls import CONTROL_FIELDS, ControlRow
 from app.domain.vocab import label
-from app.ui.widgets.dates import OptionalDateEdit
+from app.ui.widgets.dates import DateField
+from app.ui.widgets.sections import Section
+from app.ui.widgets.status_chip import status_icon
 
 NOTHING_SELECTED = "Select a control to see and edit all its fields"
+GROUPS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    (
+        "What it is",
+        ("ref", "title", "description", "criteria", "is_key", "nature", "control_type", "systems"),
+        False,
+    ),
+    ("Who and when", ("owner", "frequency", "status"), False),
+    ("How it is tested", ("expected_evidence", "test_procedure", "population_source"), False),
+    (
+        "Gap and remediation",
+        ("gap", "remediation_owner", "remediation_due", "exceptions", "management_response"),
+        True,
+    ),
+    ("More", ("dependency", "notes"), True),
+)
+"""(title, fields, folded at first) of each section of the panel, in reading order."""
 
 
 class ControlDetails(QScrollArea):
@@ -38,6 +60,7 @@ class ControlDetails(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.row: ControlRow | None = None
         self.body = QWidget()
         outer = QVBoxLayout(self.body)
@@ -48,19 +71,24 @@ class ControlDetails(QScrollArea):
         self.heading.setFont(font)
         self.heading.setWordWrap(True)
         outer.addWidget(self.heading)
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        outer.addLayout(form)
-        self.extra = QVBoxLayout()
-        outer.addLayout(self.extra)
-        outer.addStretch(1)
+        self.evidence_slot = QVBoxLayout()
+        outer.addLayout(self.evidence_slot)
         self.setWidget(self.body)
         self.widgets: dict[str, QWidget] = {}
-        for spec in CONTROL_FIELDS:
-            widget = self._make(spec.name, spec.kind, spec.choices)
-            widget.setAccessibleName(spec.label)
-            self.widgets[spec.name] = widget
-            form.addRow(spec.label, widget)
+        self.sections: dict[str, Section] = {}
+        placed = {name for _title, names, _folded in GROUPS for name in names}
+        for title, names, folded in GROUPS:
+            section = Section(title, folded=folded)
+            self.sections[title] = section
+            outer.addWidget(section)
+            last = title == GROUPS[-1][0]
+            for spec in CONTROL_FIELDS:
+                if spec.name in names or (last and spec.name not in placed):
+                    widget = self._make(spec.name, spec.kind, spec.choices)
+                    widget.setAccessibleName(spec.label)
+                    self.widgets[spec.name] = widget
+                    section.form.addRow(spec.label, widget)
+        outer.addStretch(1)
         self.show_control(None)
 
     def _make(self, name: str, kind: str, choices: Any) -> QWidget:
@@ -81,6 +109,8 @@ class ControlDetails(QScrollArea):
                 combo.addItem("—", None)
             for member in choices:
                 combo.addItem(label(member.value), member.value)
+                if name == "status":
+                    combo.setItemIcon(combo.count() - 1, status_icon(member.value))
             combo.activated.connect(lambda _i, n=name, w=combo: self._changed(n, w.currentData()))
             return combo
         if kind == "bool":
@@ -88,7 +118,7 @@ class ControlDetails(QScrollArea):
             check.clicked.connect(lambda checked, n=name: self._changed(n, checked))
             return check
         if kind == "date":
-            edit = OptionalDateEdit()
+            edit = DateField()
             edit.date_changed.connect(lambda value, n=name: self._changed(n, value))
             return edit
         box = QWidget()
@@ -134,10 +164,15 @@ class ControlDetails(QScrollArea):
                 widget.setCurrentIndex(max(widget.findData(value), 0))
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
-            elif isinstance(widget, OptionalDateEdit):
+            elif isinstance(widget, DateField):
                 widget.set_value(value)
             widget.blockSignals(False)
         self.criteria_label.setText(", ".join(row.criteria) if row and row.criteria else "None mapped yet")
 
     def focus_field(self, name: str) -> None:
+        """Put the cursor in a field, unfolding its section."""
+        for section in self.sections.values():
+            if section.isAncestorOf(self.widgets[name]):
+                section.set_folded(False)
+        self.ensureWidgetVisible(self.widgets[name])
         self.widgets[name].setFocus(Qt.FocusReason.OtherFocusReason)

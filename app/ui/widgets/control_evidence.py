@@ -23,6 +23,7 @@ from app.services.sampling import sampling_report
 from app.ui.commands import LinkEvidence
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths, open_evidence
+from app.ui.icons import icon
 from app.ui.models.roles import EVIDENCE_ID_ROLE
 from app.ui.widgets.timeline import CoverageTimeline
 
@@ -44,7 +45,7 @@ class ControlEvidencePanel(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName("Evidence of the control")
         self.list.setMaximumHeight(self.fontMetrics().height() * 7)
-        self.add_button = QPushButton("Add files…")
+        self.add_button = QPushButton(icon("file-plus"), "Add files…")
         self.unlink_button = QPushButton("Unlink")
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -96,7 +97,8 @@ class ControlEvidencePanel(QWidget):
         if loaded is None:
             return
         rows, report = loaded
-        self.heading.setText(f"<b>Evidence ({len(rows)})</b>")
+        files = f"{len(rows)} file{'s' if len(rows) != 1 else ''}" if rows else "no files yet"
+        self.heading.setText(f"<b>Evidence</b> — {files}")
         for row in rows:
             collected = row.collected_on.isoformat() if row.collected_on else "date unknown"
             item = QListWidgetItem(f"{row.title} · {collected}")
@@ -119,7 +121,8 @@ class ControlEvidencePanel(QWidget):
                 f"next evidence due {sampling.next_due.isoformat()} ({DUE_WORDS[sampling.due_status]})"
             )
         if sampling.stale_evidence:
-            parts.append(f"{sampling.stale_evidence} stale")
+            stale = sampling.stale_evidence
+            parts.append(f"{stale} stale file{'s' if stale != 1 else ''}")
         self.sampling.setText(" · ".join(parts))
 
     def choose_files(self) -> None:

@@ -1,6 +1,5 @@
 """The details of one engagement, each field saved (undoably) when the user leaves it."""
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit
@@ -9,7 +8,7 @@ from app.domain.engagements import EngagementRow
 from app.services.engagements import update_engagement
 from app.ui.commands import EditFields
 from app.ui.context import AppContext
-from app.ui.widgets.dates import OptionalDateEdit
+from app.ui.widgets.engagement_period import EngagementPeriodEditor
 
 
 class EngagementDetails(QGroupBox):
@@ -20,11 +19,6 @@ class EngagementDetails(QGroupBox):
         ("company", "Company"),
         ("system_name", "System name"),
         ("auditor_firm", "Auditor (CPA firm)"),
-    )
-    DATE_FIELDS = (
-        ("period_start", "Review period start"),
-        ("period_end", "Review period end"),
-        ("as_of_date", "As-of date (Type 1)"),
     )
 
     def __init__(self, context: AppContext) -> None:
@@ -43,12 +37,8 @@ class EngagementDetails(QGroupBox):
         self.description.setTabChangesFocus(True)
         self.description.installEventFilter(self)
         form.addRow("System description", self.description)
-        self.dates: dict[str, OptionalDateEdit] = {}
-        for field, label in self.DATE_FIELDS:
-            edit = OptionalDateEdit()
-            edit.date_changed.connect(lambda value, f=field: self._save(f, value))
-            form.addRow(label, edit)
-            self.dates[field] = edit
+        self.dates = EngagementPeriodEditor(context)
+        form.addRow(self.dates)
         self.scope = QLabel()
         self.scope.setWordWrap(True)
         form.addRow("Scope", self.scope)
@@ -61,8 +51,7 @@ class EngagementDetails(QGroupBox):
             line.setText(getattr(engagement, field) if engagement else "")
             line.setCursorPosition(0)
         self.description.setPlainText(engagement.system_description if engagement else "")
-        for field, edit in self.dates.items():
-            edit.set_value(getattr(engagement, field) if engagement else None)
+        self.dates.show_engagement(engagement)
         if engagement is None:
             self.scope.setText("")
         else:
@@ -78,12 +67,12 @@ class EngagementDetails(QGroupBox):
     def _text_done(self, field: str) -> None:
         self._save(field, self.lines[field].text().strip())
 
-    def _save(self, field: str, value: str | date | None) -> None:
+    def _save(self, field: str, value: str) -> None:
         engagement = self.engagement
         if engagement is None or getattr(engagement, field) == value:
             return
         workspace = self.context.workspace
-        label = dict(self.TEXT_FIELDS + self.DATE_FIELDS).get(field, "system description").lower()
+        label = dict(self.TEXT_FIELDS).get(field, "system description").lower()
         if not self.context.push(
             EditFields(
                 self.context,

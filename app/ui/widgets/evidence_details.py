@@ -3,7 +3,7 @@
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QFontDatabase, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +25,7 @@ from app.ui.commands import EditFields, LinkEvidence
 from app.ui.context import AppContext
 from app.ui.evidence_actions import open_evidence
 from app.ui.widgets.control_checklist import ControlChecklist
-from app.ui.widgets.dates import OptionalDateEdit
+from app.ui.widgets.dates import DateField
 
 PREVIEW_BYTES = 64 * 1024
 TEXT_TYPES = ("text/", "application/json", "application/xml", "message/")
@@ -40,6 +40,7 @@ class EvidenceDetails(QScrollArea):
         self.row: EvidenceRow | None = None
         self.checklist: ControlChecklist | None = None
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         layout = QVBoxLayout(body)
         self.heading = QLabel("No evidence selected")
@@ -51,6 +52,9 @@ class EvidenceDetails(QScrollArea):
         self.file_info = QLabel()
         self.file_info.setWordWrap(True)
         self.file_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(self.file_info.font().pointSizeF() * 0.9)
+        self.file_info.setFont(mono)
         layout.addWidget(self.file_info)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
@@ -60,10 +64,10 @@ class EvidenceDetails(QScrollArea):
         self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         self.notes.setTabChangesFocus(True)
         self.dates = {
-            "collected_on": OptionalDateEdit(),
-            "covers_from": OptionalDateEdit(),
-            "covers_to": OptionalDateEdit(),
-            "as_of": OptionalDateEdit(),
+            "collected_on": DateField(),
+            "covers_from": DateField(),
+            "covers_to": DateField(),
+            "as_of": DateField(),
         }
         form.addRow("Title", self.title)
         form.addRow("Collected (when the evidence was produced)", self.dates["collected_on"])
@@ -89,17 +93,7 @@ class EvidenceDetails(QScrollArea):
         actions.addStretch(1)
         layout.addLayout(actions)
         layout.addWidget(QLabel("<b>Preview</b>"))
-        self.preview = QStackedWidget()
-        self.preview_image = QLabel()
-        self.preview_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview_text = QPlainTextEdit()
-        self.preview_text.setReadOnly(True)
-        self.preview_none = QLabel("No preview for this kind of file; use Open.")
-        self.preview_none.setWordWrap(True)
-        for widget in (self.preview_none, self.preview_image, self.preview_text):
-            self.preview.addWidget(widget)
-        self.preview.setMinimumHeight(200)
-        layout.addWidget(self.preview, 1)
+        layout.addWidget(self._build_preview(), 1)
         self.setWidget(body)
         self.body = body
         self.title.editingFinished.connect(lambda: self._save("title", self.title.text()))
@@ -114,6 +108,20 @@ class EvidenceDetails(QScrollArea):
         )
         self.show_evidence(None)
 
+    def _build_preview(self) -> QStackedWidget:
+        """An image, the start of a text, or a note that the kind of file has no preview."""
+        self.preview = QStackedWidget()
+        self.preview_image = QLabel()
+        self.preview_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_text = QPlainTextEdit()
+        self.preview_text.setReadOnly(True)
+        self.preview_none = QLabel("No preview for this kind of file; use Open.")
+        self.preview_none.setWordWrap(True)
+        for widget in (self.preview_none, self.preview_image, self.preview_text):
+            self.preview.addWidget(widget)
+        self.preview.setMinimumHeight(200)
+        return self.preview
+
     def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 (Qt override)
         if watched is self.notes and event.type() == event.Type.FocusOut:
             self._save("notes", self.notes.toPlainText())
@@ -125,7 +133,8 @@ class EvidenceDetails(QScrollArea):
         self.heading.setText(row.title if row else "No evidence selected")
         original = f"\nOriginal name (not UTF-8): {row.original_name}" if row and row.original_name else ""
         self.file_info.setText(
-            f"{row.file_name} · {human_size(row.size)} · {row.media_type}\nSHA-256 {row.sha256}{original}"
+            f"{row.file_name} · {human_size(row.size)} · {row.media_type}\n"
+            f"SHA-256 {row.sha256[:32]}\n{' ' * 8}{row.sha256[32:]}{original}"
             if row
             else ""
         )

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QSplitter, QVBox
 from app.domain.document import Document, confirm_marks
 from app.domain.engagement_documents import DocumentDrafts
 from app.domain.periods import format_day
-from app.ui.widgets.dates import OptionalDateEdit
+from app.ui.widgets.dates import DateField
 from app.ui.widgets.document_view import DocumentView
 from app.ui.widgets.records_panel import RecordsPanel
 
@@ -80,7 +80,7 @@ class BridgeLetterPanel(QWidget):
     def __init__(self, incidents: RecordsPanel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.prior = _note()
-        self.through = OptionalDateEdit()
+        self.through = DateField()
         self.through.setAccessibleName("Last day the bridge letter covers")
         self.through.setToolTip("Usually the day the customer asked about; empty: the day of the last change")
         self.warnings = _note()

@@ -31,8 +31,9 @@ from app.services.objectives import (
 from app.ui.commands import Creation, Deletion, EditFields
 from app.ui.context import AppContext
 from app.ui.models.controls import natural_key
-from app.ui.models.roles import CONTROL_ID_ROLE
+from app.ui.models.roles import CONTROL_ID_ROLE, STATUS_ROLE
 from app.ui.widgets.control_checklist import ControlChecklist
+from app.ui.widgets.status_chip import StatusChipDelegate
 
 OBJECTIVE_ID_ROLE = Qt.ItemDataRole.UserRole + 20
 
@@ -52,6 +53,7 @@ class ObjectivesView(QWidget):
         self.tree.setAccessibleName("SOC 1 control objectives")
         self.tree.setUniformRowHeights(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setItemDelegateForColumn(2, StatusChipDelegate(self.tree))
         self.add_button = QPushButton("Add objective…")
         self.link_button = QPushButton("Link controls…")
         self.delete_button = QPushButton("Delete objective…")
@@ -104,6 +106,7 @@ class ObjectivesView(QWidget):
                 for cell in child:
                     cell.setData(control.id, CONTROL_ID_ROLE)
                     cell.setData(objective.id, OBJECTIVE_ID_ROLE)
+                child[2].setData(control.status, STATUS_ROLE)
                 item.appendRow(child)
             model.appendRow(cells)
         self.tree.setModel(model)

@@ -43,7 +43,7 @@ from app.services.policies import (
 )
 from app.ui.commands import EditFields, Reversible
 from app.ui.context import AppContext
-from app.ui.widgets.dates import OptionalDateEdit
+from app.ui.widgets.dates import DateField
 
 NOTHING_SELECTED = "Select a policy to read, edit and approve it"
 MINOR_WORDS = (
@@ -107,7 +107,7 @@ class PolicyEditor(QWidget):
             grid.addWidget(QLabel(text), row, column)
             grid.addWidget(line, row, column + 1, 1, span)
             self.lines[name] = line
-        self.next_review = OptionalDateEdit()
+        self.next_review = DateField()
         self.next_review.setAccessibleName("Next review")
         self.next_review.date_changed.connect(self._review_changed)
         self.retire_button = QPushButton("Retire policy…")
@@ -147,7 +147,7 @@ class PolicyEditor(QWidget):
         self.approver = QLineEdit()
         self.approver.setAccessibleName("Approved by")
         self.approver.setPlaceholderText("Name and role, e.g. Jane Doe, CEO")
-        self.approved_on = OptionalDateEdit()
+        self.approved_on = DateField()
         self.approved_on.setAccessibleName("Approved on")
         self.approve_button = QPushButton("Approve")
         self.approve_button.clicked.connect(self.approve)
@@ -342,6 +342,10 @@ class PolicyEditor(QWidget):
     def approve(self) -> None:
         policy, engagement_id = self.policy, self.engagement_id
         if policy is None or policy.draft is None or engagement_id is None:
+            return
+        self.approved_on.finish()
+        if not self.approved_on.is_valid():
+            self.context.interaction.error("Approve the policy", self.approved_on.problem)
             return
         self.save_text()
         policy = self.policy

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -99,7 +100,7 @@ def test_checklist_lists_criteria_controls_and_gaps(tmp_path: Path, pdf_pages: P
     cover, contents, *body = pages
     assert "Readiness checklist" in cover and "Zürich Ŝtøre — “quoted” AG" in cover
     assert "Example & Partners LLP" in cover and "1 Apr–30 Sep 2026" in cover
-    assert "Security 3 2 1 1" in cover  # criteria, controls, without a control, ready for audit
+    assert "Security — 3 2 1 1" in cover  # readiness, criteria, controls, without a control, ready for audit
     assert "Security 3" in contents and "CC6.2 Approving new accounts and removing old ones 3" in contents
     text = " ".join(body)
     title = "Quarterly review of privileged access to production"
@@ -248,3 +249,28 @@ def test_evidence_index_is_chunked_and_reproducible(tmp_path: Path, pdf_pages: P
 def test_empty_evidence_index(tmp_path: Path, pdf_pages: Pages) -> None:
     write_evidence_index(tmp_path / "index.pdf", HEADER, [], as_of=AS_OF)
     assert "No evidence collected yet." in " ".join(pdf_pages(tmp_path / "index.pdf"))
+
+
+def test_the_first_page_shows_readiness_per_category_and_the_gaps(tmp_path: Path, pdf_pages: Pages) -> None:
+    sections = [replace(SECTIONS[0], readiness=0.25), replace(SECTIONS[1], readiness=1.0)]
+    header = replace(HEADER, gaps=3)
+    write_readiness_checklist(tmp_path / "checklist.pdf", header, sections, as_of=AS_OF)
+    cover = pdf_pages(tmp_path / "checklist.pdf")[0]
+    assert "Engagement FY2026 SOC 2" in cover
+    assert "Security 25% 3 2 1 1" in cover and "Availability 100% 1 1 0 1" in cover
+    assert "Gaps 3 gaps to close before the audit" in cover
+
+
+def test_a_criterion_heading_repeats_on_the_page_its_table_runs_onto(
+    tmp_path: Path, pdf_pages: Pages
+) -> None:
+    controls = [control(f"CTL-{number:03d}") for number in range(60)]
+    sections = [ChecklistSection("Security", [ChecklistCriterion("CC6.1", "Logical access", controls)])]
+    write_readiness_checklist(tmp_path / "long.pdf", HEADER, sections, as_of=AS_OF)
+    body = pdf_pages(tmp_path / "long.pdf")[2:]
+    assert len(body) >= 2
+    assert "CC6.1 Logical access" in body[0] and "(continued)" not in body[0]
+    continued = [page for page in body[1:] if "CTL-" in page]
+    assert continued, "the table runs onto another page"
+    for page in continued:
+        assert "CC6.1 Logical access (continued)" in page

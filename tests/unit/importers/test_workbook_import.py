@@ -24,10 +24,12 @@ from app.services.control_import import (
     WorkbookRejectedError,
     apply_import,
     plan_import,
+    revert_import,
 )
 from app.services.controls import add_control, list_controls, update_control
 from app.services.engagements import create_engagement, get_engagement, update_engagement
 from app.services.errors import ConflictError, InvalidInputError
+from app.services.evidence import add_evidence, list_evidence
 from app.services.objectives import list_objectives
 from app.services.readiness import engagement_readiness
 from app.services.workspace import Workspace
@@ -144,13 +146,16 @@ def test_round_trip(workspace: Workspace, engagement_id: int, tmp_path: Path) ->
     path = edit(export(workspace, engagement_id, tmp_path / "w.xlsx"), client_edits)
     before = {row.ref: row for row in list_controls(workspace, engagement_id=engagement_id)}
 
-    plan = plan_import(workspace, engagement_id=engagement_id, path=path)
+    plan = plan_import(workspace, engagement_id=engagement_id, path=path, remove_missing=True)
 
     assert [(c.ref, c.changes) for c in plan.changed] == [
         ("AC-1", (FieldChange("owner", "Alice", "Bob"),)),
         ("AC-2", (FieldChange("status", "in-progress", "ready-for-audit"),)),
     ]
-    assert [(r.ref, r.title) for r in plan.removed] == [("AC-3", "Retired control")]
+    assert [(r.ref, r.title, r.status, r.evidence_files) for r in plan.removed] == [
+        ("AC-3", "Retired control", "not-started", 0)
+    ]
+    assert "- AC-3: Retired control (Not started, 0 evidence files) — deleted" in plan.lines()
     (added,) = plan.added
     assert added.ref == "AC-4"
     assert added.values["criteria"] == ["CC7.1", "CC8.1"]
@@ -176,7 +181,7 @@ def test_round_trip(workspace: Workspace, engagement_id: int, tmp_path: Path) ->
         "in-progress",
         True,
     )
-    assert plan_import(workspace, engagement_id=engagement_id, path=path).is_empty
+    assert plan_import(workspace, engagement_id=engagement_id, path=path, remove_missing=True).is_empty
     with workspace.session() as session:
         logged = session.exec(
             select(ChangeLog.entity_ref, ChangeLog.field, ChangeLog.old_value, ChangeLog.new_value)
@@ -250,13 +255,16 @@ def test_bad_cells_are_all_reported_and_nothing_is_written(
         (ALL_CONTROLS_SHEET, 4, LETTER["criteria"]),
         (ALL_CONTROLS_SHEET, 5, LETTER["ref"]),
     ]
-    assert "unknown status 'Done'" in errors[0].message
+    assert errors[0].message == (
+        "Status: “Done” is not one of the list's words: Not started, In progress, Implemented, "
+        "Ready for audit, Exception"
+    )
     assert "'31/02/2026' is not a date" in errors[1].message
     assert errors[2].message == "Criteria: unknown criterion CC9.9"
     assert errors[3].message == "the ref 'AC-1' is already used on row 2"
     message = str(raised.value)
     assert message.startswith("the workbook has 4 problems; nothing was imported:")
-    assert f"All controls!{LETTER['status']}2: Status: unknown status 'Done'" in message
+    assert f"All controls!{LETTER['status']}2: Status: “Done” is not one of the list's words" in message
     assert snapshot(workspace, engagement_id) == before
 
 
@@ -295,13 +303,51 @@ def test_reader_reports_a_missing_title_and_reads_a_blank_status_as_not_started(
     assert read.warnings == ("column D has values but no header; ignored",)
 
 
-def test_keep_missing_controls(workspace: Workspace, engagement_id: int, tmp_path: Path) -> None:
+def test_controls_missing_from_the_workbook_are_kept_unless_asked(
+    workspace: Workspace, engagement_id: int, tmp_path: Path
+) -> None:
+    ac3 = next(r for r in list_controls(workspace, engagement_id=engagement_id) if r.ref == "AC-3")
+    evidence = tmp_path / "log.txt"
+    evidence.write_text("monitoring log")
+    add_evidence(workspace, engagement_id=engagement_id, files=[evidence], control_ids=[ac3.id])
+    update_control(workspace, ac3.id, status="implemented")
     path = edit(
         export(workspace, engagement_id, tmp_path / "w.xlsx"), lambda s: s.delete_rows(row_of(s, "AC-3"))
     )
-    plan = plan_import(workspace, engagement_id=engagement_id, path=path, remove_missing=False)
-    assert plan.is_empty
-    assert plan.warnings == ("1 controls of the engagement are not in the workbook; they are kept",)
+    plan = plan_import(workspace, engagement_id=engagement_id, path=path)
+    assert plan.is_empty and plan.removed == ()
+    assert [removal.words for removal in plan.kept] == [
+        "AC-3: Retired control (Implemented, 1 evidence file)"
+    ]
+    assert "  ! 1 control of the engagement is not in the workbook and is kept: AC-3" in plan.lines()
+    deleting = plan.deleting_missing(True)
+    assert [removal.ref for removal in deleting.removed] == ["AC-3"] and deleting.kept == ()
+    assert deleting.as_dict()["removed"] == [
+        {"ref": "AC-3", "title": "Retired control", "status": "implemented", "evidence_files": 1}
+    ]
+
+
+def test_an_applied_import_is_undone_in_one_step(
+    workspace: Workspace, engagement_id: int, tmp_path: Path
+) -> None:
+    ac3 = next(r for r in list_controls(workspace, engagement_id=engagement_id) if r.ref == "AC-3")
+    evidence = tmp_path / "log.txt"
+    evidence.write_text("monitoring log")
+    add_evidence(workspace, engagement_id=engagement_id, files=[evidence], control_ids=[ac3.id])
+    before = snapshot(workspace, engagement_id)
+    path = edit(export(workspace, engagement_id, tmp_path / "w.xlsx"), client_edits)
+    plan = plan_import(workspace, engagement_id=engagement_id, path=path, remove_missing=True)
+    result = apply_import(workspace, plan)
+    assert sorted(r.ref for r in list_controls(workspace, engagement_id=engagement_id)) == [
+        "AC-1",
+        "AC-2",
+        "AC-4",
+    ]
+    revert_import(workspace, result)
+    assert snapshot(workspace, engagement_id) == before
+    assert list_evidence(workspace, engagement_id=engagement_id)[0].controls == ["AC-3"]
+    again = apply_import(workspace, plan)
+    assert again.as_dict() == result.as_dict()
 
 
 def test_stale_plan_is_refused(workspace: Workspace, engagement_id: int, tmp_path: Path) -> None:

@@ -95,14 +95,18 @@ def test_every_export_of_the_demo_is_written_and_the_package_verifies(
             assert result.path.stat().st_size > 0, kind.name
     with zipfile.ZipFile(out / "evidence-package.zip") as archive:
         archive.extractall(tmp_path / "unzipped")
-        readme = archive.read("README.txt").decode()
-        names = archive.namelist()
+        (folder,) = {name.split("/")[0] for name in archive.namelist()}
+        readme = archive.read(f"{folder}/README.txt").decode()
+        names = [name.split("/", 1)[1] for name in archive.namelist()]
     assert f"This is a demo engagement: {DEMO_NOTE}." in readme
     assert {"system-description.pdf", "system-description.docx"} <= set(names)
     assert sum(name.startswith("evidence/") for name in names) == 11
     if shutil.which("sha256sum"):
         checked = subprocess.run(
-            ["sha256sum", "-c", "MANIFEST.sha256"], cwd=tmp_path / "unzipped", capture_output=True, text=True
+            ["sha256sum", "-c", "MANIFEST.sha256"],
+            cwd=tmp_path / "unzipped" / folder,
+            capture_output=True,
+            text=True,
         )
         assert checked.returncode == 0, checked.stdout + checked.stderr
         assert checked.stdout.count(": OK") == len(names) - 1

@@ -1,5 +1,7 @@
 """Exports of an engagement: determinism, history, changes since the last package, refusals."""
 
+import shutil
+import subprocess
 import time
 import zipfile
 from datetime import date
@@ -96,8 +98,10 @@ def test_package_contents_and_history(workspace: Workspace, tmp_path: Path) -> N
     assert changes_since_last_package(workspace, engagement_id=engagement_id).last is None
     result = run_export(workspace, engagement_id=engagement_id, kind="package", target=tmp_path / "p.zip")
     names = zipfile.ZipFile(result.path).namelist()
+    folder = f"Export Co - evidence {result.as_of.date().isoformat()}"
     assert sorted(names) == sorted(
-        [
+        f"{folder}/{name}"
+        for name in (
             "README.txt",
             "MANIFEST.sha256",
             "workbook.xlsx",
@@ -106,12 +110,23 @@ def test_package_contents_and_history(workspace: Workspace, tmp_path: Path) -> N
             "system-description.pdf",
             "system-description.docx",
             "evidence/ACC-03/review.csv",
-        ]
-    )
+        )
+    ), "one top-level folder; no scoping memo when the wizard was not run"
     with zipfile.ZipFile(result.path) as archive:
-        archive.extract("evidence-index.pdf", tmp_path / "x")
+        archive.extractall(tmp_path / "x")
+        readme = archive.read(f"{folder}/README.txt").decode()
+    assert "sha256sum -c MANIFEST.sha256" in readme and "shasum -a 256 -c MANIFEST.sha256" in readme
+    assert "Get-FileHash -Algorithm SHA256" in readme
+    if shutil.which("sha256sum"):
+        check = subprocess.run(
+            ["sha256sum", "-c", "MANIFEST.sha256"],
+            cwd=tmp_path / "x" / folder,
+            capture_output=True,
+            text=True,
+        )
+        assert check.returncode == 0, check.stdout + check.stderr
     index_text = "".join(
-        page.extract_text() for page in PdfReader(tmp_path / "x" / "evidence-index.pdf").pages
+        page.extract_text() for page in PdfReader(tmp_path / "x" / folder / "evidence-index.pdf").pages
     )
     assert "evidence/ACC-03/review.csv" in index_text.replace("\n", "")
     (record,) = export_history(workspace, engagement_id=engagement_id)

@@ -232,9 +232,12 @@ def test_the_evidence_package_carries_the_approved_policies_and_the_register(
     with_staff(workspace, engagement_id, tmp_path)
     run_export(workspace, engagement_id=engagement_id, kind="package", target=tmp_path / "package.zip")
     with zipfile.ZipFile(tmp_path / "package.zip") as archive:
-        policies = sorted(n for n in archive.namelist() if n.startswith("policies/"))
-        readme = archive.read("README.txt").decode("utf-8")
-        manifest = archive.read("MANIFEST.sha256").decode("utf-8")
+        folder = archive.namelist()[0].split("/")[0]
+        policies = sorted(
+            n.removeprefix(f"{folder}/") for n in archive.namelist() if n.startswith(f"{folder}/policies/")
+        )
+        readme = archive.read(f"{folder}/README.txt").decode("utf-8")
+        manifest = archive.read(f"{folder}/MANIFEST.sha256").decode("utf-8")
     assert policies == [
         "policies/Access Control Policy v1.0.pdf",
         "policies/Backup Policy v1.0.pdf",
