@@ -24,7 +24,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     else:
         table(
             [
-                (row.local_time, row.subject, row.field, row.old_value or "", row.new_value or "")
+                (row.local_time, row.subject, row.field, row.shown(row.old_value), row.shown(row.new_value))
                 for row in rows
             ],
             ("When", "What", "Field", "Old", "New"),

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from app.domain.controls import FIELDS_BY_NAME
+from app.domain.controls import CONTROL_FIELDS, FIELDS_BY_NAME
 from app.domain.vocab import ControlType, Frequency, Nature, ObjectiveKind, Status, SubserviceMethod, label
 
 VOCABULARY_VALUES = frozenset(
@@ -14,6 +14,9 @@ VOCABULARY_VALUES = frozenset(
     for member in enum
 )
 """Stored vocabulary values, which the change log shows in words."""
+
+
+_CHOICE_FIELDS = frozenset(spec.name for spec in CONTROL_FIELDS if spec.kind == "choice")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,6 +37,14 @@ class ChangeRow:
     def subject(self) -> str:
         """What changed, in words: ``control AC-01``, ``evidence Access review``."""
         return f"{self.entity} {self.entity_ref}".strip()
+
+    def shown(self, value: str | None) -> str:
+        """*value* (this entry's old or new) as the window shows it: a vocabulary word in words."""
+        if value is None:
+            return ""
+        if self.entity == "control" and self.field in _CHOICE_FIELDS:
+            return label(value)
+        return value
 
     @property
     def local_time(self) -> str:

@@ -1,6 +1,6 @@
 """Every table model on its own: Qt's model checks, and its rows, filters and sorting."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -306,6 +306,11 @@ def test_the_history_and_backup_models(qtmodeltester: ModelTester) -> None:
     assert history.index(1, 3).data() == ""
     history.sort(0, Qt.SortOrder.AscendingOrder)
     assert texts(history, 2) == ["created", "remediation owner"]
+    status = replace(history.row_at(0), field="status", old_value="in-progress", new_value="ready-for-audit")
+    notes = replace(status, id=9, field="notes", new_value="in-progress")
+    history.set_rows([status, notes])
+    assert [history.index(0, c).data() for c in (3, 4)] == ["In progress", "Ready for audit"]
+    assert history.index(1, 4).data() == "in-progress"  # free text stays as typed
 
     backups = BackupTableModel()
     backups.set_rows(

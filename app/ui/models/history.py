@@ -17,7 +17,7 @@ class HistoryTableModel(RowTableModel[ChangeRow]):
                 TableColumn("When", lambda row: row.local_time, sort_key=lambda row: row.id),
                 TableColumn("What", lambda row: row.subject),
                 TableColumn("Field", lambda row: row.field.replace("_", " ")),
-                TableColumn("Old", lambda row: row.old_value or ""),
-                TableColumn("New", lambda row: row.new_value or ""),
+                TableColumn("Old", lambda row: row.shown(row.old_value)),
+                TableColumn("New", lambda row: row.shown(row.new_value)),
             ]
         )
