@@ -97,7 +97,14 @@ def import_bundle(workspace: Workspace, path: Path) -> EngagementRow:
             note(session, Kind.ENGAGEMENT, engagement_id)
             session.commit()
             engagement = engagement_row(engagement_in(session, engagement_id))
-        except (CopyError, IntegrityError, StatementError, UnreadableBundleError, ValueError) as error:
+        except (
+            CopyError,
+            IntegrityError,
+            StatementError,
+            UnreadableBundleError,
+            ValueError,
+            TypeError,
+        ) as error:
             session.rollback()
             forget_new_content_in(session, store, added)
             reason = getattr(error, "orig", None) or error

@@ -298,6 +298,10 @@ CORPUS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
         r"evidence list and the files it holds disagree",
     ),
     "unknown-criterion.socwb": (altered_data(unknown_criterion), r"criterion tsc-2017 ZZ9.9"),
+    "wrong-type.socwb": (
+        altered_data(lambda d: d["rows"]["control"][0].update(id=[1])),
+        r"cannot be imported: .*nothing was imported",
+    ),
 }
 
 
