@@ -14,9 +14,10 @@ PRIVATE_SUBFOLDERS = ("backups", "scratch", "view")
 """Subfolders whose files are made ``0600`` on open (evidence content is the store's business)."""
 
 
-def prepare_workspace_folder(path: Path) -> bool:
+def prepare_workspace_folder(path: Path, *, evidence: bool = True) -> bool:
     """Create the folder (``0700``) on first use, tighten modes, sweep abandoned scratch work and
-    create the log file private; returns whether the folder can be written.
+    create the log file private; returns whether the folder can be written. The ``evidence/``
+    store is made unless *evidence* is False (a team workspace keeps its evidence on the server).
 
     A folder that cannot be written (a read-only copy or mount) is left exactly
     as it is: the workspace then opens read-only.
@@ -26,7 +27,8 @@ def prepare_workspace_folder(path: Path) -> bool:
     if not is_writable_folder(path):
         return False
     make_private_folder(path)
-    (path / EVIDENCE_DIR_NAME).mkdir(mode=0o700, exist_ok=True)
+    if evidence:
+        (path / EVIDENCE_DIR_NAME).mkdir(mode=0o700, exist_ok=True)
     tighten_workspace(path, PRIVATE_SUBFOLDERS)
     ScratchArea(path).sweep()
     create_private_file(path / LOG_NAME)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from importlib import import_module
 
 from app import __version__
-from app.cli.common import PROG, CommandError
+from app.cli.common import PROG, WORKSPACE_OPTIONS, CommandError, add_workspace_options
 
 COMMAND_MODULES = (
     "criteria",
@@ -36,7 +36,7 @@ COMMAND_MODULES = (
 def run_gui(args: argparse.Namespace) -> int:
     from app.ui.application import run
 
-    return run(args.data_dir, smoke_test=args.smoke_test)
+    return run(args.data_dir, smoke_test=args.smoke_test, database_url=args.database_url, user=args.user)
 
 
 def _top_parser() -> argparse.ArgumentParser:
@@ -47,7 +47,7 @@ def _top_parser() -> argparse.ArgumentParser:
         "Without a command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", default=None, help="workspace folder")
+    add_workspace_options(parser, default=None)
     parser.add_argument(
         "--smoke-test", action="store_true", help="open the main window, render it once and exit"
     )
@@ -57,12 +57,13 @@ def _top_parser() -> argparse.ArgumentParser:
 def _opens_the_window(argv: Sequence[str]) -> bool:
     """Whether the command line only opens the window (no command, no help), so the
     subcommands need not be built before the window starts."""
+    flags = tuple(flag for flag, _metavar, _help in WORKSPACE_OPTIONS)
     tokens = iter(argv)
     for token in tokens:
-        if token == "--data-dir":
+        if token in flags:
             if next(tokens, None) is None:
                 return False
-        elif token != "--smoke-test" and not token.startswith("--data-dir="):
+        elif token != "--smoke-test" and not token.startswith(tuple(f"{flag}=" for flag in flags)):
             return False
     return True
 

@@ -1,10 +1,10 @@
 """What every command module shares: parsing helpers, output, the workspace and the engagement.
 
-Grammar: ``soc-workbench [--data-dir DIR] COMMAND [SUBCOMMAND] [options]``;
-``--data-dir`` is also accepted after the command or subcommand. ``--json``
-prints machine-readable output. Exit 0 on success, 1 when the data or a file
-refuses the request (with one line on stderr and nothing written), 2 when the
-command line cannot be parsed.
+Grammar: ``soc-workbench [--data-dir DIR] [--database-url URL] [--user NAME] COMMAND
+[SUBCOMMAND] [options]``; these three (:data:`WORKSPACE_OPTIONS`) are also accepted after the
+command or subcommand. ``--json`` prints machine-readable output. Exit 0 on success, 1 when
+the data or a file refuses the request (with one line on stderr and nothing written), 2 when
+the command line cannot be parsed.
 """
 
 import argparse
@@ -59,29 +59,31 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
 
 
 def open_workspace_of(args: argparse.Namespace, *, create: bool = False) -> "Workspace":
-    """The workspace the command line names (``--data-dir``, the environment, or the default), with
-    today's copy of its database made if it is not there yet.
+    """The workspace the command line names (``--data-dir`` or ``--database-url``, the environment,
+    or the default), changed by ``--user`` or the environment's user; today's copy of a local
+    workspace's database is made if it is not there yet.
 
-    Only a command that creates something may *create* the workspace, and it
-    says so on stderr; any other command refuses a folder holding no workspace
-    (exit 1), so a mistyped ``--data-dir`` never leaves an empty workspace behind.
+    Only a command that creates something may *create* a local workspace, and
+    it says so on stderr; any other command refuses a folder holding no
+    workspace (exit 1), so a mistyped ``--data-dir`` never leaves an empty
+    workspace behind.
     """
-    from app.locations import DATABASE_NAME, resolve_data_dir
+    from app.locations import DATABASE_NAME, resolve_data_dir, resolve_database_url
     from app.services.backups import make_daily_backup
     from app.services.workspace import open_workspace
 
     folder = resolve_data_dir(args.data_dir)
-    if (folder / DATABASE_NAME).is_file():
-        workspace = open_workspace(folder)
-        make_daily_backup(workspace)
-        return workspace
-    if not create:
+    new = resolve_database_url(args.database_url) is None and not (folder / DATABASE_NAME).is_file()
+    if new and not create:
         raise CommandError(
             f"no workspace at {folder}; check --data-dir, or create one with "
             f"`{PROG} --data-dir {folder} engagement create --name NAME`"
         )
-    workspace = open_workspace(folder)
-    sys.stderr.write(f"{PROG}: created workspace at {folder}\n")
+    workspace = open_workspace(folder, database_url=args.database_url, user=args.user)
+    if new:
+        sys.stderr.write(f"{PROG}: created workspace at {folder}\n")
+    else:
+        make_daily_backup(workspace)
     return workspace
 
 
@@ -110,14 +112,32 @@ class Progress:
                 sys.stderr.write("\n")
 
 
+WORKSPACE_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("--data-dir", "DIR", "workspace folder (default: $SOC_WORKBENCH_DATA_DIR or the user data folder)"),
+    (
+        "--database-url",
+        "URL",
+        "a team workspace on a PostgreSQL server, postgresql://user@host:5432/database "
+        "(default: $SOC_WORKBENCH_DATABASE_URL; needs pip install 'soc-workbench[team]')",
+    ),
+    (
+        "--user",
+        "NAME",
+        "who makes the changes, for the change log (default: $SOC_WORKBENCH_USER or your login)",
+    ),
+)
+"""The options naming the workspace and its user: before the command, or after it."""
+
+
+def add_workspace_options(parser: argparse.ArgumentParser, *, default: Any) -> None:
+    """The :data:`WORKSPACE_OPTIONS` on *parser*, with *default* (``None`` before the command)."""
+    for flag, metavar, help_text in WORKSPACE_OPTIONS:
+        parser.add_argument(flag, metavar=metavar, default=default, help=help_text)
+
+
 def add_common(parser: argparse.ArgumentParser, *, json_output: bool = False) -> None:
-    """``--data-dir`` (and ``--json``) on a command's own parser."""
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        default=argparse.SUPPRESS,
-        help="workspace folder (default: $SOC_WORKBENCH_DATA_DIR or the user data folder)",
-    )
+    """The workspace options (and ``--json``) on a command's own parser."""
+    add_workspace_options(parser, default=argparse.SUPPRESS)
     if json_output:
         parser.add_argument("--json", action="store_true", help="print JSON")
 

@@ -174,7 +174,10 @@ def cmd_controls_set(args: argparse.Namespace) -> int:
         raise CommandError("no control matches the filters; nothing was changed")
     if "ref" in changes and len(rows) != 1:
         raise CommandError(f"--new-ref gives one control a new ref, but {len(rows)} controls were chosen")
-    updated = update_controls(workspace, [row.id for row in rows], **changes)
+    if args.if_version is not None and len(rows) != 1:
+        raise CommandError(f"--if-version checks one control, but {len(rows)} controls were chosen")
+    versions = None if args.if_version is None else {rows[0].id: args.if_version}
+    updated = update_controls(workspace, [row.id for row in rows], versions=versions, **changes)
     single = len(updated) == 1 and len([*args.refs, *(args.ref or [])]) == 1
     fields = ", ".join(sorted(changes))
     if args.json:
@@ -293,6 +296,13 @@ def register(commands: Any) -> None:
         type=choice_value("status"),
         metavar="STATUS",
         help="change the controls that have this status now (e.g. not-started or “Not started”)",
+    )
+    change.add_argument(
+        "--if-version",
+        type=int,
+        metavar="N",
+        help="change one control only if it still has this version (the one 'controls show --json' gave); "
+        "refused when someone else changed it since",
     )
     _field_options(change, adding=False)
     remove = command(controls, "delete", "delete one control", cmd_controls_delete)

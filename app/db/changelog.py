@@ -12,6 +12,9 @@ from sqlmodel import Session, col, select
 from app.db.models import ChangeLog, utcnow
 from app.domain.history import ChangeRow
 
+CHANGED_BY = "changed_by"
+"""The session ``info`` key naming who makes the session's changes."""
+
 
 def as_text(value: Any) -> str | None:
     """How a value is written into the change log."""
@@ -42,9 +45,11 @@ def record_change(
     new: Any = None,
     at: datetime | None = None,
 ) -> None:
-    """Add one change-log row to *session* (committed with the change it describes)."""
+    """Add one change-log row to *session* (committed with the change it describes), with the name of
+    who makes it (the session's ``changed_by``, see :class:`app.db.session.WorkbenchSession`)."""
     session.add(
         ChangeLog(
+            changed_by=str(session.info.get(CHANGED_BY, "")),
             at=at or utcnow(),
             engagement_id=engagement_id,
             entity=entity,
@@ -66,6 +71,7 @@ def record_changes(session: Session, entries: Sequence[dict[str, Any]], *, at: d
         insert(ChangeLog),
         [
             {
+                "changed_by": str(session.info.get(CHANGED_BY, "")),
                 "at": at,
                 "engagement_id": entry["engagement_id"],
                 "entity": entry["entity"],
@@ -77,6 +83,22 @@ def record_changes(session: Session, entries: Sequence[dict[str, Any]], *, at: d
             }
             for entry in entries
         ],
+    )
+
+
+def change_row(entry: ChangeLog) -> ChangeRow:
+    """The read model of a change-log row."""
+    return ChangeRow(
+        id=entry.id or 0,
+        at=entry.at,
+        engagement_id=entry.engagement_id,
+        entity=entry.entity,
+        entity_id=entry.entity_id,
+        entity_ref=entry.entity_ref,
+        field=entry.field,
+        old_value=entry.old_value,
+        new_value=entry.new_value,
+        changed_by=entry.changed_by,
     )
 
 
@@ -108,20 +130,20 @@ def change_rows(
             record = or_(record, links)
         statement = statement.where(record)
     statement = statement.order_by(col(ChangeLog.id))
-    return [
-        ChangeRow(
-            id=entry.id or 0,
-            at=entry.at,
-            engagement_id=entry.engagement_id,
-            entity=entry.entity,
-            entity_id=entry.entity_id,
-            entity_ref=entry.entity_ref,
-            field=entry.field,
-            old_value=entry.old_value,
-            new_value=entry.new_value,
-        )
-        for entry in session.exec(statement).all()
-    ]
+    return [change_row(entry) for entry in session.exec(statement).all()]
+
+
+def changes_after_id(session: Session, change_id: int, *, limit: int) -> list[ChangeRow]:
+    """Change-log rows newer than *change_id* (at most *limit*), oldest first."""
+    statement = (
+        select(ChangeLog).where(col(ChangeLog.id) > change_id).order_by(col(ChangeLog.id)).limit(limit)
+    )
+    return [change_row(entry) for entry in session.exec(statement).all()]
+
+
+def last_change_id(session: Session) -> int:
+    """The id of the newest change-log row (0 when there is none)."""
+    return int(session.exec(select(func.max(ChangeLog.id))).one() or 0)
 
 
 def last_change_at(session: Session, *, engagement_id: int) -> datetime | None:

@@ -124,12 +124,20 @@ def is_read_only(engine: Engine) -> bool:
 
 
 def writing_engine(engine: Engine) -> Engine:
-    """*engine* with transactions that take the write lock as they begin (``BEGIN IMMEDIATE``)."""
+    """*engine* with transactions that take the write lock as they begin (``BEGIN IMMEDIATE``; on a
+    team's server, the workspace's transaction lock and ``READ COMMITTED``: see :mod:`app.db.server`)."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"}, isolation_level="READ COMMITTED")
     return engine.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
 
 
 def integrity_problems(engine: Engine) -> list[str]:
-    """What ``PRAGMA integrity_check`` finds wrong with the database (empty when it is intact)."""
+    """What ``PRAGMA integrity_check`` finds wrong with the database (empty when it is intact).
+
+    A team's server checks its own pages; there is nothing to ask it here.
+    """
+    if engine.dialect.name != "sqlite":
+        return []
     with engine.connect() as connection:
         rows = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA integrity_check(10)")]
     return [] if rows == ["ok"] else [" ".join(row.split()) for row in rows]

@@ -9,7 +9,8 @@ it was. Foreign keys are off during the migration (Alembic's batch mode
 rebuilds tables, and dropping a table with foreign keys on would cascade into
 its children); ``PRAGMA foreign_keys`` cannot change inside a transaction, so
 it is set before ``BEGIN``, and ``PRAGMA foreign_key_check`` runs before the
-commit instead.
+commit instead. A team's PostgreSQL database runs the same migrations, also in
+one transaction (batch mode changes nothing there).
 """
 
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.pool import NullPool
 
 from app.db.engine import BUSY_TIMEOUT_MS, DatabaseDamagedError
@@ -66,6 +67,21 @@ def upgrade_to_head(path: Path, *, drop_tables: Iterable[str] = ()) -> None:
                 )
     finally:
         engine.dispose()
+
+
+def upgrade_server_to_head(engine: Engine) -> None:
+    """Apply every migration the team database lacks, in one transaction (DDL is transactional there).
+
+    A migration lock makes a second client that starts meanwhile wait, then
+    find the database already current.
+    """
+    from app.db.server import MIGRATION_LOCK
+
+    config = alembic_config()
+    with engine.execution_options(isolation_level="READ COMMITTED").begin() as connection:
+        connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 def script_revisions() -> list[str]:

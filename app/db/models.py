@@ -7,7 +7,7 @@ columns (report kinds, categories) hold JSON arrays. Times are UTC.
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Integer, LargeBinary, MetaData, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -23,6 +23,23 @@ metadata: MetaData = SQLModel.metadata
 def utcnow() -> datetime:
     """The current time in UTC, to the second."""
     return datetime.now(UTC).replace(microsecond=0)
+
+
+FILE_SIZE = BigInteger().with_variant(Integer(), "sqlite")
+"""A size in bytes: 64 bits (SQLite's INTEGER already is)."""
+
+
+RECORD_VERSION = "record_version"
+"""The ``info`` key marking a table's record-version column."""
+
+
+def _version() -> Any:
+    """A record's version: 1 when created, one more with every change (see :mod:`app.db.versions`).
+
+    A table opts in to edit-conflict checks by having this column (marked in its ``info``, since
+    a policy version's ``version`` is a name like ``1.2``, not a record version).
+    """
+    return Field(default=1, sa_column_kwargs={"server_default": "1", "info": {RECORD_VERSION: True}})
 
 
 def _cascade(target: str, *, primary_key: bool = False, nullable: bool = False) -> Any:
@@ -62,6 +79,7 @@ class Engagement(SQLModel, table=True):
     is_demo: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
 
 
 class Criterion(SQLModel, table=True):
@@ -110,6 +128,7 @@ class Control(SQLModel, table=True):
     key_reports: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
 
 
 class ControlCriterion(SQLModel, table=True):
@@ -189,7 +208,7 @@ class Evidence(SQLModel, table=True):
     file_name: str
     file_name_bytes: bytes | None = None
     """The file name's own bytes when they are not UTF-8 (``file_name`` then shows them as U+FFFD)."""
-    size: int
+    size: int = Field(sa_column=Column(FILE_SIZE, nullable=False))
     sha256: str = Field(index=True)
     media_type: str = "application/octet-stream"
     collected_on: date | None = None
@@ -225,6 +244,10 @@ class ChangeLog(SQLModel, table=True):
     field: str
     old_value: str | None = None
     new_value: str | None = None
+    changed_by: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    """Who made the change: the name set in the app or the operating system's user name."""
+    record_version: int | None = None
+    """The version the changed record had after this change (for records that carry a version)."""
 
 
 class Setting(SQLModel, table=True):
@@ -357,3 +380,27 @@ class PolicyAcknowledgement(SQLModel, table=True):
     staff_id: int | None = _cascade("staff_member.id")
     acknowledged_on: date
     recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class EvidenceBlob(SQLModel, table=True):
+    """Evidence content kept in the database (a team workspace): one row per SHA-256.
+
+    ``sha256`` is empty while an upload is in progress (inside its transaction).
+    """
+
+    __tablename__ = "evidence_blob"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str | None = Field(default=None, unique=True)
+    size: int = Field(default=0, sa_column=Column(FILE_SIZE, nullable=False))
+    stored_at: datetime = Field(default_factory=utcnow)
+
+
+class EvidenceChunk(SQLModel, table=True):
+    """One piece of an evidence blob, in order."""
+
+    __tablename__ = "evidence_chunk"
+
+    blob_id: int | None = _cascade("evidence_blob.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -1,12 +1,15 @@
 """Reads written as SQL for speed: the control matrix, read on every opening of the Controls page.
 
-Services call these with their session; nothing outside ``app/db`` writes SQL.
+Services call these with their session; nothing outside ``app/db`` writes SQL. The SQL suits
+both a local SQLite file and a team's PostgreSQL server: where they differ (joining values into
+one string, parameter markers), the session's dialect chooses.
 """
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import ColumnElement, String, Table, cast, func, select
 from sqlmodel import Session
 
 from app.db.models import Control, ControlCriterion, Criterion
@@ -17,13 +20,31 @@ CONTROL: Table = Control.__table__  # type: ignore[attr-defined]
 CONTROL_CRITERION: Table = ControlCriterion.__table__  # type: ignore[attr-defined]
 CRITERION: Table = Criterion.__table__  # type: ignore[attr-defined]
 
-_SUMMARY_COLUMNS = ("id", "engagement_id", *(name for name in STORED_FIELDS if name in SUMMARY_FIELDS))
-SUMMARY_QUERY = (
-    f"SELECT {', '.join(f'c.{name}' for name in _SUMMARY_COLUMNS)},"
-    " (SELECT group_concat(m.criterion_id) FROM control_criterion m WHERE m.control_id = c.id)"
-    " FROM control c WHERE c.engagement_id = ? ORDER BY c.ref"
+_SUMMARY_COLUMNS = (
+    "id",
+    "engagement_id",
+    "version",
+    *(name for name in STORED_FIELDS if name in SUMMARY_FIELDS),
 )
-"""The :data:`SUMMARY_FIELDS` of every control of an engagement, criteria as row ids."""
+_SUMMARY_QUERY = (
+    f"SELECT {', '.join(f'c.{name}' for name in _SUMMARY_COLUMNS)},"
+    " (SELECT {joined} FROM control_criterion m WHERE m.control_id = c.id)"
+    " FROM control c WHERE c.engagement_id = {marker} ORDER BY c.ref"
+)
+SUMMARY_QUERIES = {
+    "sqlite": _SUMMARY_QUERY.format(joined="group_concat(m.criterion_id)", marker="?"),
+    "postgresql": _SUMMARY_QUERY.format(
+        joined="string_agg(m.criterion_id::text, ',' ORDER BY m.criterion_id)", marker="%s"
+    ),
+}
+"""The :data:`SUMMARY_FIELDS` of every control of an engagement, criteria as row ids, per dialect."""
+
+
+def joined_text(session: Session, column: Any) -> ColumnElement[str]:
+    """The aggregate that joins *column*'s values of a group with commas, in the session's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(cast(column, String), ",")
+    return func.group_concat(column, ",")
 
 
 @cache
@@ -46,7 +67,8 @@ def control_summaries(session: Session, engagement_id: int) -> list[ControlRow]:
     rows = []
     make = ControlRow.from_columns
     key = _SUMMARY_COLUMNS.index("is_key")
-    for *values, joined in connection.exec_driver_sql(SUMMARY_QUERY, (engagement_id,)).all():
+    query = SUMMARY_QUERIES[connection.dialect.name]
+    for *values, joined in connection.exec_driver_sql(query, (engagement_id,)).all():
         values[key] = bool(values[key])  # SQLite hands back 0 or 1
         keys = joined.split(",") if joined else []
         if not in_report_order:
@@ -60,7 +82,7 @@ def criteria_of(
 ) -> dict[int, list[str]]:
     """Control id -> its criterion refs in report order (one grouped query)."""
     statement = (
-        select(CONTROL_CRITERION.c.control_id, func.group_concat(CRITERION.c.ref, ","))
+        select(CONTROL_CRITERION.c.control_id, joined_text(session, CRITERION.c.ref))
         .join(CRITERION, CRITERION.c.id == CONTROL_CRITERION.c.criterion_id)
         .join(CONTROL, CONTROL.c.id == CONTROL_CRITERION.c.control_id)
         .where(CONTROL.c.engagement_id == engagement_id)
@@ -82,7 +104,7 @@ def control_rows(
     session: Session, engagement_id: int, control_ids: Sequence[int] | None = None
 ) -> list[ControlRow]:
     """Every field of the engagement's controls (or of these of them) in ref order."""
-    names = ("id", "engagement_id", *STORED_FIELDS)
+    names = ("id", "engagement_id", "version", *STORED_FIELDS)
     statement = (
         select(*(CONTROL.c[name] for name in names))
         .where(CONTROL.c.engagement_id == engagement_id)

@@ -72,3 +72,31 @@ class Changes:
 
 
 NOTHING = Changes()
+
+ENTITY_KINDS: dict[str, Kind] = {
+    "engagement": Kind.ENGAGEMENT,
+    "control": Kind.CONTROLS,
+    "objective": Kind.OBJECTIVES,
+    "cuec": Kind.SCOPE,
+    "subservice": Kind.SCOPE,
+    "evidence": Kind.EVIDENCE,
+    "setting": Kind.SETTINGS,
+}
+"""The kind of data a change-log entity is (for a poll of other people's changes)."""
+
+
+def change_notice(entity: str, field: str, entity_id: int | None, engagement_id: int | None) -> Changes:
+    """The notice a change-log row gives: what its change touched, as the service that wrote it noted.
+
+    An entity this version does not know (written by a newer one) gives nothing.
+    """
+    from app.domain.engagements import SCOPE_FIELDS
+
+    kind = ENTITY_KINDS.get(entity)
+    if kind is None:
+        return NOTHING
+    if kind is Kind.ENGAGEMENT and field in SCOPE_FIELDS:
+        kind = Kind.SCOPE
+    if kind is Kind.SETTINGS:
+        return Changes.of(kind)
+    return Changes.of(kind, [engagement_id if kind is Kind.SCOPE else entity_id])

@@ -155,14 +155,16 @@ def _field(label: str, kind: FieldKind, default: Any, choices: type[StrEnum] | N
 class ControlRow:
     """A control with its criteria, as screens, commands and exports use it.
 
-    Every attribute after ``engagement_id`` is a field of the matrix, declared
+    Every attribute after ``version`` is a field of the matrix, declared
     here once with its label and kind: :data:`CONTROL_FIELDS` is read from
     this class, and the matrix columns, CLI options, workbook columns and
-    import follow it.
+    import follow it. ``version`` is the stored record's version when it was
+    read: a save based on it is refused once someone else changed the control.
     """
 
     id: int
     engagement_id: int
+    version: int = 1
     ref: str = _field("Ref", "text", "")
     title: str = _field("Title", "text", "")
     description: str = _field("Description", "long", "")

@@ -40,6 +40,8 @@ class EngagementRow:
     """A demo engagement: a fictional company the workbench made to show itself."""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    version: int = 1
+    """The stored record's version when it was read (see :class:`~app.domain.controls.ControlRow`)."""
 
     @property
     def soc1(self) -> bool:
@@ -103,4 +105,5 @@ class EngagementRow:
             "demo": self.is_demo,
             "created_at": day(self.created_at),
             "updated_at": day(self.updated_at),
+            "version": self.version,
         }

@@ -21,7 +21,7 @@ _CHOICE_FIELDS = frozenset(spec.name for spec in CONTROL_FIELDS if spec.kind == 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChangeRow:
-    """One entry of the append-only change log: when, what, the old and the new value."""
+    """One entry of the append-only change log: when, what, the old and the new value, and who."""
 
     id: int
     at: datetime
@@ -32,6 +32,7 @@ class ChangeRow:
     field: str
     old_value: str | None = None
     new_value: str | None = None
+    changed_by: str = ""
 
     @property
     def subject(self) -> str:

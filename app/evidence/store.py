@@ -6,6 +6,11 @@ Layout under the store's root (the workspace's ``evidence/`` folder)::
     .incoming/*.part      copies in progress, each locked by the process writing it
     .incoming/*.pending   hashes an add in progress has stored but not yet recorded (locked)
 
+The services use a store through :class:`ContentStore`, which a team
+workspace's :class:`~app.evidence.database_store.DatabaseStore` implements
+too (content kept in the database); :func:`write_verified_copy` reads either
+into a file, checking the hash on the way out.
+
 A crash's leftovers in ``.incoming`` are recognised by their lock being free
 and removed when the store opens. Content that a crash stored but no record
 points to is found by :meth:`EvidenceStore.unreferenced` (the hashes listed
@@ -27,11 +32,11 @@ import secrets
 import stat
 import time
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
-from io import FileIO
+from io import BufferedIOBase, FileIO
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from app.evidence.media import SNIFF_BYTES, sniff_media_type
 from app.private_files import EVIDENCE_MODE, FOLDER_MODE
@@ -66,13 +71,57 @@ class CancelledError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class StoredFile:
-    """What :meth:`EvidenceStore.add_file` stored (or found already stored)."""
+    """What :meth:`EvidenceStore.add_file` stored (or found already stored); ``path`` is where it lies
+    in a local store (``None`` in a database)."""
 
     sha256: str
     size: int
     media_type: str
-    path: Path
+    path: Path | None
     already_stored: bool
+
+
+class Writer(Protocol):
+    """Where :func:`copy_hashing` writes: a file, or the chunks of a database store."""
+
+    def write(self, data: memoryview, /) -> int | None: ...
+
+
+class ContentStore(Protocol):
+    """What the services use of an evidence store, whether a local folder or a team's database."""
+
+    def add_file(
+        self, source: Path, *, progress: Progress | None = None, cancel: Cancel | None = None
+    ) -> StoredFile:
+        """Store *source*'s content (read once, hashed on the way in) unless it is there already."""
+
+    def adding(self) -> AbstractContextManager[None]:
+        """Content stored inside the block is on its way to being recorded: no clean-up removes it."""
+
+    def contains(self, sha256: str) -> bool: ...
+
+    def open(self, sha256: str) -> AbstractContextManager[BufferedIOBase]:
+        """The stored content, to read in chunks (:class:`StoreError` when it is missing)."""
+
+    def stored_hashes(self) -> Iterator[str]: ...
+
+    def remove(self, sha256: str) -> None: ...
+
+    def remove_unreferenced(self, referenced: Collection[str], *, grace_seconds: float) -> list[str]: ...
+
+    def unreferenced(self, referenced: Collection[str]) -> list[str]: ...
+
+    def check(
+        self,
+        sha256: str,
+        expected_size: int,
+        *,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> ContentStatus:
+        """Re-hash stored content: ``ok``, ``missing`` or ``altered``."""
+
+    def permission_warning(self, sha256: str) -> str | None: ...
 
 
 class EvidenceStore:
@@ -100,6 +149,16 @@ class EvidenceStore:
 
     def contains(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
+
+    @contextmanager
+    def open(self, sha256: str) -> Iterator[BufferedIOBase]:
+        """The stored file, open for reading."""
+        try:
+            handle = open(self.path_for(sha256), "rb")  # noqa: SIM115 (closed below)
+        except OSError as error:
+            raise StoreError(f"the stored copy of {sha256[:12]} cannot be read: {error.strerror}") from error
+        with handle:
+            yield handle
 
     def stored_hashes(self) -> Iterator[str]:
         """The SHA-256 of every stored file (anything else in the folder is ignored)."""
@@ -137,7 +196,9 @@ class EvidenceStore:
             # no such locks: there it is closed first).
             try:
                 with open(out, "wb", buffering=0, closefd=False) as writer:
-                    sha256, size, head = _copy(reader, writer, source, progress, cancel, before.st_size)
+                    sha256, size, head = copy_hashing(
+                        reader, writer, source, progress, cancel, before.st_size
+                    )
                     os.fsync(writer.fileno())
                 if not unchanged(before, fd, source, size):
                     raise StoreError(
@@ -286,7 +347,7 @@ class EvidenceStore:
             if path.stat().st_size != expected_size:
                 return "altered"
             with open(path, "rb", buffering=0) as reader:
-                digest = _hash(reader, progress, cancel)
+                digest = hash_content(reader, progress, cancel)
         except OSError:
             return "missing"
         return "ok" if digest == sha256 else "altered"
@@ -304,9 +365,9 @@ class EvidenceStore:
         return None
 
 
-def _copy(
+def copy_hashing(
     reader: FileIO,
-    writer: FileIO,
+    writer: Writer,
     source: Path,
     progress: Progress | None,
     cancel: Cancel | None,
@@ -346,7 +407,8 @@ def _copy(
     return digest.hexdigest(), done, head
 
 
-def _hash(reader: FileIO, progress: Progress | None, cancel: Cancel | None) -> str:
+def hash_content(reader: BufferedIOBase | FileIO, progress: Progress | None, cancel: Cancel | None) -> str:
+    """The SHA-256 of everything *reader* gives, read in chunks."""
     digest = hashlib.sha256()
     buffer = bytearray(CHUNK_SIZE)
     view = memoryview(buffer)
@@ -361,6 +423,34 @@ def _hash(reader: FileIO, progress: Progress | None, cancel: Cancel | None) -> s
         done += count
         if progress is not None:
             progress(done)
+
+
+def write_verified_copy(store: ContentStore, sha256: str, target: Path) -> None:
+    """Copy stored content to *target* (``0400``), checking its hash on the way out.
+
+    The copy is written beside *target* and renamed into place only when its
+    hash matched: a damaged stored copy raises :class:`StoreError` and leaves
+    nothing at *target*.
+    """
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    digest = hashlib.sha256()
+    try:
+        with store.open(sha256) as reader, open(temporary, "xb") as writer:
+            while chunk := reader.read(CHUNK_SIZE):
+                digest.update(chunk)
+                writer.write(chunk)
+        if digest.hexdigest() != sha256:
+            raise StoreError(
+                f"the stored copy of {sha256[:12]} no longer matches its SHA-256; run Verify evidence"
+            )
+        os.chmod(temporary, READ_ONLY)
+        os.replace(temporary, target)
+    except OSError as error:
+        _discard(temporary)
+        raise StoreError(f"cannot write {target}: {error.strerror or error}") from error
+    except BaseException:
+        _discard(temporary)
+        raise
 
 
 def _write_error_message(source: Path, error: OSError) -> str:

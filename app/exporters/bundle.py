@@ -8,7 +8,9 @@ bundle. :mod:`app.importers.bundle` reads it back.
 import json
 import zipfile
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from io import BufferedIOBase
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +48,12 @@ def data_document(content: BundleContent) -> dict[str, Any]:
 
 
 def write_bundle(
-    target: Path, content: BundleContent, stored: Callable[[str], Path], progress: Progress | None = None
+    target: Path,
+    content: BundleContent,
+    stored: Callable[[str], AbstractContextManager[BufferedIOBase]],
+    progress: Progress | None = None,
 ) -> None:
-    """Write *content* to *target*, reading each evidence file from ``stored(sha256)``."""
+    """Write *content* to *target*, reading each evidence file from ``stored(sha256)`` (an open stream)."""
     total = sum(content.evidence.values())
     done = 0
     with atomic_path(target) as temporary, zipfile.ZipFile(temporary, "w", allowZip64=True) as archive:
@@ -57,7 +62,7 @@ def write_bundle(
         for sha256 in sorted(content.evidence):
             info = zipfile.ZipInfo(f"{EVIDENCE_FOLDER}{sha256}", date_time=(2000, 1, 1, 0, 0, 0))
             info.external_attr = 0o100400 << 16  # a regular, read-only file
-            with stored(sha256).open("rb") as source, archive.open(info, "w", force_zip64=True) as out:
+            with stored(sha256) as source, archive.open(info, "w", force_zip64=True) as out:
                 while chunk := source.read(CHUNK):
                     out.write(chunk)
                     done += len(chunk)

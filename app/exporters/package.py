@@ -23,9 +23,11 @@ order, so an unchanged engagement gives a byte-identical package.
 
 import hashlib
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
+from io import BufferedIOBase
 from pathlib import Path
 
 from app.domain.evidence import EvidenceRow
@@ -54,13 +56,19 @@ class PackageIntegrityError(Exception):
     """A stored evidence file no longer matches its recorded SHA-256; the package was not written."""
 
 
+Opener = Callable[[], AbstractContextManager[BufferedIOBase]]
+"""Opens stored content for reading (an evidence store's ``open``, bound to one hash)."""
+
+
 @dataclass(frozen=True, slots=True)
 class PackageFile:
-    """One file of the package: its path inside the zip and where its bytes come from."""
+    """One file of the package: its path inside the zip and where its bytes come from: *data*,
+    or content read in chunks through *opener* (*size* bytes, for the progress)."""
 
     path: str
-    source: Path | None = None
     data: bytes | None = None
+    opener: Opener | None = None
+    size: int = 0
     sha256: str | None = None
     """For evidence: the recorded hash the content must still have."""
 
@@ -113,9 +121,7 @@ def write_package(
     :class:`PackageIntegrityError` and nothing is written.
     """
     ordered = sorted(files, key=lambda f: f.path)
-    total = sum(
-        len(f.data) if f.data is not None else (f.source.stat().st_size if f.source else 0) for f in ordered
-    )
+    total = sum(len(f.data) if f.data is not None else f.size for f in ordered)
     done = 0
     lines: list[str] = []
     inside = f"{folder}/" if folder else ""
@@ -132,9 +138,9 @@ def write_package(
                 archive.writestr(_entry(inside + item.path, as_of, stored=False), item.data)
                 done += len(item.data)
             else:
-                assert item.source is not None
+                assert item.opener is not None
                 with (
-                    item.source.open("rb") as reader,
+                    item.opener() as reader,
                     archive.open(_entry(inside + item.path, as_of, stored=True), "w") as writer,
                 ):
                     while chunk := reader.read(CHUNK):

@@ -440,6 +440,7 @@ CHANGE_COLUMNS = (
     Column("Field", 18),
     Column("Old value", 40, wrap=True),
     Column("New value", 40, wrap=True),
+    Column("By", 18),
 )
 READINESS_HEADERS = ("Category", "Criteria in scope", "Covered", "Ready", "Readiness") + tuple(
     label(status.value) for status in Status
@@ -641,6 +642,7 @@ def _changes_table(data: WorkbookData) -> SheetTable:
                 readable_field(change.entity, change.field),
                 readable_change_value(change.old_value),
                 readable_change_value(change.new_value),
+                change.changed_by,
             ]
         )
     return SheetTable(CHANGES_SHEET, CHANGE_COLUMNS, rows)

@@ -24,9 +24,10 @@ EVERYTHING = Changes({kind: frozenset() for kind in Kind})
 
 
 def make_daily_backup(workspace: Workspace) -> Path | None:
-    """Today's copy of the database, unless it exists or the workspace is read-only (or another window
-    has it); returns the new copy. A copy that cannot be made is logged, never in the user's way."""
-    if workspace.read_only or is_read_only(workspace.engine):
+    """Today's copy of the database, unless it exists, the workspace is read-only (or another window
+    has it) or it is a team workspace (its server keeps the copies); returns the new copy. A copy that
+    cannot be made is logged, never in the user's way."""
+    if workspace.is_team or workspace.read_only or is_read_only(workspace.engine):
         return None
     try:
         made = daily_backup(workspace.database_path)
@@ -39,7 +40,9 @@ def make_daily_backup(workspace: Workspace) -> Path | None:
 
 
 def list_workspace_backups(workspace: Workspace) -> list[BackupRow]:
-    """Every copy that can be restored, newest first."""
+    """Every copy that can be restored, newest first (none for a team workspace: its server keeps them)."""
+    if workspace.is_team:
+        return []
     rows = []
     for number, backup in enumerate(list_backups(workspace.database_path), 1):
         try:
@@ -60,6 +63,8 @@ def restore_workspace_backup(workspace: Workspace, name: str) -> str:
     database; a copy from an older version is upgraded as at any start.
     Everything the window shows is announced as changed.
     """
+    if workspace.is_team:
+        raise WorkbenchError("a team workspace is restored on its server, from the server's own backups")
     if workspace.read_only or is_read_only(workspace.engine):
         raise WorkbenchError(
             "the workspace is read-only here (another window has it open, or its folder cannot be "

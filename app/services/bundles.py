@@ -42,7 +42,7 @@ def export_bundle(
         engagement = engagement_in(session, engagement_id)
         rows, references = read_engagement(session, engagement_id)
     evidence = {row["sha256"]: row["size"] for row in rows.get("evidence", [])}
-    store = open_store(workspace.evidence_dir)
+    store = open_store(workspace)
     missing = [sha256 for sha256 in evidence if not store.contains(sha256)]
     if missing:
         raise WorkbenchError(
@@ -52,7 +52,7 @@ def export_bundle(
     content = BundleContent(HEAD_REVISION, engagement.name, rows, references, evidence)
     try:
         with scratch_in(workspace.data_dir):
-            write_bundle(target, content, store.path_for, progress)
+            write_bundle(target, content, store.open, progress)
     except OSError as error:
         raise WorkbenchError(f"cannot write {target.name}: {error.strerror or error}") from error
     log.info("exported engagement %s as a bundle to %s", engagement_id, target)
@@ -70,7 +70,7 @@ def import_bundle(workspace: Workspace, path: Path) -> EngagementRow:
             f"{path.name} was written by a newer version of SOC Workbench (schema {bundle.schema}); "
             "update SOC Workbench to import it"
         )
-    store = open_store(workspace.evidence_dir)
+    store = open_store(workspace)
     added: list[str] = []
     with store_errors(), store.adding(), workspace.writing() as session:
         try:

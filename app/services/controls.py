@@ -1,6 +1,12 @@
-"""The control matrix: adding, listing, changing and removing controls."""
+"""The control matrix: adding, listing, changing and removing controls.
 
-from collections.abc import Iterable, Sequence
+A change may carry the version of the control its caller read (``version=``,
+``versions=``): when someone else saved the control since, the change is
+refused with an :class:`~app.services.errors.EditConflictError` and nothing is
+written (:mod:`app.services.versions`).
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,11 +20,12 @@ from app.db.session import note
 from app.db.snapshots import restore_snapshot, take_snapshot
 from app.domain.catalog import sort_key
 from app.domain.changes import Kind
-from app.domain.controls import STORED_FIELDS, ControlRow, coerce_value
+from app.domain.controls import FIELDS_BY_NAME, STORED_FIELDS, ControlRow, coerce_value
 from app.domain.snapshots import Snapshot
 from app.domain.vocab import canonical_category
 from app.services.engagements import engagement_in
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
+from app.services.versions import check_version
 from app.services.workspace import Workspace
 
 ENTITY = "control"
@@ -93,7 +100,13 @@ def set_control_field(
 def _row(control: Control, criteria: list[str]) -> ControlRow:
     assert control.id is not None and control.engagement_id is not None
     values = {name: getattr(control, name) for name in STORED_FIELDS}
-    return ControlRow(id=control.id, engagement_id=control.engagement_id, criteria=list(criteria), **values)
+    return ControlRow(
+        id=control.id,
+        engagement_id=control.engagement_id,
+        version=control.version,
+        criteria=list(criteria),
+        **values,
+    )
 
 
 def controls_of(
@@ -298,34 +311,67 @@ def add_control(
         return _row(control, sorted(criteria_refs, key=sort_key))
 
 
-def update_control(workspace: Workspace, control_id: int, **changes: Any) -> ControlRow:
-    """Change fields (and with ``criteria=...`` the mapping) of one control, logging each change."""
+def update_control(
+    workspace: Workspace, control_id: int, *, version: int | None = None, **changes: Any
+) -> ControlRow:
+    """Change fields (and with ``criteria=...`` the mapping) of one control, logging each change.
+
+    With *version* (the one the caller read), a control someone else saved since is refused.
+    """
+    versions = None if version is None else {control_id: version}
     with workspace.writing() as session:
-        row = _update(session, [control_id], changes)[0]
+        row = _update(session, [control_id], changes, versions)[0]
         session.commit()
     return row
 
 
-def update_controls(workspace: Workspace, control_ids: Sequence[int], **changes: Any) -> list[ControlRow]:
-    """Apply the same changes to several controls in one transaction (bulk edit)."""
+def update_controls(
+    workspace: Workspace,
+    control_ids: Sequence[int],
+    *,
+    versions: Mapping[int, int] | None = None,
+    **changes: Any,
+) -> list[ControlRow]:
+    """Apply the same changes to several controls in one transaction (bulk edit); with *versions*
+    (control id -> the version read), nothing is written when someone else saved one of them."""
     with workspace.writing() as session:
-        rows = _update(session, control_ids, changes)
+        rows = _update(session, control_ids, changes, versions)
         session.commit()
     return rows
 
 
-def set_control_values(workspace: Workspace, values: Sequence[tuple[int, str, Any]]) -> list[ControlRow]:
+def set_control_values(
+    workspace: Workspace,
+    values: Sequence[tuple[int, str, Any]],
+    *,
+    versions: Mapping[int, int] | None = None,
+) -> list[ControlRow]:
     """Give each control its own value of a field, ``(control id, field, value)``, in one transaction.
 
-    What undo of an edit of several controls uses: each gets its old value back.
+    What undo of an edit of several controls uses: each gets its old value back
+    (refused, as :func:`update_controls`, when someone else saved one since).
     """
+    unchecked = dict(versions or {})
     with workspace.writing() as session:
-        rows = [_update(session, [control_id], {name: value})[0] for control_id, name, value in values]
+        rows = []
+        for control_id, name, value in values:
+            expected = {control_id: unchecked.pop(control_id)} if control_id in unchecked else None
+            rows.append(_update(session, [control_id], {name: value}, expected)[0])
         session.commit()
     return rows
 
 
-def _update(session: Session, control_ids: Sequence[int], changes: dict[str, Any]) -> list[ControlRow]:
+def _field_label(name: str) -> str:
+    spec = FIELDS_BY_NAME.get(name)
+    return spec.label.lower() if spec is not None else name.replace("_", " ")
+
+
+def _update(
+    session: Session,
+    control_ids: Sequence[int],
+    changes: dict[str, Any],
+    versions: Mapping[int, int] | None = None,
+) -> list[ControlRow]:
     unknown = set(changes) - set(STORED_FIELDS) - {"criteria"}
     if unknown:
         raise InvalidInputError(f"a control has no field {', '.join(sorted(unknown))}")
@@ -333,6 +379,15 @@ def _update(session: Session, control_ids: Sequence[int], changes: dict[str, Any
     now = utcnow()
     rows: list[ControlRow] = []
     found = _records(session, control_ids)
+    for control_id in control_ids:
+        control = found[control_id]
+        check_version(
+            session,
+            control,
+            (versions or {}).get(control_id),
+            what=f"control {control.ref}",
+            label=_field_label,
+        )
     for control_id in control_ids:
         control = found[control_id]
         assert control.engagement_id is not None

@@ -14,6 +14,7 @@ from app.domain.changes import Kind
 from app.domain.engagements import SCOPE_FIELDS, EngagementRow
 from app.domain.periods import check_period
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
+from app.services.versions import check_version
 from app.services.workspace import Workspace
 
 ENTITY = "engagement"
@@ -167,15 +168,24 @@ def get_engagement(workspace: Workspace, engagement_id: int) -> EngagementRow:
 
 
 def update_engagement_in(
-    session: Session, engagement_id: int, changes: dict[str, Any], *, now: datetime | None = None
+    session: Session,
+    engagement_id: int,
+    changes: dict[str, Any],
+    *,
+    now: datetime | None = None,
+    version: int | None = None,
 ) -> Engagement:
-    """Change fields of an engagement in *session*, logging each changed field (not committed)."""
+    """Change fields of an engagement in *session*, logging each changed field (not committed).
+
+    With *version* (the one the caller read), an engagement someone else saved since is refused.
+    """
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInputError(f"cannot change {', '.join(sorted(unknown))} of an engagement")
     if "name" in changes:
         changes = dict(changes, name=_clean_name(changes["name"]))
     engagement = engagement_in(session, engagement_id)
+    check_version(session, engagement, version, what=f"engagement {engagement.name}")
     if "name" in changes:
         _check_name_free(session, changes["name"], except_id=engagement_id)
     try:
@@ -208,17 +218,24 @@ def update_engagement_in(
     return engagement
 
 
-def update_engagement(workspace: Workspace, engagement_id: int, **changes: Any) -> EngagementRow:
-    """Change fields of an engagement; every changed field goes into the change log."""
+def update_engagement(
+    workspace: Workspace, engagement_id: int, *, version: int | None = None, **changes: Any
+) -> EngagementRow:
+    """Change fields of an engagement; every changed field goes into the change log.
+
+    With *version* (the one the caller read), an engagement someone else saved since is refused.
+    """
     with workspace.writing() as session:
-        engagement = update_engagement_in(session, engagement_id, changes)
+        engagement = update_engagement_in(session, engagement_id, changes, version=version)
         session.commit()
         return engagement_row(engagement)
 
 
-def rename_engagement(workspace: Workspace, engagement_id: int, name: str) -> EngagementRow:
+def rename_engagement(
+    workspace: Workspace, engagement_id: int, name: str, *, version: int | None = None
+) -> EngagementRow:
     with workspace.writing() as session:
-        engagement = update_engagement_in(session, engagement_id, {"name": name})
+        engagement = update_engagement_in(session, engagement_id, {"name": name}, version=version)
         session.commit()
         return engagement_row(engagement)
 
@@ -242,7 +259,7 @@ def delete_engagement(workspace: Workspace, engagement_id: int) -> str:
     the store at once, and other unreferenced content past its grace period
     too. Returns the deleted engagement's name.
     """
-    from app.services.evidence import purge_content_in  # the store is not needed to start
+    from app.services.evidence import open_store, purge_content_in  # the store is not needed to start
 
     with workspace.writing() as session:
         engagement = engagement_in(session, engagement_id)
@@ -259,5 +276,5 @@ def delete_engagement(workspace: Workspace, engagement_id: int) -> str:
         note(session, Kind.ENGAGEMENT, engagement_id)
         session.delete(engagement)
         session.commit()
-        purge_content_in(session, workspace.evidence_dir, released=held)
+        purge_content_in(session, open_store(workspace), released=held)
     return engagement.name

@@ -1,7 +1,9 @@
 """Evidence: adding files, describing and linking them, verifying the store, sampling and due dates.
 
-Files go into the workspace's content-addressed store (:mod:`app.evidence.store`);
-records, links and the change log go into the database. A stored file is
+Files go into the workspace's content-addressed store (:mod:`app.evidence.store`: the
+workspace's ``evidence/`` folder, or for a team workspace the database, through the same
+:class:`~app.evidence.store.ContentStore` interface); records, links and the change log go
+into the database. A stored file is
 shared by every record with the same SHA-256 and removed only when no record
 anywhere refers to it.
 """
@@ -9,7 +11,6 @@ anywhere refers to it.
 import hashlib
 import logging
 import os
-import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,9 +30,17 @@ from app.domain.changes import Kind
 from app.domain.evidence import EvidenceRow, EvidenceWarning
 from app.domain.files import LARGE_FILE_BYTES, human_size, looks_like_a_program, original_name_text
 from app.domain.periods import parse_day
+from app.evidence.database_store import DatabaseStore
 from app.evidence.sources import original_name_bytes, safe_file_name, scan_sources
 from app.evidence.store import CancelledError as StoreCancelledError
-from app.evidence.store import ContentStatus, EvidenceStore, StoredFile, StoreError
+from app.evidence.store import (
+    ContentStatus,
+    ContentStore,
+    EvidenceStore,
+    StoredFile,
+    StoreError,
+    write_verified_copy,
+)
 from app.services.engagements import engagement_in
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
 from app.services.workspace import Workspace
@@ -41,6 +50,8 @@ log = logging.getLogger(__name__)
 ENTITY = "evidence"
 EDITABLE_FIELDS = ("title", "collected_on", "covers_from", "covers_to", "as_of", "source_system", "notes")
 DATE_FIELDS = frozenset({"collected_on", "covers_from", "covers_to", "as_of"})
+VIEW_DIR_NAME = "view"
+CONTENT_DIR_NAME = "content"
 PURGE_GRACE_SECONDS = 3600.0
 """Stored content this recent is spared by a purge: another process may be about to record it."""
 
@@ -63,9 +74,12 @@ def store_errors(cancelled: str = "the operation was cancelled") -> Iterator[Non
         raise WorkbenchError(str(error)) from error
 
 
-def open_store(evidence_dir: Path) -> EvidenceStore:
+def open_store(workspace: Workspace) -> ContentStore:
+    """The workspace's evidence store: its ``evidence/`` folder, or a team workspace's database."""
+    if workspace.is_team:
+        return DatabaseStore(workspace.engine)
     with store_errors():
-        return EvidenceStore(evidence_dir)
+        return EvidenceStore(workspace.evidence_dir)
 
 
 def _evidence(session: Session, evidence_id: int) -> Evidence:
@@ -254,7 +268,7 @@ def add_evidence(
     clean_title = None if title is None else _coerce("title", title)
     sources = collect_files(files, skipped)
     control_ids = list(control_ids)
-    store = open_store(workspace.evidence_dir)
+    store = open_store(workspace)
     stored: list[StoredFile] = []
     # The content is pending until its records are committed; the transaction, and its write lock,
     # begin only after the copying.
@@ -374,7 +388,7 @@ def _offset(progress: Progress | None, done: int, total: int) -> Callable[[int],
     return lambda count: report(done + count, total)
 
 
-def forget_new_content_in(session: Session, store: EvidenceStore, hashes: Sequence[str]) -> None:
+def forget_new_content_in(session: Session, store: ContentStore, hashes: Sequence[str]) -> None:
     """Remove content an interrupted add stored, unless a record (of another process) uses it."""
     if not hashes:
         return
@@ -449,17 +463,19 @@ def evidence_counts_in(session: Session, engagement_id: int) -> dict[int, int]:
     return {control_id: count for control_id, count in rows if control_id is not None}
 
 
-def stored_paths(evidence_dir: Path, rows: Iterable[EvidenceRow]) -> dict[int, Path]:
-    """Evidence id -> where its content lies in the store of *evidence_dir*."""
-    store = open_store(evidence_dir)
-    return {row.id: store.path_for(row.sha256) for row in rows}
-
-
 def stored_path(workspace: Workspace, evidence_id: int) -> Path:
-    """Where the evidence's content lies in the store (read-only; open it, never write to it)."""
+    """A file holding the evidence's content, to read (never to write to): where it lies in the
+    folder store, or for a team workspace a copy fetched from the server into the workspace's
+    ``view`` folder (checked against its SHA-256, fetched once)."""
     with workspace.session() as session:
         evidence = _evidence(session, evidence_id)
-    return open_store(workspace.evidence_dir).path_for(evidence.sha256)
+    store = open_store(workspace)
+    if isinstance(store, EvidenceStore):
+        return store.path_for(evidence.sha256)
+    target = workspace.data_dir / VIEW_DIR_NAME / CONTENT_DIR_NAME / evidence.sha256
+    if not (target.is_file() and target.stat().st_size == evidence.size):
+        _fetch(store, evidence, target)
+    return target
 
 
 def viewing_copy(workspace: Workspace, evidence_id: int) -> Path:
@@ -471,18 +487,20 @@ def viewing_copy(workspace: Workspace, evidence_id: int) -> Path:
     """
     with workspace.session() as session:
         evidence = _evidence(session, evidence_id)
-    source = open_store(workspace.evidence_dir).path_for(evidence.sha256)
-    if not source.exists():
-        raise NotFoundError(f"the stored file of {evidence.file_name!r} is missing; run Verify evidence")
     name = os.fsdecode(evidence.file_name_bytes) if evidence.file_name_bytes else evidence.file_name
-    target = workspace.data_dir / "view" / str(evidence_id) / name
+    target = workspace.data_dir / VIEW_DIR_NAME / str(evidence_id) / name
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.part")
-        shutil.copyfile(source, temporary)
-        temporary.chmod(0o400)
-        os.replace(temporary, target)
+        _fetch(open_store(workspace), evidence, target)
     return target
+
+
+def _fetch(store: ContentStore, evidence: Evidence, target: Path) -> None:
+    """Copy the evidence's stored content to *target*, checked against its SHA-256."""
+    if not store.contains(evidence.sha256):
+        raise NotFoundError(f"the stored file of {evidence.file_name!r} is missing; run Verify evidence")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with store_errors():
+        write_verified_copy(store, evidence.sha256, target)
 
 
 def control_ids_for_refs(workspace: Workspace, engagement_id: int, refs: Iterable[str]) -> list[int]:
@@ -585,7 +603,7 @@ def delete_evidence(workspace: Workspace, evidence_ids: Sequence[int]) -> None:
             session.delete(evidence)
         session.commit()
         unused = set(hashes) - _referenced(session, hashes)
-    store = open_store(workspace.evidence_dir)
+    store = open_store(workspace)
     for sha256 in unused:
         try:
             store.remove(sha256)
@@ -600,12 +618,12 @@ def purge_unreferenced_content(workspace: Workspace, *, grace_seconds: float = P
     window or command may be adding it right now. Returns how many files went.
     """
     with workspace.session() as session:
-        return purge_content_in(session, workspace.evidence_dir, grace_seconds=grace_seconds)
+        return purge_content_in(session, open_store(workspace), grace_seconds=grace_seconds)
 
 
 def purge_content_in(
     session: Session,
-    evidence_dir: Path,
+    store: ContentStore,
     *,
     grace_seconds: float = PURGE_GRACE_SECONDS,
     released: Iterable[str] = (),
@@ -617,7 +635,6 @@ def purge_content_in(
     """
     referenced = set(session.exec(select(Evidence.sha256).distinct()).all())
     session.rollback()
-    store = open_store(evidence_dir)
     with store_errors():
         removed = sorted(set(released) - referenced)
         for sha256 in removed:
@@ -698,7 +715,7 @@ def verify_evidence(
             engagement_in(session, engagement_id)
             statement = statement.where(Evidence.engagement_id == engagement_id)
         records = session.exec(statement).all()
-    store = open_store(workspace.evidence_dir)
+    store = open_store(workspace)
     sizes = {record.sha256: record.size for record in records}
     total = sum(sizes.values())
     status: dict[str, ContentStatus] = {}
@@ -734,7 +751,7 @@ def orphaned_content(workspace: Workspace, *, repair: bool = False) -> list[str]
     """
     with workspace.session() as session:
         referenced = set(session.exec(select(Evidence.sha256).distinct()).all())
-    store = open_store(workspace.evidence_dir)
+    store = open_store(workspace)
     orphans = store.unreferenced(referenced)
     if repair:
         with store_errors():

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,7 @@ from app.domain.policy_records import (
 from app.domain.readiness import ReadinessReport
 from app.domain.sampling import ControlSampling
 from app.domain.scoping import Answers, Scope, apply_overrides, recommend, scope_period
+from app.evidence.store import ContentStore, StoreError
 from app.exporters.atomic import scratch_folder, scratch_in
 from app.exporters.errors import ExportCancelled
 from app.exporters.package import (
@@ -67,7 +69,7 @@ from app.services.controls import controls_of
 from app.services.documents import data_as_of, incidents_in, saved_sections_in
 from app.services.engagements import engagement_in, engagement_row
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
-from app.services.evidence import evidence_of, stored_paths
+from app.services.evidence import evidence_of, open_store
 from app.services.objectives import objectives_of
 from app.services.policies import policy_records_in
 from app.services.readiness import readiness_in
@@ -105,8 +107,8 @@ class ExportData:
     readiness: ReadinessReport
     sampling: list[ControlSampling]
     scoping: SavedScoping | None
-    stored_files: dict[int, Path]
-    """Evidence id -> where its content lies in the store."""
+    store: ContentStore
+    """Where the evidence content is read from: the workspace's folder, or a team's database."""
     drafts: DocumentDrafts
     """The system description, assertion and bridge letter drafted from the same data."""
     package_paths: dict[int, str] | None = None
@@ -118,7 +120,7 @@ class ExportData:
 
 
 def gather(
-    session: Session, engagement_id: int, evidence_dir: Path, scoping: SavedScoping | None
+    session: Session, engagement_id: int, store: ContentStore, scoping: SavedScoping | None
 ) -> ExportData:
     """Read everything an export shows in *session* (one read transaction).
 
@@ -145,7 +147,7 @@ def gather(
         readiness=readiness_in(session, engagement_id, as_of.date()),
         sampling=sampling_in(session, engagement_id, as_of.date()),
         scoping=scoping or saved_scoping(engagement),
-        stored_files=stored_paths(evidence_dir, evidence),
+        store=store,
         drafts=draft_documents(
             engagement,
             controls=controls,
@@ -541,10 +543,12 @@ def _write_package(data: ExportData, target: Path, progress: Progress | None, ca
         files = [PackageFile(name, data=(scratch / name).read_bytes()) for _, name in files_of]
     files += [item for added in parts.values() for item in added]
     files += [
-        PackageFile(paths[row.id], source=data.stored_files[row.id], sha256=row.sha256)
+        PackageFile(
+            paths[row.id], opener=partial(data.store.open, row.sha256), size=row.size, sha256=row.sha256
+        )
         for row in data.evidence
     ]
-    missing = [f.path for f in files if f.source is not None and not f.source.exists()]
+    missing = [paths[row.id] for row in data.evidence if not data.store.contains(row.sha256)]
     if missing:
         raise InvalidInputError(
             f"{len(missing)} stored evidence file(s) are missing (first: {missing[0]}); run Verify evidence"
@@ -719,6 +723,7 @@ def snapshot(data: ExportData) -> dict[str, dict[str, str]]:
         values = row.as_dict()
         values.pop("id")
         values.pop("engagement_id")
+        values.pop("version")
         controls[row.ref] = fingerprint(values)
     evidence = {
         str(row.id): fingerprint({k: v for k, v in row.as_dict().items() if k not in ("id", "engagement_id")})
@@ -760,7 +765,7 @@ def run_export(
         else SavedScoping(answers, recommend(answers, date.today()), dict(overrides or {}))
     )
     with workspace.session() as session:
-        data = gather(session, engagement_id, workspace.evidence_dir, preview)
+        data = gather(session, engagement_id, open_store(workspace), preview)
         session.rollback()  # the read transaction ends before the writing, which may take a while
         refusal = export.refusal(data)
         if refusal:
@@ -770,7 +775,7 @@ def run_export(
                 export.write(data, target, progress, cancel)
         except ExportCancelled:
             raise CancelledError("the export was cancelled; nothing was written") from None
-        except PackageIntegrityError as error:
+        except (PackageIntegrityError, StoreError) as error:
             raise WorkbenchError(str(error)) from None
         except OSError as error:
             raise WorkbenchError(f"cannot write {target}: {error.strerror or error}") from None
@@ -931,7 +936,7 @@ def changes_since_last_package(workspace: Workspace, *, engagement_id: int) -> C
         packages = [r for r in _history(session, engagement_id) if r.kind == "package"]
         if not packages:
             return ChangesSincePackage(None)
-        now = snapshot(gather(session, engagement_id, workspace.evidence_dir, None))
+        now = snapshot(gather(session, engagement_id, open_store(workspace), None))
     before = packages[0].snapshot
     result = ChangesSincePackage(packages[0])
 

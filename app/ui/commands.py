@@ -6,10 +6,16 @@ the first ``redo()``. ``undo()`` calls the inverse service. A refused action
 (the service raised) is shown to the user and the command is dropped from
 the stack. The services announce what they changed, so no command refreshes
 a page itself.
+
+An edit of a versioned record (a control, an engagement) carries the version
+the window showed; the window remembers the versions its own saves produce
+(:meth:`AppContext.seen_version`), so its edits and undos follow each other,
+while a save (or an undo) after someone else changed the record is refused,
+showing their change, instead of overwriting it.
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
@@ -76,14 +82,25 @@ class Command(QUndoCommand):
 
 
 class EditControls(Command):
-    """One field set to one value on one or more controls; undo gives each its old value back."""
+    """One field set to one value on one or more controls; undo gives each its old value back.
 
-    def __init__(self, context: AppContext, control_ids: Sequence[int], field: str, value: Any) -> None:
+    *versions* (control id -> version) are those of the controls the window showed.
+    """
+
+    def __init__(
+        self,
+        context: AppContext,
+        control_ids: Sequence[int],
+        field: str,
+        value: Any,
+        versions: Mapping[int, int] | None = None,
+    ) -> None:
         count = f"{len(control_ids)} controls" if len(control_ids) != 1 else "a control"
         super().__init__(context, f"Change {field_spec(field).label.lower()} of {count}")
         self.ids = list(control_ids)
         self.field = field
         self.value = value
+        self.versions = dict(versions or {})
         self.before: list[tuple[int, str, Any]] | None = None
 
     def apply(self) -> None:
@@ -92,11 +109,17 @@ class EditControls(Command):
             self.before = [
                 (row.id, self.field, getattr(row, self.field)) for row in get_controls(workspace, self.ids)
             ]
-        update_controls(workspace, self.ids, **{self.field: self.value})
+        rows = update_controls(workspace, self.ids, versions=self._expected(), **{self.field: self.value})
+        self.context.saved("control", rows)
 
     def revert(self) -> None:
         assert self.before is not None
-        set_control_values(self.context.workspace, self.before)
+        rows = set_control_values(self.context.workspace, self.before, versions=self._expected())
+        self.context.saved("control", rows)
+
+    def _expected(self) -> dict[int, int]:
+        seen = {i: self.context.seen_version("control", i, self.versions.get(i)) for i in self.ids}
+        return {i: version for i, version in seen.items() if version is not None}
 
 
 class Creation(Command):
@@ -170,6 +193,63 @@ class EditFields(Command):
 
     def revert(self) -> None:
         self.write(self.before)
+
+
+class Versioned(Protocol):
+    """A read model carrying the id and the version of its record."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+class EditRecord(Command):
+    """Fields of one versioned record (*entity*, *record_id*) set to new values; undo sets the values
+    they had. *write* saves values based on a version and returns the record as saved; *version*
+    is the one the window showed."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        text: str,
+        write: Callable[[Mapping[str, Any], int | None], Versioned],
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        record: tuple[str, int, int],
+    ) -> None:
+        super().__init__(context, text)
+        self.write = write
+        self.before = dict(before)
+        self.after = dict(after)
+        self.entity, self.record_id, self.version = record
+
+    def _write(self, values: Mapping[str, Any]) -> None:
+        saved = self.write(values, self.context.seen_version(self.entity, self.record_id, self.version))
+        self.context.saved(self.entity, [saved])
+
+    def apply(self) -> None:
+        self._write(self.after)
+
+    def revert(self) -> None:
+        self._write(self.before)
+
+
+def edit_engagement(
+    context: AppContext,
+    text: str,
+    engagement: EngagementRow,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> EditRecord:
+    """Fields of the engagement as the window showed it (*engagement*) set to new values."""
+    workspace = context.workspace
+
+    def write(values: Mapping[str, Any], version: int | None) -> EngagementRow:
+        return update_engagement(workspace, engagement.id, version=version, **values)
+
+    return EditRecord(context, text, write, before, after, ("engagement", engagement.id, engagement.version))
 
 
 class LinkEvidence(Command):

@@ -26,6 +26,8 @@ PAGE_ICONS = {
     "Evidence": "paperclip",
     "Exports": "package",
     "Documents": "file-text",
+    "Policies": "scroll-text",
+    "Requests": "clipboard-list",
     "Criteria": "book-open",
 }
 """The sidebar's icon of each page (by title)."""

@@ -1,4 +1,8 @@
-"""The main window: engagement bar, sidebar of pages, status bar."""
+"""The main window: engagement bar, sidebar of pages, status bar.
+
+Every few seconds the window polls the change log, so edits made by another
+window, command or member of the team show without a restart.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -6,7 +10,7 @@ from html import escape
 from importlib import import_module
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QSize, Qt, QThreadPool, QTimer, QUrl
+from PySide6.QtCore import QSize, Qt, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.domain.changes import Changes, Kind
 from app.services.engagements import list_engagements
+from app.services.workspace import shown_team_url
 from app.ui.context import AppContext
 from app.ui.icons import PAGE_ICONS, icon
 from app.ui.pages.base import Page
@@ -33,10 +38,13 @@ from app.ui.widgets.demo import DemoBadge
 
 if TYPE_CHECKING:
     from app.domain.backups import BackupRow
+    from app.ui.widgets.server_dialog import ServerDialog
     from app.ui.widgets.settings_dialog import SettingsDialog
     from app.ui.widgets.table_dialog import TableDialog
 
 SAVED_MESSAGE_MS = 4000
+POLL_INTERVAL_MS = 3000
+"""How often the window looks for changes others made."""
 P = TypeVar("P", bound=Page)
 
 
@@ -171,7 +179,15 @@ def page_shortcut(index: int) -> str:
 
 
 class MainWindow(QMainWindow):
-    """The application's window; each page is built the first time it is shown."""
+    """The application's window; each page is built the first time it is shown.
+
+    Signals:
+        workspace_chosen(object): the user chose another workspace to open: a team server's URL
+            (tested, with the password typed, if any), or ``None`` for the local workspace. The
+            choice is already remembered; whoever started the window opens it in a new one.
+    """
+
+    workspace_chosen = Signal(object)
 
     def __init__(self, context: AppContext, pages: Sequence[PageSpec] = PAGES) -> None:
         super().__init__()
@@ -228,20 +244,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(body, 1)
         self.setCentralWidget(central)
 
-        self.status = QStatusBar()
-        self.workspace_label = QLabel(str(context.workspace.data_dir))
-        self.workspace_label.setToolTip("Workspace folder: the database and the evidence store")
-        self.saved_label = QLabel()
-        self.status.addWidget(self.workspace_label, 1)
-        if context.workspace.read_only:
-            self.read_only_label = QLabel("<b>Read-only</b>: another window has this workspace open")
-            self.status.addPermanentWidget(self.read_only_label)
-        self.status.addPermanentWidget(context.task_bar)
-        self.status.addPermanentWidget(self.saved_label)
-        self.setStatusBar(self.status)
-        self._saved_timer = QTimer(self)
-        self._saved_timer.setSingleShot(True)
-        self._saved_timer.timeout.connect(self.saved_label.clear)
+        self._build_status_bar()
 
         self._build_menus()
         self.sidebar.currentRowChanged.connect(self._show_row)
@@ -252,8 +255,40 @@ class MainWindow(QMainWindow):
         context.navigate.connect(self.navigate)
 
         self._restore_state()
+        self.poll_timer.start()
 
     # --- building -----------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        """Where the data lives and who you are, read-only warning, running tasks, "saved"; and the
+        poll for others' changes (a team workspace)."""
+        self.status = QStatusBar()
+        workspace = self.context.workspace
+        self.workspace_label = QLabel(
+            f"Team server {workspace.server} · you are {workspace.author.name or 'unnamed'}"
+            if workspace.server
+            else str(workspace.data_dir)
+        )
+        self.workspace_label.setToolTip(
+            "Team workspace: the data and the evidence are on this server"
+            if workspace.server
+            else "Workspace folder: the database and the evidence store"
+        )
+        self.saved_label = QLabel()
+        self.status.addWidget(self.workspace_label, 1)
+        if self.context.workspace.read_only:
+            self.read_only_label = QLabel("<b>Read-only</b>: another window has this workspace open")
+            self.status.addPermanentWidget(self.read_only_label)
+        self.status.addPermanentWidget(self.context.task_bar)
+        self.status.addPermanentWidget(self.saved_label)
+        self.setStatusBar(self.status)
+        self._saved_timer = QTimer(self)
+        self._saved_timer.setSingleShot(True)
+        self._saved_timer.timeout.connect(self.saved_label.clear)
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_INTERVAL_MS)
+        self.poll_timer.timeout.connect(self.context.poll_changes)
+        self.context.others_changed.connect(self._others_changed)
 
     def _fill_sidebar(self) -> None:
         for index, page in enumerate(self.pages):
@@ -285,6 +320,13 @@ class MainWindow(QMainWindow):
         folder = QAction("Open &workspace folder", self)
         folder.triggered.connect(self.open_workspace_folder)
         file_menu.addAction(folder)
+        server = QAction("Connect to a &team server…", self)
+        server.triggered.connect(self.connect_to_server)
+        file_menu.addAction(server)
+        local = QAction("Use the &local workspace", self)
+        local.setEnabled(self.context.workspace.is_team)
+        local.triggered.connect(self.use_local_workspace)
+        file_menu.addAction(local)
         file_menu.addSeparator()
         for label, slot in (
             ("&Import an engagement bundle…", self.import_bundle),
@@ -490,6 +532,10 @@ class MainWindow(QMainWindow):
             self._update_scope()
         self.window_state.last_engagement = engagement_id
 
+    def _others_changed(self, names: tuple[str, ...]) -> None:
+        self.saved_label.setText(f"Updated with changes by {', '.join(names)}")
+        self._saved_timer.start(SAVED_MESSAGE_MS)
+
     def _changed(self, changes: Changes) -> None:
         self.saved_label.setText("Saved")
         self._saved_timer.start(SAVED_MESSAGE_MS)
@@ -586,11 +632,15 @@ class MainWindow(QMainWindow):
 
         workspace = self.context.workspace
         self.settings_dialog = SettingsDialog(
-            get_sampling_conventions(workspace), get_type1_max_age_days(workspace), self
+            get_sampling_conventions(workspace),
+            get_type1_max_age_days(workspace),
+            self,
+            user_name=self.context.home_state.user_name,
         )
 
         def save() -> None:
             samples, days = self.settings_dialog.values()
+            self.context.set_user_name(self.settings_dialog.user_name())
 
             def write() -> None:
                 set_sampling_conventions(workspace, samples)
@@ -602,12 +652,37 @@ class MainWindow(QMainWindow):
         self.settings_dialog.open()
         return self.settings_dialog
 
+    def connect_to_server(self) -> "ServerDialog":
+        """Ask for a team server's URL; once tested and accepted, remember it and open it."""
+        from app.ui.widgets.server_dialog import ServerDialog
+
+        home = self.context.home_state
+        self.server_dialog = ServerDialog(home.team_server or self.context.workspace.server or "", self)
+
+        def chosen() -> None:
+            url = self.server_dialog.tested_url
+            if url is None:
+                return
+            home.team_server = self.context.run("Connect to a team server", lambda: shown_team_url(url)) or ""
+            home.sync()
+            self.workspace_chosen.emit(url)
+
+        self.server_dialog.accepted.connect(chosen)
+        self.server_dialog.open()
+        return self.server_dialog
+
+    def use_local_workspace(self) -> None:
+        """Forget the team server and open the local workspace."""
+        self.context.home_state.team_server = ""
+        self.context.home_state.sync()
+        self.workspace_chosen.emit(None)
+
     def show_about(self) -> None:
         self.context.interaction.info(
             f"About {APP_NAME}",
             f"{APP_NAME} {__version__}\n\n"
             "Prepares a small company for its SOC 1 and SOC 2 audits, offline.\n\n"
-            f"Workspace: {self.context.workspace.data_dir}",
+            f"Workspace: {self.context.workspace.location}",
         )
 
     # --- remembered state ---------------------------------------------------------------
@@ -646,5 +721,6 @@ class MainWindow(QMainWindow):
         self.window_state.geometry = self.saveGeometry()
         self.window_state.page = self.pages[self._current].title
         self.window_state.sync()
+        self.poll_timer.stop()
         self.context.detach()
         super().closeEvent(event)

@@ -82,6 +82,25 @@ class WindowState:
     def export_folder(self, folder: Path) -> None:
         self.settings.setValue("exports/folder", str(folder))
 
+    @property
+    def team_server(self) -> str:
+        """The team server the window opens (its URL without the password), or empty for the local
+        workspace; kept in the local workspace's state."""
+        return self._text("team/server")
+
+    @team_server.setter
+    def team_server(self, url: str) -> None:
+        self.settings.setValue("team/server", url)
+
+    @property
+    def user_name(self) -> str:
+        """The name recorded with every change made in the window (empty: the login name)."""
+        return self._text("team/user_name")
+
+    @user_name.setter
+    def user_name(self, name: str) -> None:
+        self.settings.setValue("team/user_name", name)
+
     def sync(self) -> None:
         self.settings.sync()
 

@@ -37,11 +37,12 @@ from app.domain.scoping import (
     FIRST_TYPE2_MONTHS,
     QUESTIONS_BY_KEY,
     Answers,
+    PriorReport,
     Recommendation,
     apply_overrides,
     recommend,
 )
-from app.domain.vocab import CATEGORIES
+from app.domain.vocab import CATEGORIES, REPORT_KINDS, REPORT_TYPES
 from app.services.carveouts import list_subservice_orgs
 from app.services.exports import run_export
 from app.services.scoping import suggested_dates
@@ -91,7 +92,7 @@ class ServicePage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("About your service")
-        self.setSubTitle("Four questions decide whether you need a SOC 1, a SOC 2 or both.")
+        self.setSubTitle("These questions decide whether you need a SOC 1, a SOC 2 or both.")
         layout = QVBoxLayout(self)
         self.boxes = {
             key: _question_box(key, layout) for key in ("financial_reporting_impact", "customer_data")
@@ -107,7 +108,17 @@ class ServicePage(QWizardPage):
         layout.addLayout(row)
         layout.addWidget(_help(requested.help))
         self.boxes["ipo_planned"] = _question_box("ipo_planned", layout)
+        self.prior = PriorReportEditor()
+        layout.addWidget(self.prior)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b3261e")
+        layout.addWidget(self.problem)
         layout.addStretch(1)
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt override)
+        self.problem.setText(self.prior.problem())
+        return not self.problem.text()
 
     def nextId(self) -> int:  # noqa: N802 (Qt override)
         wizard = self.wizard()
@@ -115,6 +126,68 @@ class ServicePage(QWizardPage):
         return (
             PAGE_CATEGORIES if "SOC 2" in recommend(wizard.answers(), date.today()).reports else PAGE_TIMING
         )
+
+
+class PriorReportEditor(QWidget):
+    """The latest SOC report issued for the system, if any: which, which type, and its last day."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        question = QUESTIONS_BY_KEY["prior_report"]
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.issued = QCheckBox("A SOC report has already been issued for this system")
+        self.issued.setToolTip(question.help)
+        layout.addWidget(self.issued)
+        row = QHBoxLayout()
+        row.setContentsMargins(22, 0, 0, 0)
+        self.report = QComboBox()
+        self.report.addItems(REPORT_KINDS)
+        self.report.setCurrentText("SOC 2")  # the report most companies renew
+        self.report.setAccessibleName("Prior report")
+        self.report_type = QComboBox()
+        self.report_type.addItems(REPORT_TYPES)
+        self.report_type.setCurrentText("Type 2")
+        self.report_type.setAccessibleName("Prior report's type")
+        self.period_end = DateField()
+        self.period_end.setAccessibleName("Last day the prior report covers")
+        ended = QLabel("covering up to")
+        ended.setBuddy(self.period_end)
+        for widget in (self.report, self.report_type, ended, self.period_end):
+            row.addWidget(widget)
+        row.addStretch(1)
+        self.details = QWidget()
+        self.details.setLayout(row)
+        layout.addWidget(self.details)
+        layout.addWidget(_help(question.help))
+        self.issued.toggled.connect(self.details.setEnabled)
+        self.details.setEnabled(False)
+
+    def set_report(self, prior: PriorReport | None) -> None:
+        self.issued.setChecked(prior is not None)
+        if prior is not None:
+            self.report.setCurrentText(prior.report)
+            self.report_type.setCurrentText(prior.report_type)
+        self.period_end.set_value(prior.period_end if prior else None)
+
+    def problem(self) -> str:
+        """Why the report as entered cannot be used (empty when it can, or when there is none)."""
+        if not self.issued.isChecked():
+            return ""
+        self.period_end.finish()
+        if not self.period_end.is_valid():
+            return self.period_end.problem
+        if self.period_end.value() is None:
+            return "Give the last day the prior report covers (for a Type 1, its as-of date)."
+        return ""
+
+    def value(self) -> dict[str, str] | None:
+        """The report as the answers take it, or ``None`` (none issued, or its date missing)."""
+        self.period_end.finish()  # the wizard asks for the next page before validating this one
+        end = self.period_end.value()
+        if not self.issued.isChecked() or end is None:
+            return None
+        return PriorReport(self.report.currentText(), self.report_type.currentText(), end).as_dict()
 
 
 class CategoriesPage(QWizardPage):
@@ -203,7 +276,8 @@ class ProvidersPage(QWizardPage):
 
 
 class TimingPage(QWizardPage):
-    """How long controls have operated, the deadline, and whether a Type 2 is required."""
+    """How long controls have operated and whether their evidence was kept, the deadline, and whether a
+    Type 2 is required."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -234,6 +308,7 @@ class TimingPage(QWizardPage):
             form.addRow(label, spin)
             form.addRow(_help(question.help))
         layout.addLayout(form)
+        self.evidence_kept = _question_box("evidence_kept", layout)
         self.type2 = _question_box("customers_require_type2", layout)
         layout.addStretch(1)
 
@@ -538,6 +613,8 @@ class ScopingWizard(QWizard):
         self.timing.operating.setValue(UNKNOWN if operating is None else operating)
         self.timing.deadline.setValue(UNKNOWN if deadline is None else deadline)
         self.timing.type2.setChecked(answers.customers_require_type2)
+        self.timing.evidence_kept.setChecked(answers.evidence_kept)
+        self.service.prior.set_report(answers.prior_report)
 
     def answers(self) -> Answers:
         """The answers as the pages show them now."""
@@ -548,6 +625,8 @@ class ScopingWizard(QWizard):
         values["controls_operating_months"] = None if operating == UNKNOWN else operating
         values["report_needed_within_months"] = None if deadline == UNKNOWN else deadline
         values["customers_require_type2"] = self.timing.type2.isChecked()
+        values["evidence_kept"] = self.timing.evidence_kept.isChecked()
+        values["prior_report"] = self.service.prior.value()
         return Answers.from_mapping(values)
 
     def save_memo(self) -> Path | None:

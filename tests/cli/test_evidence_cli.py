@@ -4,6 +4,10 @@ import hashlib
 import stat
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.backends
+
 
 def setup_engagement(cli) -> None:  # type: ignore[no-untyped-def]
     cli("engagement", "create", "--name", "E", "--period-start", "2026-01-01", "--period-end", "2026-06-30")
@@ -106,6 +110,7 @@ def test_add_refusals_write_nothing(cli, tmp_path: Path) -> None:  # type: ignor
     assert cli("evidence", "add", "--engagement", "E").code == 2
 
 
+@pytest.mark.backends("sqlite")
 def test_verify_catches_altered_and_missing_content(cli, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     setup_engagement(cli)
     for name in ("one.txt", "two.txt"):
@@ -132,6 +137,7 @@ def test_verify_catches_altered_and_missing_content(cli, data_dir: Path, tmp_pat
     assert "2 of 2 evidence files are missing or altered" in result.err
 
 
+@pytest.mark.backends("sqlite")
 def test_a_changed_permission_is_only_a_warning(cli, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     setup_engagement(cli)
     (tmp_path / "x.txt").write_text("x")

@@ -6,6 +6,10 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.backends
+
 
 def setup(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli("engagement", "create", "--name", "Acme", "--company", "Acme Inc")

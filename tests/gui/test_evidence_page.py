@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.modeltest import ModelTester
 
-from app.services.controls import add_control
+from app.services.controls import add_control, update_control
 from app.services.engagements import create_engagement, update_engagement
 from app.services.evidence import list_evidence, stored_path
 from app.services.workspace import Workspace
@@ -247,6 +247,31 @@ def test_settings_change_the_suggested_sample(qtbot: Any, workspace: Workspace, 
     dialog = window.edit_settings()
     dialog.restore_defaults()
     assert dialog.samples["quarterly"].value() == 2
+
+
+def test_population_brackets_are_named_and_set_the_sample_of_a_counted_control(
+    qtbot: Any, workspace: Workspace, make_window: Any
+) -> None:
+    from app.services.sampling import sampling_report
+
+    engagement_id, control_id = engagement_with_control(workspace)
+    update_control(workspace, control_id, frequency="per-event", population_size=30)
+    window = make_window()
+    dialog = window.edit_settings()
+    labels = {
+        dialog.samples[key].accessibleName()
+        for key in ("population-1", "population-13-52", "population-53-plus")
+    }
+    assert labels == {
+        "Sample for: Population of 1",
+        "Sample for: Population of 13 to 52",
+        "Sample for: Population of 53 or more",
+    }
+    assert dialog.samples["population-13-52"].value() == 5
+    dialog.samples["population-13-52"].setValue(8)
+    dialog.accept()
+    [sampling] = sampling_report(workspace, engagement_id=engagement_id, today=date(2026, 7, 1))
+    assert sampling.suggested_sample == 8
 
 
 def test_readiness_lists_what_is_due(

@@ -105,7 +105,7 @@ def test_readiness_page_bars_gaps_and_jumps(
         ("Security", 0, 33),
         ("Confidentiality", 1, 2),
     ]
-    assert "Confidentiality 50% ready" in page.bars.accessibleDescription()
+    assert "Confidentiality: 50% designed · 0% evidenced · 2 criteria" in page.bars.accessibleDescription()
     kinds = [gap.kind for gap in page.gaps.all_rows()]
     assert kinds.count("uncovered-criterion") == 33
     matrix = [kind for kind in kinds if kind != "description-section"]

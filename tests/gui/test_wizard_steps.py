@@ -1,6 +1,6 @@
 """The wizard shows its steps and keeps its size, proposes the dates (keep or replace), adds providers."""
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtWidgets import QWizard
@@ -9,7 +9,7 @@ from app.services.carveouts import list_subservice_orgs
 from app.services.engagements import create_engagement, get_engagement
 from app.services.workspace import Workspace
 from app.ui.pages.scope import ScopePage
-from app.ui.wizard import PAGE_PROVIDERS, PAGE_SUMMARY, ScopingWizard
+from app.ui.wizard import PAGE_CATEGORIES, PAGE_PROVIDERS, PAGE_SUMMARY, ScopingWizard
 
 NEXT = QWizard.WizardButton.NextButton
 FINISH = QWizard.WizardButton.FinishButton
@@ -112,3 +112,39 @@ def test_the_summary_proposes_dates_and_asks_to_keep_or_replace(
     again.button(FINISH).click()
     kept = get_engagement(workspace, fresh.id)
     assert (kept.period_start, kept.period_end) == (date(2027, 1, 1), date(2027, 6, 30))
+
+
+def test_a_prior_report_and_kept_evidence_continue_the_period_the_day_after(
+    qtbot: Any, workspace: Workspace, make_window: Any
+) -> None:
+    engagement = create_engagement(workspace, name="Renewal Co")
+    window = make_window()
+    window.context.set_engagement(engagement.id)
+    wizard = open_wizard(window)
+    prior = wizard.service.prior
+    assert not prior.details.isEnabled(), "no prior report until the box is ticked"
+    prior.issued.setChecked(True)
+    prior.report.setCurrentText("SOC 2")
+    prior.report_type.setCurrentText("Type 2")
+    prior.period_end.line.setText("2026-02-30")
+    wizard.button(NEXT).click()
+    assert wizard.currentId() != PAGE_PROVIDERS and "2026-02-30 is not a date that exists" in (
+        wizard.service.problem.text()
+    )
+    ended = date.today().replace(day=1) - timedelta(days=1)
+    prior.period_end.line.setText(ended.isoformat())
+    wizard.button(NEXT).click()
+    assert wizard.currentId() == PAGE_CATEGORIES, "a SOC 2 renewal asks for its categories"
+    wizard.button(NEXT).click()
+    wizard.timing.evidence_kept.setChecked(True)
+    while wizard.currentId() != PAGE_SUMMARY:
+        wizard.button(NEXT).click()
+    assert wizard.summary.period.period()[0] == ended + timedelta(days=1)
+    wizard.button(FINISH).click()
+    answers = get_engagement(workspace, engagement.id).scoping_answers or {}
+    assert answers["prior_report"] == {"report": "SOC 2", "type": "Type 2", "period_end": ended.isoformat()}
+    assert answers["evidence_kept"] is True
+
+    again = open_wizard(window)
+    assert again.service.prior.issued.isChecked() and again.service.prior.period_end.value() == ended
+    assert again.timing.evidence_kept.isChecked()

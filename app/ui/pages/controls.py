@@ -432,7 +432,8 @@ class ControlsPage(Page):
 
     def edit(self, control_ids: Sequence[int], field: str, value: Any) -> bool:
         """Write one change to the given controls, undoably; False if refused."""
-        return self.context.push(EditControls(self.context, control_ids, field, value))
+        shown = {row.id: row.version for row in map(self.model.row_by_id, control_ids) if row is not None}
+        return self.context.push(EditControls(self.context, control_ids, field, value, shown))
 
     def _detail_edited(self, field: str, value: Any) -> None:
         row = self.details.row

@@ -28,10 +28,9 @@ from app.services.engagements import (
     delete_engagement,
     engagement_counts,
     list_engagements,
-    update_engagement,
 )
 from app.services.rollforward import preview_roll_forward, roll_forward
-from app.ui.commands import EditFields
+from app.ui.commands import edit_engagement
 from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.interaction import documents_folder
@@ -66,7 +65,7 @@ class EngagementsPage(Page):
 
         self.new_button = QPushButton(icon("plus"), "New engagement…")
         self.rename_button = QPushButton("Rename…")
-        self.roll_forward_button = QPushButton(icon("arrow-right"), "Roll forward…")
+        self.roll_forward_button = QPushButton(icon("calendar-plus"), "Roll forward…")
         self.roll_forward_button.setToolTip("Start the next audit period's engagement from this one")
         self.delete_button = QPushButton(icon("trash-2"), "Delete…")
         self.demo_button = QPushButton(icon("sprout"), "Try the demo")
@@ -178,12 +177,11 @@ class EngagementsPage(Page):
         name = self.context.interaction.ask_text("Rename engagement", "New name:", engagement.name)
         if name is None or name.strip() == engagement.name:
             return
-        workspace = self.context.workspace
         self.context.push(
-            EditFields(
+            edit_engagement(
                 self.context,
                 f"Rename {engagement.name}",
-                lambda values: update_engagement(workspace, engagement.id, **values),
+                engagement,
                 {"name": engagement.name},
                 {"name": name},
             )

@@ -30,10 +30,9 @@ from app.services.carveouts import (
     update_cuec,
     update_subservice_org,
 )
-from app.services.engagements import update_engagement
 from app.services.exports import run_export
 from app.services.scoping import saved_scoping
-from app.ui.commands import EditFields
+from app.ui.commands import edit_engagement
 from app.ui.context import AppContext
 from app.ui.icons import icon
 from app.ui.interaction import documents_folder
@@ -228,12 +227,11 @@ class ScopePage(Page):
         engagement = self.context.engagement()
         if engagement is None:
             return
-        workspace = self.context.workspace
         self.context.push(
-            EditFields(
+            edit_engagement(
                 self.context,
                 "Change the SOC 1 business type",
-                lambda values: update_engagement(workspace, engagement.id, **values),
+                engagement,
                 {"business_type": engagement.business_type},
                 {"business_type": str(self.business_type.currentData())},
             )

@@ -1,4 +1,4 @@
-"""Readiness bars drawn with QPainter: one labelled bar per category."""
+"""Readiness bars drawn with QPainter: one labelled bar per category, showing both measures."""
 
 from collections.abc import Sequence
 
@@ -10,7 +10,8 @@ from app.domain.readiness import CategoryReadiness
 
 
 class ReadinessBars(QWidget):
-    """A horizontal bar per category: the share of its criteria that are ready, with the words."""
+    """A horizontal bar per category: the share of its criteria that are designed (light) and the share
+    that are evidenced (solid, drawn over it), with the words."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -21,7 +22,7 @@ class ReadinessBars(QWidget):
     def set_rows(self, rows: Sequence[CategoryReadiness]) -> None:
         self.rows = list(rows)
         self.setAccessibleDescription(
-            "; ".join(f"{r.category} {r.readiness:.0%} ready" for r in self.rows) or "No categories in scope"
+            "; ".join(f"{r.category}: {_words(r)}" for r in self.rows) or "No categories in scope"
         )
         self.setMinimumHeight(self.sizeHint().height())
         self.updateGeometry()
@@ -41,7 +42,7 @@ class ReadinessBars(QWidget):
         label_width = (
             max((self.fontMetrics().horizontalAdvance(r.category) for r in self.rows), default=0) + 16
         )
-        text_width = self.fontMetrics().horizontalAdvance("100% ready · 33 of 33 criteria") + 16
+        text_width = self.fontMetrics().horizontalAdvance("100% designed · 100% evidenced · 33 criteria") + 16
         bar_width = max(40, self.width() - label_width - text_width)
         accent = palette.color(QPalette.ColorRole.Highlight)
         track = palette.color(QPalette.ColorRole.Mid)
@@ -56,16 +57,27 @@ class ReadinessBars(QWidget):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(track)
             painter.drawRoundedRect(bar, 3, 3)
-            if row.readiness > 0:
-                painter.setBrush(QColor(accent))
-                painter.drawRoundedRect(
-                    QRectF(bar.left(), bar.top(), bar.width() * row.readiness, bar.height()), 3, 3
-                )
+            for share, alpha in ((row.readiness, 95), (row.evidenced_readiness, 255)):
+                if share > 0:
+                    colour = QColor(accent)
+                    colour.setAlpha(alpha)
+                    painter.setBrush(colour)
+                    painter.drawRoundedRect(
+                        QRectF(bar.left(), bar.top(), bar.width() * share, bar.height()), 3, 3
+                    )
             painter.setPen(palette.color(QPalette.ColorRole.WindowText))
-            text = f"{row.readiness:.0%} ready · {row.criteria_ready} of {row.criteria_in_scope} criteria"
+            text = _words(row)
             painter.drawText(
                 QRectF(label_width + bar_width + 12, top, text_width, line * 1.5),
                 Qt.AlignmentFlag.AlignVCenter,
                 text,
             )
         painter.end()
+
+
+def _words(row: CategoryReadiness) -> str:
+    """``62% designed · 40% evidenced · 33 criteria``."""
+    return (
+        f"{row.readiness:.0%} designed · {row.evidenced_readiness:.0%} evidenced · "
+        f"{row.criteria_in_scope} criteria"
+    )

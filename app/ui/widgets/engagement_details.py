@@ -5,8 +5,7 @@ from typing import Any
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit
 
 from app.domain.engagements import EngagementRow
-from app.services.engagements import update_engagement
-from app.ui.commands import EditFields
+from app.ui.commands import edit_engagement
 from app.ui.context import AppContext
 from app.ui.widgets.engagement_period import EngagementPeriodEditor
 
@@ -71,13 +70,12 @@ class EngagementDetails(QGroupBox):
         engagement = self.engagement
         if engagement is None or getattr(engagement, field) == value:
             return
-        workspace = self.context.workspace
         label = dict(self.TEXT_FIELDS).get(field, "system description").lower()
         if not self.context.push(
-            EditFields(
+            edit_engagement(
                 self.context,
                 f"Change the {label} of {engagement.name}",
-                lambda values: update_engagement(workspace, engagement.id, **values),
+                engagement,
                 {field: getattr(engagement, field)},
                 {field: value},
             )

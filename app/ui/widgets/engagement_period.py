@@ -7,8 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QFormLayout, QWidget
 
 from app.domain.engagements import EngagementRow
-from app.services.engagements import update_engagement
-from app.ui.commands import EditFields
+from app.ui.commands import edit_engagement
 from app.ui.context import AppContext
 from app.ui.widgets.dates import DateField, PeriodEditor
 
@@ -43,15 +42,8 @@ class EngagementPeriodEditor(QWidget):
         engagement = self.engagement
         if engagement is None or before == after:
             return
-        workspace = self.context.workspace
         if not self.context.push(
-            EditFields(
-                self.context,
-                f"{text} of {engagement.name}",
-                lambda values: update_engagement(workspace, engagement.id, **values),
-                before,
-                after,
-            )
+            edit_engagement(self.context, f"{text} of {engagement.name}", engagement, before, after)
         ):
             self.show_engagement(engagement)
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from app.db.models import ChangeLog, metadata
@@ -31,6 +32,7 @@ def scoped_soc1(workspace: Workspace) -> int:
     return engagement.id
 
 
+@pytest.mark.backends
 def test_a_deleted_control_comes_back_with_its_id_criteria_evidence_and_objectives(
     workspace: Workspace, tmp_path: Path
 ) -> None:

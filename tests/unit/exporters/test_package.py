@@ -54,7 +54,12 @@ def make_files(tmp_path: Path) -> list[PackageFile]:
     digest = hashlib.sha256(evidence.read_bytes()).hexdigest()
     return [
         PackageFile("workbook.xlsx", data=b"PK fake workbook"),
-        PackageFile("evidence/ACC-03/review.csv", source=evidence, sha256=digest),
+        PackageFile(
+            "evidence/ACC-03/review.csv",
+            opener=lambda: evidence.open("rb"),
+            size=evidence.stat().st_size,
+            sha256=digest,
+        ),
         PackageFile("evidence-index.pdf", data=b"%PDF fake"),
     ]
 
@@ -101,8 +106,7 @@ def test_package_is_deterministic(tmp_path: Path) -> None:
 
 def test_altered_evidence_stops_the_export_and_writes_nothing(tmp_path: Path) -> None:
     files = make_files(tmp_path)
-    assert files[1].source is not None
-    files[1].source.write_bytes(b"tampered")
+    (tmp_path / "stored").write_bytes(b"tampered")
     target = tmp_path / "package.zip"
     with pytest.raises(PackageIntegrityError, match="no longer matches"):
         write_package(target, files, readme="r", as_of=AS_OF)

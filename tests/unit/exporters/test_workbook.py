@@ -50,6 +50,7 @@ class Change:
     field: str
     old_value: str | None
     new_value: str | None
+    changed_by: str
 
 
 def sample_controls() -> list[ControlRow]:
@@ -140,7 +141,15 @@ def sample_data(**changes: Any) -> WorkbookData:
         ],
         evidence_links={7: "evidence/0007 users=1.csv"},
         changes=[
-            Change(datetime(2026, 3, 1, 9, 0, tzinfo=UTC), "control", "AC-1", "status", "=x", "implemented")
+            Change(
+                datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
+                "control",
+                "AC-1",
+                "status",
+                "=x",
+                "implemented",
+                "Dana",
+            )
         ],
     )
     return replace(data, **changes)
@@ -253,6 +262,10 @@ def test_numbers_and_dates_are_typed(exported: Path) -> None:
     assert workbook["Evidence index"]["F2"].number_format == "yyyy-mm-dd"
     change = workbook["Change log"]["A2"]
     assert (change.value, change.number_format) == (datetime(2026, 3, 1, 9, 0), "yyyy-mm-dd hh:mm:ss")
+    assert rows(exported, "Change log")[:2] == [
+        ["At (UTC)", "Entity", "Ref", "Field", "Old value", "New value", "By"],
+        [datetime(2026, 3, 1, 9, 0), "control", "AC-1", "Status", "=x", "Implemented", "Dana"],
+    ]
 
 
 def test_evidence_file_links_into_the_package(exported: Path) -> None:

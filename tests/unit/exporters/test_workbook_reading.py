@@ -36,16 +36,16 @@ def test_the_change_log_sheet_shows_words(tmp_path: Path) -> None:
     data = replace(
         sample_data(),
         changes=[
-            Change(at, "control", "AC-1", "status", "in-progress", "ready-for-audit"),
-            Change(at, "engagement", "FY26", "scoping_answers", None, answers),
+            Change(at, "control", "AC-1", "status", "in-progress", "ready-for-audit", "Dana"),
+            Change(at, "engagement", "FY26", "scoping_answers", None, answers, "Sam"),
         ],
     )
     write_workbook(tmp_path / "w.xlsx", data, as_of=AS_OF)
     sheet = openpyxl.load_workbook(tmp_path / "w.xlsx")["Change log"]
     values = [[cell.value for cell in row][3:] for row in sheet.iter_rows(min_row=2)]
     assert values == [
-        ["Status", "In progress", "Ready for audit"],
-        ["Scoping answers", None, "Customer data: yes"],
+        ["Status", "In progress", "Ready for audit", "Dana"],
+        ["Scoping answers", None, "Customer data: yes", "Sam"],
     ]
 
 

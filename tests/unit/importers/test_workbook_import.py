@@ -34,6 +34,8 @@ from app.services.objectives import list_objectives
 from app.services.readiness import engagement_readiness
 from app.services.workspace import Workspace
 
+pytestmark = pytest.mark.backends
+
 AS_OF = datetime(2026, 3, 1, 12, 0)
 LETTER = {column.field: get_column_letter(index) for index, column in enumerate(CONTROL_COLUMNS, 1)}
 
@@ -172,8 +174,8 @@ def test_round_trip(workspace: Workspace, engagement_id: int, tmp_path: Path) ->
     assert result.as_dict() == {"added": ["AC-4"], "changed": ["AC-1", "AC-2"], "removed": ["AC-3"]}
     after = {row.ref: row for row in list_controls(workspace, engagement_id=engagement_id)}
     assert sorted(after) == ["AC-1", "AC-2", "AC-4"]
-    assert after["AC-1"] == replace(before["AC-1"], owner="Bob")
-    assert after["AC-2"] == replace(before["AC-2"], status="ready-for-audit")
+    assert after["AC-1"] == replace(before["AC-1"], owner="Bob", version=2)
+    assert after["AC-2"] == replace(before["AC-2"], status="ready-for-audit", version=2)
     new = after["AC-4"]
     assert (new.title, new.criteria, new.status, new.is_key) == (
         "Change approval",

@@ -16,6 +16,8 @@ from app.services.objectives import add_objective
 from app.services.settings import set_type1_max_age_days
 from app.services.workspace import Workspace
 
+pytestmark = pytest.mark.backends
+
 
 @pytest.fixture
 def heard(workspace: Workspace) -> Iterator[list[Changes]]:

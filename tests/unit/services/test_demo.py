@@ -1,7 +1,6 @@
 """The demo engagement made headless: its content, every export on it, and deleting it without a trace."""
 
 import csv
-import hashlib
 import io
 import shutil
 import subprocess
@@ -11,9 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
-from app.db.models import metadata
 from app.domain.demo import COMPANY, DEFAULT_NAME, REQUEST_COLUMNS, demo_dates
 from app.domain.description import SectionStatus
 from app.domain.engagement_documents import DEMO_NOTE
@@ -25,13 +22,16 @@ from app.services.demo import create_demo, request_list_csv
 from app.services.documents import document_drafts, list_incidents
 from app.services.engagements import create_engagement, delete_engagement, list_engagements, update_engagement
 from app.services.errors import ConflictError
-from app.services.evidence import add_evidence, list_evidence
+from app.services.evidence import add_evidence, list_evidence, open_store
 from app.services.exports import EXPORT_KINDS, run_export
 from app.services.readiness import engagement_readiness
 from app.services.workspace import Workspace
+from tests.table_rows import table_rows
 
 TODAY = date(2026, 11, 30)
 DATES = demo_dates(TODAY)
+
+pytestmark = pytest.mark.backends
 
 
 def test_the_demo_is_a_worked_soc2_type2_engagement_with_a_story(workspace: Workspace) -> None:
@@ -112,24 +112,13 @@ def test_every_export_of_the_demo_is_written_and_the_package_verifies(
         assert checked.stdout.count(": OK") == len(names) - 1
 
 
-def _rows(workspace: Workspace) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table but the change log and the export history, in a fixed order."""
-    with workspace.engine.connect() as connection:
-        return {
-            table.name: sorted(
-                tuple(row) for row in connection.execute(text(f"SELECT * FROM {table.name}")).all()
-            )
-            for table in metadata.sorted_tables
-            if table.name not in ("change_log", "export_record")
-        }
+def _rows(workspace: Workspace) -> dict[str, set[tuple[Any, ...]]]:
+    """Every row of every table but the change log and the export history."""
+    return table_rows(workspace, leave_out=("change_log", "export_record"))
 
 
-def _stored(workspace: Workspace) -> dict[str, str]:
-    return {
-        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in workspace.evidence_dir.rglob("*")
-        if path.is_file()
-    }
+def _stored(workspace: Workspace) -> set[str]:
+    return set(open_store(workspace).stored_hashes())
 
 
 def test_deleting_the_demo_leaves_every_other_engagement_byte_identical(
@@ -171,7 +160,7 @@ def test_a_taken_name_is_refused_and_a_failure_half_way_leaves_nothing(
     with pytest.raises(OSError, match="disk full"):
         create_demo(workspace, name="Second demo", today=TODAY)
     assert [e.name for e in list_engagements(workspace)] == [DEFAULT_NAME]
-    assert _stored(workspace) == {}
+    assert _stored(workspace) == set()
 
 
 def test_the_request_list_hook_names_the_demo_controls_and_criteria(workspace: Workspace) -> None:

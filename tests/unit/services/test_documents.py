@@ -35,6 +35,8 @@ TODAY = date.today()
 START = TODAY - timedelta(days=40)
 PRIOR_END = START - timedelta(days=1)
 
+pytestmark = pytest.mark.backends
+
 
 def scoped(workspace: Workspace, **changes: object) -> int:
     engagement = create_engagement(workspace, name="Harbour", company="Harbour Ledger Ltd")

@@ -25,6 +25,8 @@ from app.services.engagements import (
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
 from app.services.workspace import Workspace
 
+pytestmark = pytest.mark.backends
+
 
 def log_rows(workspace: Workspace) -> list[tuple[str, str, str | None, str | None]]:
     with workspace.session() as session:

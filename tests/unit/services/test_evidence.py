@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from app.db.models import ChangeLog, Evidence
-from app.evidence.store import CHUNK_SIZE, INCOMING_DIR, EvidenceStore
+from app.evidence.store import CHUNK_SIZE
 from app.services.controls import add_control, find_control, update_control
 from app.services.engagements import create_engagement, delete_engagement, update_engagement
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError
@@ -21,6 +21,7 @@ from app.services.evidence import (
     get_evidence,
     link_evidence,
     list_evidence,
+    open_store,
     purge_unreferenced_content,
     stored_path,
     unlink_evidence,
@@ -35,11 +36,9 @@ from app.services.settings import (
     set_type1_max_age_days,
 )
 from app.services.workspace import Workspace
+from tests.stored_evidence import spoil, stored_content, unfinished
 
-
-def stored_files(workspace: Workspace) -> list[Path]:
-    root = workspace.evidence_dir
-    return sorted(p for p in root.rglob("*") if p.is_file() and INCOMING_DIR not in p.parts)
+pytestmark = pytest.mark.backends
 
 
 def changes(workspace: Workspace) -> list[tuple[str, str, str | None, str | None]]:
@@ -162,7 +161,7 @@ def test_identical_content_is_stored_once_for_many_records(
     third = add_evidence(workspace, engagement_id=other.id or 0, files=[source / "a.txt"])
     assert first[0].sha256 == second[0].sha256 == third[0].sha256
     assert len({first[0].id, second[0].id, third[0].id}) == 3
-    assert len(stored_files(workspace)) == 1
+    assert len(stored_content(workspace)) == 1
 
 
 def test_folders_expand_to_their_files_without_hidden_ones(
@@ -197,7 +196,7 @@ def test_a_missing_or_odd_file_is_refused_before_anything_is_copied(
         with pytest.raises(InvalidInputError, match="not a regular file"):
             add_evidence(workspace, engagement_id=engagement_id, files=[good, source / "pipe"])
     assert list_evidence(workspace, engagement_id=engagement_id) == []
-    assert stored_files(workspace) == []
+    assert stored_content(workspace) == []
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
@@ -209,7 +208,7 @@ def test_an_unreadable_file_is_refused(workspace: Workspace, setup: tuple[int, d
         add_evidence(
             workspace, engagement_id=engagement_id, files=[make_file(source, "ok.txt", b"ok"), locked]
         )
-    assert stored_files(workspace) == []
+    assert stored_content(workspace) == []
 
 
 def test_unknown_engagement_or_foreign_control_is_refused(
@@ -225,7 +224,7 @@ def test_unknown_engagement_or_foreign_control_is_refused(
         add_evidence(workspace, engagement_id=engagement_id, files=[path], control_ids=[foreign.id])
     with pytest.raises(NotFoundError, match="control 12345"):
         add_evidence(workspace, engagement_id=engagement_id, files=[path], control_ids=[12345])
-    assert stored_files(workspace) == []
+    assert stored_content(workspace) == []
     assert controls
 
 
@@ -248,7 +247,7 @@ def test_cancel_mid_copy_leaves_no_record_and_no_new_content(
 ) -> None:
     engagement_id, controls, source = setup
     kept = add_evidence(workspace, engagement_id=engagement_id, files=[make_file(source, "old.txt", b"kept")])
-    before = stored_files(workspace)
+    before = stored_content(workspace)
     files = [
         source / "old.txt",
         make_file(source, "new.txt", b"new small file"),
@@ -269,8 +268,8 @@ def test_cancel_mid_copy_leaves_no_record_and_no_new_content(
             cancel=cancel,
         )
     assert list_evidence(workspace, engagement_id=engagement_id) == kept
-    assert stored_files(workspace) == before
-    assert list((workspace.evidence_dir / INCOMING_DIR).iterdir()) == []
+    assert stored_content(workspace) == before
+    assert unfinished(workspace) == 0
     assert [change[1] for change in changes(workspace)] == ["created"]
 
 
@@ -343,13 +342,10 @@ def test_delete_removes_content_only_when_no_record_uses_it(
     )
     (second,) = add_evidence(workspace, engagement_id=other.id or 0, files=[shared])
     (alone,) = add_evidence(workspace, engagement_id=engagement_id, files=[make_file(source, "b.txt", b"b")])
-    content = stored_path(workspace, first.id)
     delete_evidence(workspace, [first.id, alone.id])
-    assert content.exists()
-    assert len(stored_files(workspace)) == 1
+    assert stored_content(workspace) == [b"shared content"]
     delete_evidence(workspace, [second.id])
-    assert not content.exists()
-    assert stored_files(workspace) == []
+    assert stored_content(workspace) == []
     with pytest.raises(NotFoundError):
         get_evidence(workspace, first.id)
     assert ("shared", "deleted", "shared.txt", None) in changes(workspace)
@@ -363,16 +359,15 @@ def test_deleting_an_engagement_removes_its_content_at_once_and_purges_the_rest_
     add_evidence(workspace, engagement_id=engagement_id, files=[make_file(source, "gone.txt", b"gone")])
     add_evidence(workspace, engagement_id=engagement_id, files=[make_file(source, "kept.txt", b"kept")])
     add_evidence(workspace, engagement_id=other.id or 0, files=[source / "kept.txt"])
-    orphan = EvidenceStore(workspace.evidence_dir).add_file(make_file(source, "orphan.txt", b"orphan"))
+    open_store(workspace).add_file(make_file(source, "orphan.txt", b"orphan"))
     delete_engagement(workspace, engagement_id)
-    assert sorted(p.read_bytes() for p in stored_files(workspace)) == [b"kept", b"orphan"]
+    assert sorted(stored_content(workspace)) == [b"kept", b"orphan"]
     assert purge_unreferenced_content(workspace) == 0  # just stored: spared by the grace period
     assert purge_unreferenced_content(workspace, grace_seconds=0) == 1
-    assert not EvidenceStore(workspace.evidence_dir).path_for(orphan.sha256).exists()
-    assert [p.read_bytes() for p in stored_files(workspace)] == [b"kept"]
+    assert stored_content(workspace) == [b"kept"]
 
 
-def test_verify_finds_altered_and_missing_content_and_warns_on_permissions(
+def test_verify_finds_altered_and_missing_content(
     workspace: Workspace, setup: tuple[int, dict[str, int], Path]
 ) -> None:
     engagement_id, _, source = setup
@@ -385,11 +380,8 @@ def test_verify_finds_altered_and_missing_content_and_warns_on_permissions(
     )
     report = verify_evidence(workspace)
     assert report.intact and len(report.results) == 3 and report.warnings == []
-    edited, deleted, fine = (stored_path(workspace, row.id) for row in rows)
-    for path in (edited, deleted, fine):
-        path.chmod(stat.S_IRUSR | stat.S_IWUSR)
-    edited.write_bytes(b"X" * len(b"edited.txt" * 100))
-    deleted.unlink()
+    spoil(workspace, rows[0].sha256, b"X" * len(b"edited.txt" * 100))
+    spoil(workspace, rows[1].sha256, None)
     seen: list[tuple[int, int]] = []
     report = verify_evidence(
         workspace, engagement_id=engagement_id, progress=lambda d, t: seen.append((d, t))
@@ -399,14 +391,23 @@ def test_verify_finds_altered_and_missing_content_and_warns_on_permissions(
         ("edited.txt", "altered"),
         ("deleted.txt", "missing"),
     }
-    assert len(report.warnings) == 2 and all("writable" in w for w in report.warnings)
     assert report.as_dict()["intact"] is False
     assert seen and seen[-1][1] == sum(row.size for row in rows)
     delete_evidence(workspace, [rows[0].id, rows[1].id])
+    assert verify_evidence(workspace).intact
+
+
+@pytest.mark.backends("sqlite")
+def test_verify_warns_when_a_stored_file_is_writable(
+    workspace: Workspace, setup: tuple[int, dict[str, int], Path]
+) -> None:
+    engagement_id, _, source = setup
+    rows = add_evidence(workspace, engagement_id=engagement_id, files=[make_file(source, "fine.txt", b"ok")])
+    stored_path(workspace, rows[0].id).chmod(stat.S_IRUSR | stat.S_IWUSR)
     report = verify_evidence(workspace)
     assert report.intact
     assert report.warnings == [
-        f"fine.txt: stored file {rows[2].sha256[:12]} is writable (mode -rw-------); it should be read-only"
+        f"fine.txt: stored file {rows[0].sha256[:12]} is writable (mode -rw-------); it should be read-only"
     ]
 
 

@@ -19,6 +19,8 @@ from app.services.exports import changes_since_last_package, export_history, run
 from app.services.scoping import apply_scoping
 from app.services.workspace import Workspace
 
+pytestmark = pytest.mark.backends
+
 
 def build(workspace: Workspace, tmp_path: Path) -> int:
     engagement = create_engagement(
@@ -190,7 +192,11 @@ def test_refusals_and_cancel_write_nothing(workspace: Workspace, tmp_path: Path)
 
 
 def test_an_export_shows_one_state_while_another_process_writes(
-    workspace: Workspace, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workspace: Workspace,
+    data_dir: Path,
+    database_url: str | None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Everything an export shows is read in one transaction: a change committed by another
     connection half-way through the reading is not in the file."""
@@ -200,7 +206,7 @@ def test_an_export_shows_one_state_while_another_process_writes(
     from app.services.workspace import open_workspace
 
     engagement_id = build(workspace, tmp_path)
-    other = open_workspace(data_dir)
+    other = open_workspace(data_dir, database_url=database_url)
     reading = exports.evidence_of
 
     def evidence_after_a_concurrent_change(session: object, engagement: int) -> object:

@@ -28,6 +28,8 @@ from app.services.objectives import (
 )
 from app.services.workspace import Workspace
 
+pytestmark = pytest.mark.backends
+
 
 def log_rows(workspace: Workspace) -> list[tuple[str, str, str, str | None, str | None]]:
     with workspace.session() as session:

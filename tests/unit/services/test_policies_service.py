@@ -40,6 +40,8 @@ from tests.policy_setup import (
     with_staff,
 )
 
+pytestmark = pytest.mark.backends
+
 
 def test_seeding_adds_the_scope_s_policies_as_drafts_with_their_links_and_prefills_the_company(
     workspace: Workspace,

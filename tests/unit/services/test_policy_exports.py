@@ -22,6 +22,8 @@ from tests.policy_setup import ANSWERS, COMPANY, TODAY, with_policies, with_staf
 
 APPROVED = ("information-security", "access-control", "backup")
 
+pytestmark = pytest.mark.backends
+
 
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)

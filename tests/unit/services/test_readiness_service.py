@@ -12,6 +12,8 @@ from app.services.readiness import engagement_readiness
 from app.services.seeding import seed_engagement
 from app.services.workspace import Workspace
 
+pytestmark = pytest.mark.backends
+
 TODAY = date(2026, 2, 15)
 
 

@@ -1,6 +1,5 @@
 """Rolling an engagement forward: every rule of what carries over, one transaction, the old one untouched."""
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,22 +22,16 @@ from app.services.seeding import seed_engagement
 from app.services.staff import record_acknowledgements
 from app.services.workspace import Workspace
 from tests.policy_setup import TODAY, with_policies, with_staff
+from tests.table_rows import table_rows
 
 NOTE = "Carried over from “Northbeam FY2025” (1 Jan–31 Dec 2025)"
 
+pytestmark = pytest.mark.backends
 
-def everything(database: Path) -> dict[str, set[tuple[Any, ...]]]:
+
+def everything(workspace: Workspace) -> dict[str, set[tuple[Any, ...]]]:
     """Every row of every table, as the database holds it."""
-    connection = sqlite3.connect(database)
-    try:
-        tables = [
-            name
-            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not name.startswith("sqlite_")
-        ]
-        return {table: set(connection.execute(f'SELECT * FROM "{table}"').fetchall()) for table in tables}
-    finally:
-        connection.close()
+    return table_rows(workspace)
 
 
 def last_year(workspace: Workspace, tmp_path: Path) -> int:
@@ -119,9 +112,9 @@ def test_the_next_year_carries_scope_controls_and_policies_and_leaves_the_old_on
 ) -> None:
     old_id = last_year(workspace, tmp_path)
     old = get_engagement(workspace, old_id)
-    before = everything(workspace.database_path)
+    before = everything(workspace)
     result = roll_forward(workspace, engagement_id=old_id, name="  Northbeam   FY2026 ")
-    after = everything(workspace.database_path)
+    after = everything(workspace)
     for table, rows in before.items():
         assert rows <= after[table], f"rows of {table} changed or went"
     assert after["evidence"] == before["evidence"] and after["evidence_control"] == before["evidence_control"]
@@ -265,7 +258,7 @@ def test_refusals_and_a_failure_half_way_leave_the_workspace_as_it_was(
     unscoped = create_engagement(workspace, name="Blank")
     with pytest.raises(InvalidInputError, match="has no report kind and type yet"):
         roll_forward(workspace, engagement_id=unscoped.id, name="Blank 2")
-    before = everything(workspace.database_path)
+    before = everything(workspace)
 
     def broken(*_args: Any) -> dict[str, int]:
         raise RuntimeError("disk trouble")
@@ -273,5 +266,5 @@ def test_refusals_and_a_failure_half_way_leave_the_workspace_as_it_was(
     monkeypatch.setattr(rollforward, "_copy_policies", broken)
     with pytest.raises(RuntimeError):
         roll_forward(workspace, engagement_id=old_id, name="Northbeam FY2026")
-    assert everything(workspace.database_path) == before
+    assert everything(workspace) == before
     assert [e.name for e in list_engagements(workspace)] == ["Blank", "Northbeam FY2025", "Taken"]

@@ -14,6 +14,8 @@ from app.services.objectives import list_objectives
 from app.services.seeding import seed_engagement
 from app.services.workspace import Workspace
 
+pytestmark = pytest.mark.backends
+
 
 def engagement_with(workspace: Workspace, **scope: object) -> int:
     engagement = create_engagement(workspace, name="Seeded")

@@ -22,6 +22,8 @@ from app.services.staff import (
 from app.services.workspace import Workspace
 from tests.policy_setup import TODAY, with_policies, with_staff
 
+pytestmark = pytest.mark.backends
+
 
 def hr_workbook(path: Path, rows: list[list[object]]) -> Path:
     """An HR system's export: a merged title, a blank row, then the table (real dates)."""

@@ -263,11 +263,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("objective_id", "control_id", name=op.f("pk_objective_control")),
     )
-    for action in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER change_log_append_only_{action.lower()} BEFORE {action} ON change_log "
-            "BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END"
-        )
+    _protect_change_log()
     criterion = sa.table(
         "criterion",
         sa.column("framework", sa.String),
@@ -293,9 +289,34 @@ def upgrade() -> None:
     )
 
 
+def _protect_change_log() -> None:
+    """Triggers that refuse to change or delete a change-log row (SQLite, or PostgreSQL for a team)."""
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        op.execute(
+            "CREATE FUNCTION change_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'the change log is append-only'; END $$"
+        )
+    for action in ("UPDATE", "DELETE"):
+        name = f"change_log_append_only_{action.lower()}"
+        if postgresql:
+            op.execute(
+                f"CREATE TRIGGER {name} BEFORE {action} ON change_log "
+                "FOR EACH ROW EXECUTE FUNCTION change_log_append_only()"
+            )
+        else:
+            op.execute(
+                f"CREATE TRIGGER {name} BEFORE {action} ON change_log "
+                "BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END"
+            )
+
+
 def downgrade() -> None:
+    postgresql = op.get_bind().dialect.name == "postgresql"
     for action in ("update", "delete"):
-        op.execute(f"DROP TRIGGER change_log_append_only_{action}")
+        op.execute(f"DROP TRIGGER change_log_append_only_{action}" + (" ON change_log" if postgresql else ""))
+    if postgresql:
+        op.execute("DROP FUNCTION change_log_append_only()")
     op.drop_table("objective_control")
     op.drop_table("evidence_control")
     op.drop_table("control_criterion")
