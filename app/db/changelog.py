@@ -14,6 +14,8 @@ from app.domain.history import ChangeRow
 
 CHANGED_BY = "changed_by"
 """The session ``info`` key naming who makes the session's changes."""
+WRITTEN_CHANGE_IDS = "written_change_ids"
+"""The session ``info`` key collecting the ids of the change-log rows it wrote (see :mod:`app.db.session`)."""
 
 
 def as_text(value: Any) -> str | None:
@@ -63,12 +65,13 @@ def record_change(
 
 
 def record_changes(session: Session, entries: Sequence[dict[str, Any]], *, at: datetime) -> None:
-    """Add many change-log rows at once (keys as :func:`record_change` takes them, ``old``/``new``
-    optional); rows already added to *session* are written first, so the order stays."""
+    """Add many change-log rows at once (keys as :func:`record_change` takes them, ``old``/``new`` and
+    ``record_version`` optional); rows already added to *session* are written first, so the order
+    stays, and the new rows' ids join the session's own changes as a flush's would."""
     if not entries:
         return
-    session.execute(
-        insert(ChangeLog),
+    inserted = session.execute(
+        insert(ChangeLog).returning(col(ChangeLog.id)),
         [
             {
                 "changed_by": str(session.info.get(CHANGED_BY, "")),
@@ -80,10 +83,12 @@ def record_changes(session: Session, entries: Sequence[dict[str, Any]], *, at: d
                 "field": entry["field"],
                 "old_value": as_text(entry.get("old")),
                 "new_value": as_text(entry.get("new")),
+                "record_version": entry.get("record_version"),
             }
             for entry in entries
         ],
     )
+    session.info.setdefault(WRITTEN_CHANGE_IDS, set()).update(inserted.scalars())
 
 
 def change_row(entry: ChangeLog) -> ChangeRow:

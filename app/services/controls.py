@@ -254,6 +254,7 @@ def insert_controls(
             "entity_ref": values["ref"],
             "field": "created",
             "new": values["title"],
+            "record_version": _default(columns["version"]),
         }
         for control_id, (values, _criteria) in zip(ids, rows, strict=True)
     ]
