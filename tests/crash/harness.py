@@ -198,7 +198,7 @@ def main() -> int:
                 killed = run_injected(command, SYSCALLS[kind], when)
             else:
                 how = "at a random moment"
-                killed = run_killed(command, chance.uniform(0.3, 2.5))
+                killed = run_killed(command, chance.uniform(0.2, 1.5))
             outcomes[f"{'killed' if killed else 'finished'} {how}"] += 1
             kills_per_flow[name] += killed
             check_after_kill(f"{name}, {how}", data_dir, root, expected[name])
