@@ -224,38 +224,32 @@ def altered_data(edit: Callable[[dict[str, Any]], None]) -> Callable[[bytes], by
     return make
 
 
-def bomb(data: bytes) -> bytes:
-    def change(source: zipfile.ZipFile, target: zipfile.ZipFile) -> None:
-        copy_all(source, target)
-        target.writestr(zipfile.ZipInfo("evidence/" + "0" * 64), b"\0" * (64 << 20), zipfile.ZIP_DEFLATED)
+def bomb(megabytes: int) -> Callable[[bytes], bytes]:
+    """The bundle with an entry of *megabytes* of zeros, deflated (about a thousand times smaller)."""
 
-    return rebuilt(data, change)
+    def make(data: bytes) -> bytes:
+        def change(source: zipfile.ZipFile, target: zipfile.ZipFile) -> None:
+            copy_all(source, target)
+            zeros = b"\0" * (megabytes << 20)
+            target.writestr(zipfile.ZipInfo("evidence/" + "0" * 64), zeros, zipfile.ZIP_DEFLATED)
 
+        return rebuilt(data, change)
 
-def many_entries(data: bytes) -> bytes:
-    def change(source: zipfile.ZipFile, target: zipfile.ZipFile) -> None:
-        copy_all(source, target)
-        for number in range(201_000):
-            target.writestr(f"evidence/{number:064x}", b"")
-
-    return rebuilt(data, change)
+    return make
 
 
-def small_bomb(data: bytes) -> bytes:
-    def change(source: zipfile.ZipFile, target: zipfile.ZipFile) -> None:
-        copy_all(source, target)
-        target.writestr(zipfile.ZipInfo("evidence/" + "0" * 64), b"\0" * (4 << 20), zipfile.ZIP_DEFLATED)
+def entries(count: int) -> Callable[[bytes], bytes]:
+    """The bundle with *count* more (empty) evidence entries."""
 
-    return rebuilt(data, change)
+    def make(data: bytes) -> bytes:
+        def change(source: zipfile.ZipFile, target: zipfile.ZipFile) -> None:
+            copy_all(source, target)
+            for number in range(count):
+                target.writestr(f"evidence/{number:064x}", b"")
 
+        return rebuilt(data, change)
 
-def some_entries(data: bytes) -> bytes:
-    def change(source: zipfile.ZipFile, target: zipfile.ZipFile) -> None:
-        copy_all(source, target)
-        for number in range(60):
-            target.writestr(f"evidence/{number:064x}", b"")
-
-    return rebuilt(data, change)
+    return make
 
 
 def unknown_criterion(document: dict[str, Any]) -> None:
@@ -277,8 +271,8 @@ CORPUS: dict[str, tuple[Callable[[bytes], bytes], str]] = {
     "fifo.socwb": (with_entry("evidence/" + "b" * 64, b"", stat.S_IFIFO | 0o644), r"is a special file"),
     "folder.socwb": (with_entry("evidence/sub/"), r"is a folder"),
     "stranger.socwb": (with_entry("run-me.sh"), r"'run-me.sh' does not belong in a bundle"),
-    "bomb.socwb": (bomb, r"expands [0-9,]+ times"),
-    "many.socwb": (many_entries, r"holds [0-9,]+ entries"),
+    "bomb.socwb": (bomb(64), r"expands [0-9,]+ times"),
+    "many.socwb": (entries(201_000), r"holds [0-9,]+ entries"),
     "wrong-hash.socwb": (altered_evidence, r"does not match its SHA-256"),
     "truncated.socwb": (
         lambda data: data[: len(data) * 2 // 3],
@@ -364,8 +358,8 @@ def test_every_hostile_bundle_is_refused_in_one_line_before_anything_is_written(
     quick = dict(
         CORPUS,
         **{
-            "bomb.socwb": (small_bomb, r"expands [0-9,]+ times"),
-            "many.socwb": (some_entries, r"holds 6[0-9] entries"),
+            "bomb.socwb": (bomb(4), r"expands [0-9,]+ times"),
+            "many.socwb": (entries(60), r"holds 6[0-9] entries"),
         },
     )
     data = good_bundle(workspace, tmp_path / "files")
