@@ -22,6 +22,7 @@ from app.services.controls import list_controls, update_control  # noqa: E402
 from app.services.engagements import create_engagement, update_engagement  # noqa: E402
 from app.services.evidence import add_evidence  # noqa: E402
 from app.services.policies import approve_policy, seed_policies, set_policy_answers  # noqa: E402
+from app.services.requests import import_request_list, preview_request_list  # noqa: E402
 from app.services.seeding import seed_engagement  # noqa: E402
 from app.services.workspace import Workspace, open_workspace  # noqa: E402
 
@@ -90,6 +91,17 @@ def demo_workspace(folder: Path) -> Workspace:
             control_ids=[by_ref[ref]],
             collected_on=collected,
         )
+    request_list = samples / "Harbor & Vale PBC list.csv"
+    request_list.write_text(
+        "Harbor & Vale CPAs - request list,,,,,\n"
+        "Request ID,Request,TSC,Control,Due date,Status\n"
+        "PBC-01,Population of user access changes,CC6.2,ACC-02,2026-07-10,Open\n"
+        "PBC-02,Quarterly access reviews with sign-off,CC6.2 CC6.3,ACC-03,2026-07-10,Open\n"
+        "PBC-03,Backup restore test results,A1.3,BCP-02,2026-07-17,Open\n"
+        "PBC-04,Information security policy and acknowledgements,CC1.1; CC2.2,POL-01,2026-07-24,Open\n"
+    )
+    preview = preview_request_list(workspace, engagement_id=engagement.id, path=request_list)
+    import_request_list(workspace, preview)
     set_policy_answers(workspace, engagement_id=engagement.id, answers=POLICY_ANSWERS)
     seeded = seed_policies(workspace, engagement_id=engagement.id, today=date(2026, 1, 5))
     for key in seeded.added[:10]:

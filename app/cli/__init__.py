@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "controls",
     "carveouts",
     "evidence",
+    "requests",
+    "fieldwork",
     "documents",
     "policies",
     "exports",

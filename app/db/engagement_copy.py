@@ -34,6 +34,8 @@ LOG_ENTITY_TABLES = {
     "policy questionnaire": "engagement",
     "incident": "incident",
     "policy": "policy",
+    "request": "audit_request",
+    "exception": "control_exception",
 }
 """The table of the records the change log names by entity (their ids are renumbered on import)."""
 

@@ -404,3 +404,175 @@ class EvidenceChunk(SQLModel, table=True):
     blob_id: int | None = _cascade("evidence_blob.id", primary_key=True)
     position: int = Field(primary_key=True)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class RequestList(SQLModel, table=True):
+    """The auditor's request list of an engagement: the file as imported, kept whole, and how it was read.
+
+    ``original`` is the :class:`~app.domain.original_workbook.OriginalWorkbook`
+    of the latest import; ``mapping`` gives each column role its column number.
+    """
+
+    __tablename__ = "request_list"
+    __table_args__ = (UniqueConstraint("engagement_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    file_name: str
+    sha256: str
+    sheet: str
+    header_row: int
+    samples_sheet: str | None = None
+    mapping: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    date_order: str | None = None
+    auditor_firm: str = ""
+    original: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    imported_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditRequest(SQLModel, table=True):
+    """One request of the auditor's list: the auditor's fields as imported, and our own work on it.
+
+    The auditor's fields (``auditor_*``, ``text``, ``criteria``...) change only
+    by re-importing; ``status``, ``owner``, ``due``, ``notes`` and
+    ``date_provided`` are ours. ``listed`` is False once the auditor's latest
+    list no longer has the request (it is withdrawn, never deleted).
+    """
+
+    __tablename__ = "audit_request"
+    __table_args__ = (UniqueConstraint("engagement_id", "request_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    request_ref: str
+    request_key: str
+    text: str = ""
+    criteria: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    unknown_criteria: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    references: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    request_type: str = ""
+    period: str = ""
+    auditor_owner: str = ""
+    auditor_due: date | None = None
+    auditor_status: str = ""
+    auditor_comments: str = ""
+    extras: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    row: int = 0
+    position: int = 0
+    listed: bool = True
+    status: str = "open"
+    owner: str = ""
+    due: date | None = None
+    notes: str = ""
+    date_provided: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = _version()
+
+
+class RequestControl(SQLModel, table=True):
+    """A request linked to a control it asks about (confirmed by the user)."""
+
+    __tablename__ = "request_control"
+
+    request_id: int | None = _cascade("audit_request.id", primary_key=True)
+    control_id: int | None = _cascade("control.id", primary_key=True)
+
+
+class RequestEvidence(SQLModel, table=True):
+    """Evidence provided for a request."""
+
+    __tablename__ = "request_evidence"
+
+    request_id: int | None = _cascade("audit_request.id", primary_key=True)
+    evidence_id: int | None = _cascade("evidence.id", primary_key=True)
+
+
+class Population(SQLModel, table=True):
+    """A control's population: the listing of every occurrence in the period, stored as evidence.
+
+    ``items`` holds ``[position, label, ISO date or null]`` per occurrence, as
+    read when the file was added, so a sample drawn from it never depends on
+    reading the file again.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    control_id: int | None = _cascade("control.id")
+    evidence_id: int | None = _cascade("evidence.id")
+    sha256: str
+    item_count: int
+    items: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    added_at: datetime = Field(default_factory=utcnow)
+
+
+class Sample(SQLModel, table=True):
+    """A sample: the auditor's selections for a request, or a self-test sample drawn for a control.
+
+    A drawn sample keeps its ``seed`` and ``method`` so the auditor can re-run it.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    source: str = "auditor"
+    request_id: int | None = _cascade("audit_request.id", nullable=True)
+    control_id: int | None = _cascade("control.id", nullable=True)
+    population: str = ""
+    population_sha256: str = ""
+    population_size: int | None = None
+    seed: str = ""
+    method: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SampleItem(SQLModel, table=True):
+    """One sampled item: its number in the sample, what it is, its date and its row on the samples sheet."""
+
+    __tablename__ = "sample_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sample_id: int | None = _cascade("sample.id")
+    number: str
+    item: str = ""
+    item_date: date | None = None
+    row: int | None = None
+    position: int | None = None
+    listed: bool = True
+
+
+class SampleItemEvidence(SQLModel, table=True):
+    """Evidence provided for one sampled item."""
+
+    __tablename__ = "sample_item_evidence"
+
+    sample_item_id: int | None = _cascade("sample_item.id", primary_key=True)
+    evidence_id: int | None = _cascade("evidence.id", primary_key=True)
+
+
+class ControlException(SQLModel, table=True):
+    """A deviation found against a control or a sampled item, and what management does about it."""
+
+    __tablename__ = "control_exception"
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int | None = _cascade("engagement.id")
+    control_id: int | None = _cascade("control.id", nullable=True)
+    sample_item_id: int | None = _cascade("sample_item.id", nullable=True)
+    occurred_on: date | None = None
+    description: str
+    root_cause: str = ""
+    remediation: str = ""
+    management_response: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ColumnMapping(SQLModel, table=True):
+    """How an auditor firm's request lists name their columns: header text -> column role, as confirmed."""
+
+    __tablename__ = "column_mapping"
+
+    auditor_firm: str = Field(primary_key=True)
+    headers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -3,7 +3,7 @@
 Kept apart from Alembic so that opening a current database never imports it.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0007", "0008", "0009", "0005")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0007", "0008", "0009", "0006", "0005")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 TABLES_ADDED: dict[str, frozenset[str]] = {
@@ -30,6 +30,20 @@ TABLES_ADDED: dict[str, frozenset[str]] = {
         {"policy", "policy_version", "policy_answer", "staff_member", "policy_acknowledgement"}
     ),
     "0009": frozenset({"evidence_blob", "evidence_chunk"}),
+    "0006": frozenset(
+        {
+            "request_list",
+            "audit_request",
+            "request_control",
+            "request_evidence",
+            "population",
+            "sample",
+            "sample_item",
+            "sample_item_evidence",
+            "control_exception",
+            "column_mapping",
+        }
+    ),
     "0005": frozenset(),
 }
 """The tables each revision creates (checked against the migrations by a test)."""

@@ -24,6 +24,10 @@ class Kind(StrEnum):
     """SOC 1 control objectives and their controls (ids: objective ids)."""
     EVIDENCE = "evidence"
     """Evidence records and their links (ids: evidence ids)."""
+    REQUESTS = "requests"
+    """The auditor's request list, its requests and their links (ids: request ids)."""
+    FIELDWORK = "fieldwork"
+    """Populations, samples and exceptions (ids: engagement ids)."""
     DOCUMENTS = "documents"
     """The system description's sections and the incidents recorded (ids: engagement ids)."""
     EXPORTS = "exports"
@@ -81,6 +85,9 @@ ENTITY_KINDS: dict[str, Kind] = {
     "subservice": Kind.SCOPE,
     "evidence": Kind.EVIDENCE,
     "setting": Kind.SETTINGS,
+    "request": Kind.REQUESTS,
+    "sample": Kind.FIELDWORK,
+    "exception": Kind.FIELDWORK,
 }
 """The kind of data a change-log entity is (for a poll of other people's changes)."""
 
@@ -99,4 +106,4 @@ def change_notice(entity: str, field: str, entity_id: int | None, engagement_id:
         kind = Kind.SCOPE
     if kind is Kind.SETTINGS:
         return Changes.of(kind)
-    return Changes.of(kind, [engagement_id if kind is Kind.SCOPE else entity_id])
+    return Changes.of(kind, [engagement_id if kind in (Kind.SCOPE, Kind.FIELDWORK) else entity_id])

@@ -692,6 +692,19 @@ REQUEST_COLUMNS = (
 )
 
 
+SAMPLED_REQUEST = "PBC-05"
+"""The request the demo auditor selected samples for: the monthly privileged access reviews."""
+
+
+def request_samples(dates: DemoDates) -> tuple[tuple[str, str, date], ...]:
+    """The auditor's selections for :data:`SAMPLED_REQUEST`: the reviews of the period's first two months."""
+    second = _month_end(dates.period_start.year, dates.period_start.month) + timedelta(days=1)
+    return tuple(
+        (str(number), f"Privileged access review, {day:%B %Y}", _month_end(day.year, day.month))
+        for number, day in enumerate((dates.period_start, second), 1)
+    )
+
+
 def request_list(dates: DemoDates) -> tuple[tuple[str, ...], ...]:
     """The demo auditor's request list for this year's fieldwork: populations first, then samples."""
     period = f"{dates.period_start.isoformat()} to {dates.through.isoformat()}"

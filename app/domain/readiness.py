@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 
 from app.domain.catalog import load_catalog, sort_key
 from app.domain.controls import ControlRow
+from app.domain.fieldwork import ExceptionRow
 from app.domain.policies import PolicyRow, policy_gaps
 from app.domain.sampling import (
     DEFAULT_TYPE1_MAX_AGE_DAYS,
@@ -49,7 +50,8 @@ READINESS_DEFINITION = (
     "mapped to a category in scope or addressing a SOC 1 objective, or every key control when no "
     "category is in scope); controls without an owner; controls whose remediation was due before today "
     "and that are not Implemented or Ready for audit; sections of the system description not yet complete; "
-    "criteria whose controls rely on a policy that is not approved (or retired) or is past its review date."
+    "criteria whose controls rely on a policy that is not approved (or retired) or is past its review date; "
+    "exceptions recorded against a control or a sampled item."
 )
 """How readiness is computed, in the words shown in the tooltip and the documentation."""
 
@@ -59,6 +61,7 @@ GapKind = Literal[
     "key-not-implemented",
     "no-owner",
     "remediation-overdue",
+    "exception",
     "description-section",
     "policy-not-approved",
     "policy-review-overdue",
@@ -72,6 +75,7 @@ GAP_KIND_WORDS: Mapping[GapKind, str] = MappingProxyType(
         "key-not-implemented": "Key control not implemented",
         "no-owner": "Control without an owner",
         "remediation-overdue": "Remediation past due",
+        "exception": "Exception recorded",
         "description-section": "Description section unfinished",
         "policy-not-approved": "Policy not approved",
         "policy-review-overdue": "Policy review overdue",
@@ -341,6 +345,27 @@ def _control_gaps(
     return key_gaps + owner_gaps + overdue_gaps
 
 
+def _exception_gaps(
+    exceptions: Sequence[ExceptionRow], controls: Sequence[ControlRow], categories: Sequence[str]
+) -> list[Gap]:
+    by_id = {c.id: c for c in controls}
+    gaps = []
+    for exception in exceptions:
+        control = by_id.get(exception.control_id) if exception.control_id is not None else None
+        when = f" on {exception.occurred_on.isoformat()}" if exception.occurred_on else ""
+        gaps.append(
+            Gap(
+                "exception",
+                _first_category(control, categories) if control is not None else None,
+                None,
+                exception.control_id,
+                exception.control_ref,
+                f"Exception against {exception.subject}{when}: {exception.description}",
+            )
+        )
+    return gaps
+
+
 def _objective_readiness(
     objective: ObjectiveLike, controls: Sequence[ControlRow], basis: EvidenceBasis
 ) -> ObjectiveReadiness:
@@ -369,12 +394,14 @@ def compute_readiness(
     evidence: Mapping[int, Sequence[date]] = MappingProxyType({}),
     scope: ReportScope = NO_REPORT_DATES,
     type1_max_age_days: int = DEFAULT_TYPE1_MAX_AGE_DAYS,
+    exceptions: Sequence[ExceptionRow] = (),
 ) -> ReadinessReport:
     """Readiness of the *categories* in scope and of the SOC 1 *objectives*, with the gap list.
 
     :data:`READINESS_DEFINITION` states the rules. *evidence* maps a control id
     to the dates its evidence was collected on; *scope* gives the report type
-    and dates the evidenced measure judges them by. Key controls count as in
+    and dates the evidenced measure judges them by; *exceptions* are listed
+    as gaps, each once. Key controls count as in
     scope when they map to a category in scope, address one of the
     *objectives*, or when there are no categories at all. The *policies* the
     controls rely on add their gaps last (see :func:`app.domain.policies.policy_gaps`). Raises
@@ -390,6 +417,7 @@ def compute_readiness(
             _uncovered_gaps(names, controls)
             + _uncovered_objective_gaps(objectives, controls)
             + _control_gaps(controls, names, objective_controls, today)
+            + _exception_gaps(exceptions, controls, names)
             + [
                 Gap(
                     kind=g.kind,

@@ -377,7 +377,9 @@ class RequestRow:
 
     ``listed`` is False once the auditor's latest list no longer has the
     request (it is then withdrawn, never deleted). ``due`` is our own due date
-    when we set one; :attr:`effective_due` falls back to the auditor's.
+    when we set one; :attr:`effective_due` falls back to the auditor's. ``id``
+    is the stored request's id (0 before it is stored), ``version`` its record
+    version (an edit based on an older one is refused in team mode).
     """
 
     request: AuditorRequest
@@ -389,6 +391,8 @@ class RequestRow:
     controls: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
     listed: bool = True
+    id: int = 0
+    version: int = 1
 
     @property
     def effective_due(self) -> date | None:

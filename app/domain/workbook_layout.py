@@ -25,6 +25,7 @@ EVIDENCE_SHEET = "Evidence index"
 CUECS_SHEET = "CUECs"
 SUBSERVICE_SHEET = "Subservice organizations"
 GAPS_SHEET = "Gaps and remediation"
+EXCEPTIONS_SHEET = "Exceptions"
 CHANGES_SHEET = "Change log"
 
 MAX_CELL_TEXT = 32_767

@@ -3,8 +3,8 @@
 
 Sheets: Summary, the control matrix (all controls, then one sheet per category
 in scope), Criteria coverage, SOC 1 objectives (when a SOC 1 is in scope),
-Evidence index, CUECs, Subservice organizations, Gaps and remediation, Change
-log. Every table has a frozen, filterable header, widths that fit, wrapped
+Evidence index, CUECs, Subservice organizations, Gaps and remediation,
+Exceptions, Change log. Every table has a frozen, filterable header, widths that fit, wrapped
 long text, and prints landscape, one page wide, with the header on every page.
 Vocabulary columns of the matrix offer their words in a drop-down list.
 
@@ -44,6 +44,7 @@ from app.domain.carveouts import CuecRow, SubserviceRow
 from app.domain.catalog import load_catalog
 from app.domain.controls import ControlRow
 from app.domain.evidence import EvidenceRow
+from app.domain.fieldwork import ExceptionRow
 from app.domain.history import ChangeRow, readable_change_value, readable_field
 from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
@@ -60,6 +61,7 @@ from app.domain.workbook_layout import (
     DATETIME_FORMAT,
     DERIVED_CONTROL_COLUMNS,
     EVIDENCE_SHEET,
+    EXCEPTIONS_SHEET,
     FORMULA_PREFIXES,
     GAPS_SHEET,
     OBJECTIVES_SHEET,
@@ -118,6 +120,7 @@ class WorkbookData:
     cuecs: Sequence[CuecRow] = ()
     subservice_orgs: Sequence[SubserviceRow] = ()
     changes: Sequence[ChangeRow] = ()
+    exceptions: Sequence[ExceptionRow] = ()
     sampling: Sequence[ControlSampling] = ()
     """Expected occurrences and sample size per control (by control id), for the matrix's last columns."""
 
@@ -433,6 +436,16 @@ GAP_COLUMNS = (
     Column("Remediation due", 13, number_format=DATE_FORMAT),
     Column("Management response", 40, wrap=True),
 )
+EXCEPTION_COLUMNS = (
+    Column("Date", 12, number_format=DATE_FORMAT),
+    Column("Control", 12),
+    Column("Request", 12),
+    Column("Sampled item", 30, wrap=True),
+    Column("What happened", 50, wrap=True),
+    Column("Root cause", 40, wrap=True),
+    Column("Remediation", 40, wrap=True),
+    Column("Management response", 40, wrap=True),
+)
 CHANGE_COLUMNS = (
     Column("At (UTC)", 19, number_format=DATETIME_FORMAT),
     Column("Entity", 12),
@@ -631,6 +644,23 @@ def _gaps_table(data: WorkbookData) -> SheetTable:
     return SheetTable(GAPS_SHEET, GAP_COLUMNS, rows)
 
 
+def _exceptions_table(data: WorkbookData) -> SheetTable:
+    rows = [
+        [
+            row.occurred_on,
+            row.control_ref,
+            row.request_ref,
+            row.sample_item,
+            row.description,
+            row.root_cause,
+            row.remediation,
+            row.management_response,
+        ]
+        for row in data.exceptions
+    ]
+    return SheetTable(EXCEPTIONS_SHEET, EXCEPTION_COLUMNS, rows)
+
+
 def _changes_table(data: WorkbookData) -> SheetTable:
     rows = []
     for change in data.changes:
@@ -653,7 +683,14 @@ def _tables(data: WorkbookData) -> list[SheetTable]:
     tables = [*_matrix_tables(data), _criteria_table(data)]
     if "SOC 1" in data.report_kinds:
         tables.append(_objectives_table(data))
-    return [*tables, _evidence_table(data), *_carveout_tables(data), _gaps_table(data), _changes_table(data)]
+    return [
+        *tables,
+        _evidence_table(data),
+        *_carveout_tables(data),
+        _gaps_table(data),
+        _exceptions_table(data),
+        _changes_table(data),
+    ]
 
 
 # --- summary ------------------------------------------------------------------------------------

@@ -823,19 +823,38 @@ def read_request_list(
     be read safely or holds no request list; nothing is returned then.
     """
     name = Path(path).name
-    content = read_regular_file(path, limits.max_file_bytes)
-    if Path(path).suffix.casefold() in CSV_SUFFIXES:
-        original, notes = _csv_original(content, name, limits), list[str]()
-    else:
-        original, notes = _xlsx_original(content, name, limits)
+    read = read_original(path, limits=limits)
     try:
         return _interpret(
-            original, name, hashlib.sha256(content).hexdigest(), notes,
+            read.original, name, read.sha256, list(read.notes),
             sheet=sheet, header_row=header_row, mapping=mapping, day_first=day_first,
             samples_sheet=samples_sheet, remembered=remembered,
         )  # fmt: skip
     except ValueError as error:
         raise UnreadableFileError(f"{name}: {error}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class OriginalFile:
+    """A spreadsheet read whole, before requests are looked for: its data, SHA-256, what was not kept."""
+
+    original: OriginalWorkbook
+    sha256: str
+    notes: tuple[str, ...] = ()
+
+
+def read_original(path: Path, *, limits: RequestListLimits = RequestListLimits()) -> OriginalFile:
+    """Every sheet, row and cell of the ``.xlsx`` or ``.csv`` file at *path*, read safely.
+
+    Raises :class:`UnreadableFileError` (one plain line) when it cannot be.
+    """
+    name = Path(path).name
+    content = read_regular_file(path, limits.max_file_bytes)
+    if Path(path).suffix.casefold() in CSV_SUFFIXES:
+        original, notes = _csv_original(content, name, limits), list[str]()
+    else:
+        original, notes = _xlsx_original(content, name, limits)
+    return OriginalFile(original, hashlib.sha256(content).hexdigest(), tuple(notes))
 
 
 def _find_sheet(sheets: Sequence[_Sheet], wanted: str) -> _Sheet:

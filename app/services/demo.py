@@ -39,6 +39,15 @@ from app.services.engagements import (
     update_engagement_in,
 )
 from app.services.evidence import add_evidence
+from app.services.fieldwork import add_sample_items
+from app.services.requests import (
+    find_request,
+    import_request_list,
+    link_request_controls,
+    list_requests,
+    preview_request_list,
+    request_detail,
+)
 from app.services.seeding import seed_in
 from app.services.workspace import Workspace
 
@@ -203,19 +212,36 @@ def create_demo(
         row = engagement_row(engagement)
     try:
         _add_files(workspace, row.id, row.name, dates, progress)
+        _add_request_list(workspace, row.id, dates)
     except BaseException:
         delete_engagement(workspace, row.id)
         raise
     return row
 
 
+def _add_request_list(workspace: Workspace, engagement_id: int, dates: demo.DemoDates) -> None:
+    """The auditor's list imported as it came, each request linked to the controls it names, and the
+    auditor's selections for the sampled request (its columns are not remembered for the firm)."""
+    with tempfile.TemporaryDirectory(prefix="soc-workbench-demo-") as folder:
+        path = Path(folder) / f"{demo.AUDITOR} request list.csv"
+        path.write_text(request_list_csv(dates), encoding="utf-8")
+        preview = preview_request_list(workspace, engagement_id=engagement_id, path=path)
+        import_request_list(workspace, preview, remember=False)
+    for request in list_requests(workspace, engagement_id=engagement_id):
+        named = [s.control_id for s in request_detail(workspace, request.id).suggestions if s.named]
+        if named:
+            link_request_controls(workspace, request.id, named)
+    sampled = find_request(workspace, engagement_id=engagement_id, request_ref=demo.SAMPLED_REQUEST)
+    add_sample_items(
+        workspace, engagement_id=engagement_id, request_id=sampled.id, items=demo.request_samples(dates)
+    )
+
+
 def request_list_csv(dates: demo.DemoDates) -> str:
     """The demo auditor's request list, as CSV the way auditors send one (a title line above the header).
 
-    The hook for the request lists of issue 12: once their import service
-    exists, :func:`create_demo` writes this text to a file in its scratch
-    folder and imports it for the demo engagement (populations first, then
-    the sample requests), so the Requests page has a list to work.
+    :func:`create_demo` imports it for the demo engagement (populations
+    first, then the sample requests), so the Requests page has a list to work.
     """
     rows = demo.request_list(dates)
     buffer = io.StringIO()

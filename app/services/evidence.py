@@ -25,7 +25,7 @@ from sqlmodel import Session, col, func, select
 from app.db.changelog import record_change
 from app.db.engine import RESTORE_ADVICE, integrity_problems
 from app.db.models import Control, Evidence, EvidenceControl, utcnow
-from app.db.session import note
+from app.db.session import WorkbenchSession, note
 from app.domain.changes import Kind
 from app.domain.evidence import EvidenceRow, EvidenceWarning
 from app.domain.files import LARGE_FILE_BYTES, human_size, looks_like_a_program, original_name_text
@@ -238,6 +238,100 @@ def collect_files(paths: Iterable[str | Path], skipped: list[str] | None = None)
 # --- adding ----------------------------------------------------------------------------------
 
 
+@dataclass
+class AddedEvidence:
+    """What :func:`adding_evidence` stored, in the open unit of work that records it.
+
+    ``records`` are the new evidence records (flushed, with ids) and ``rows``
+    their read models; a caller may add its own rows to ``session`` before the
+    unit of work commits.
+    """
+
+    session: WorkbenchSession
+    records: list[Evidence]
+    rows: list[EvidenceRow]
+
+
+@contextmanager
+def adding_evidence(
+    workspace: Workspace,
+    *,
+    engagement_id: int,
+    files: Iterable[str | Path],
+    control_ids: Iterable[int] = (),
+    collected_on: date | None = None,
+    title: str | None = None,
+    covers_from: date | None = None,
+    covers_to: date | None = None,
+    as_of: date | None = None,
+    source_system: str = "",
+    notes: str = "",
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    skipped: list[str] | None = None,
+) -> Iterator[AddedEvidence]:
+    """The unit of work of adding files as evidence (see :func:`add_evidence`), open for more rows.
+
+    The files are copied into the store and their records created; then the
+    body runs in the same transaction, which commits when it ends. After a
+    cancel or an error, in the copying or in the body, no record and no newly
+    stored content remains.
+    """
+    _check_covers(covers_from, covers_to)
+    clean_title = None if title is None else _coerce("title", title)
+    sources = collect_files(files, skipped)
+    control_ids = list(control_ids)
+    store = open_store(workspace)
+    stored: list[StoredFile] = []
+    # The content is pending until its records are committed; the transaction, and its write lock,
+    # begin only after the copying.
+    with store_errors(), store.adding(), workspace.writing() as session:
+        try:
+            with store_errors("adding evidence was cancelled; nothing was added"):
+                total = sum(source.size for source in sources)
+                done = 0
+                for source in sources:
+                    report = _offset(progress, done, total)
+                    stored.append(store.add_file(source.path, progress=report, cancel=cancel))
+                    done += source.size
+            engagement_in(session, engagement_id)
+            refs = _controls(session, engagement_id, control_ids)
+            now = utcnow()
+            added = AddedEvidence(session, [], [])
+            for source, item in zip(sources, stored, strict=True):
+                name = safe_file_name(source.path.name)
+                evidence = Evidence(
+                    engagement_id=engagement_id,
+                    title=clean_title or " ".join(safe_file_name(source.path.stem).split()) or name,
+                    file_name=name,
+                    file_name_bytes=original_name_bytes(source.path.name),
+                    size=item.size,
+                    sha256=item.sha256,
+                    media_type=item.media_type,
+                    collected_on=collected_on or source.modified_on,
+                    covers_from=covers_from,
+                    covers_to=covers_to,
+                    as_of=as_of,
+                    source_system=source_system.strip(),
+                    notes=notes.strip(),
+                    added_at=now,
+                    updated_at=now,
+                )
+                session.add(evidence)
+                session.flush()
+                _log(session, evidence, "created", new=evidence.file_name)
+                _link(session, evidence, refs)
+                added.records.append(evidence)
+                added.rows.append(_row(evidence, refs.values()))
+            yield added
+            session.commit()
+        except BaseException:
+            session.rollback()
+            forget_new_content_in(session, store, [item.sha256 for item in stored if not item.already_stored])
+            raise
+    log.info("added %d evidence files to engagement %s", len(added.rows), engagement_id)
+
+
 def add_evidence(
     workspace: Workspace,
     *,
@@ -264,58 +358,24 @@ def add_evidence(
     Everything is checked before the first copy; after a cancel or an error
     no record and no newly stored content remains.
     """
-    _check_covers(covers_from, covers_to)
-    clean_title = None if title is None else _coerce("title", title)
-    sources = collect_files(files, skipped)
-    control_ids = list(control_ids)
-    store = open_store(workspace)
-    stored: list[StoredFile] = []
-    # The content is pending until its records are committed; the transaction, and its write lock,
-    # begin only after the copying.
-    with store_errors(), store.adding(), workspace.writing() as session:
-        try:
-            with store_errors("adding evidence was cancelled; nothing was added"):
-                total = sum(source.size for source in sources)
-                done = 0
-                for source in sources:
-                    report = _offset(progress, done, total)
-                    stored.append(store.add_file(source.path, progress=report, cancel=cancel))
-                    done += source.size
-            engagement_in(session, engagement_id)
-            refs = _controls(session, engagement_id, control_ids)
-            now = utcnow()
-            created = []
-            for source, item in zip(sources, stored, strict=True):
-                name = safe_file_name(source.path.name)
-                evidence = Evidence(
-                    engagement_id=engagement_id,
-                    title=clean_title or " ".join(safe_file_name(source.path.stem).split()) or name,
-                    file_name=name,
-                    file_name_bytes=original_name_bytes(source.path.name),
-                    size=item.size,
-                    sha256=item.sha256,
-                    media_type=item.media_type,
-                    collected_on=collected_on or source.modified_on,
-                    covers_from=covers_from,
-                    covers_to=covers_to,
-                    as_of=as_of,
-                    source_system=source_system.strip(),
-                    notes=notes.strip(),
-                    added_at=now,
-                    updated_at=now,
-                )
-                session.add(evidence)
-                session.flush()
-                _log(session, evidence, "created", new=evidence.file_name)
-                _link(session, evidence, refs)
-                created.append(_row(evidence, refs.values()))
-            session.commit()
-        except BaseException:
-            session.rollback()
-            forget_new_content_in(session, store, [item.sha256 for item in stored if not item.already_stored])
-            raise
-    log.info("added %d evidence files to engagement %s", len(created), engagement_id)
-    return created
+    with adding_evidence(
+        workspace,
+        engagement_id=engagement_id,
+        files=files,
+        control_ids=control_ids,
+        collected_on=collected_on,
+        title=title,
+        covers_from=covers_from,
+        covers_to=covers_to,
+        as_of=as_of,
+        source_system=source_system,
+        notes=notes,
+        progress=progress,
+        cancel=cancel,
+        skipped=skipped,
+    ) as added:
+        pass
+    return added.rows
 
 
 def evidence_warnings(
@@ -557,39 +617,49 @@ def _linked_control_ids(session: Session, evidence_id: int) -> set[int]:
     return {control_id for control_id in rows if control_id is not None}
 
 
+def link_evidence_in(session: Session, evidence_id: int, control_ids: Iterable[int]) -> list[int]:
+    """Link evidence to more controls of its engagement in *session*; the control ids newly linked."""
+    evidence = _evidence(session, evidence_id)
+    assert evidence.engagement_id is not None
+    refs = _controls(session, evidence.engagement_id, control_ids)
+    present = _linked_control_ids(session, evidence_id)
+    new = {cid: ref for cid, ref in refs.items() if cid not in present}
+    _link(session, evidence, new)
+    return list(new)
+
+
 def link_evidence(workspace: Workspace, evidence_id: int, control_ids: Iterable[int]) -> EvidenceRow:
     """Link evidence to more controls of its engagement (links already there are kept)."""
     with workspace.writing() as session:
-        evidence = _evidence(session, evidence_id)
-        assert evidence.engagement_id is not None
-        refs = _controls(session, evidence.engagement_id, control_ids)
-        present = _linked_control_ids(session, evidence_id)
-        _link(session, evidence, {cid: ref for cid, ref in refs.items() if cid not in present})
+        link_evidence_in(session, evidence_id, control_ids)
         session.commit()
-        links = _links(session, [evidence_id], evidence.engagement_id)
-    return _row(evidence, links.get(evidence_id, []))
+        return _evidence_row(session, evidence_id)
+
+
+def unlink_evidence_in(session: Session, evidence_id: int, control_ids: Iterable[int]) -> None:
+    """Unlink evidence from controls in *session*; the evidence itself stays."""
+    evidence = _evidence(session, evidence_id)
+    assert evidence.engagement_id is not None
+    refs = _controls(session, evidence.engagement_id, control_ids)
+    present = _linked_control_ids(session, evidence_id)
+    for control_id, ref in refs.items():
+        if control_id not in present:
+            continue
+        session.execute(
+            delete(EvidenceControl).where(
+                col(EvidenceControl.evidence_id) == evidence_id,
+                col(EvidenceControl.control_id) == control_id,
+            )
+        )
+        _log(session, evidence, "unlinked", old=ref)
 
 
 def unlink_evidence(workspace: Workspace, evidence_id: int, control_ids: Iterable[int]) -> EvidenceRow:
     """Unlink evidence from controls; the evidence itself stays."""
     with workspace.writing() as session:
-        evidence = _evidence(session, evidence_id)
-        assert evidence.engagement_id is not None
-        refs = _controls(session, evidence.engagement_id, control_ids)
-        present = _linked_control_ids(session, evidence_id)
-        for control_id, ref in refs.items():
-            if control_id not in present:
-                continue
-            session.execute(
-                delete(EvidenceControl).where(
-                    col(EvidenceControl.evidence_id) == evidence_id,
-                    col(EvidenceControl.control_id) == control_id,
-                )
-            )
-            _log(session, evidence, "unlinked", old=ref)
+        unlink_evidence_in(session, evidence_id, control_ids)
         session.commit()
-        links = _links(session, [evidence_id], evidence.engagement_id)
-    return _row(evidence, links.get(evidence_id, []))
+        return _evidence_row(session, evidence_id)
 
 
 def delete_evidence(workspace: Workspace, evidence_ids: Sequence[int]) -> None:

@@ -36,6 +36,7 @@ from app.domain.controls import ControlRow
 from app.domain.engagement_documents import DEMO_NOTE, DocumentDrafts, draft_documents
 from app.domain.engagements import EngagementRow
 from app.domain.evidence import EvidenceRow
+from app.domain.fieldwork import ExceptionRow
 from app.domain.history import ChangeRow, ExportRecordRow
 from app.domain.objectives import ObjectiveRow
 from app.domain.periods import describe_period, format_day
@@ -70,9 +71,12 @@ from app.services.documents import data_as_of, incidents_in, saved_sections_in
 from app.services.engagements import engagement_in, engagement_row
 from app.services.errors import CancelledError, InvalidInputError, NotFoundError, WorkbenchError
 from app.services.evidence import evidence_of, open_store
+from app.services.fieldwork import exceptions_of
 from app.services.objectives import objectives_of
 from app.services.policies import policy_records_in
 from app.services.readiness import readiness_in
+from app.services.request_exports import write_request_package, write_returned_list
+from app.services.requests import RequestHandbackData, handback_in
 from app.services.sampling import sampling_in
 from app.services.scoping import SavedScoping, saved_scoping
 from app.services.workspace import Workspace
@@ -113,6 +117,9 @@ class ExportData:
     """The system description, assertion and bridge letter drafted from the same data."""
     package_paths: dict[int, str] | None = None
     policies: PolicyRecords = field(default_factory=PolicyRecords)
+    exceptions: list[ExceptionRow] = field(default_factory=list)
+    handback: RequestHandbackData | None = None
+    """The auditor's request list and our work on it (``None`` before it is imported)."""
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -160,6 +167,8 @@ def gather(
             prepared=as_of.date(),
         ),
         policies=policy_records_in(session, engagement_id),
+        exceptions=exceptions_of(session, engagement_id),
+        handback=handback_in(session, engagement_id),
     )
 
 
@@ -277,6 +286,7 @@ def workbook_data(data: ExportData) -> "WorkbookData":
         subservice_orgs=data.subservice_orgs,
         changes=data.changes,
         sampling=data.sampling,
+        exceptions=data.exceptions,
     )
 
 
@@ -456,6 +466,28 @@ def _policy_package_files(data: ExportData, cancel: Cancel | None) -> list[Packa
         return []
     return policy_files(
         policy_documents(data), register_data(data), as_of=data.as_of, folder=POLICY_FOLDER, cancel=cancel
+    )
+
+
+def _write_request_list(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    write_returned_list(data.handback, target, progress, cancel)
+
+
+def _write_request_package(
+    data: ExportData, target: Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    engagement = data.engagement
+    write_request_package(
+        data.handback,
+        target,
+        store=data.store,
+        company=engagement.display_company,
+        engagement=engagement.name,
+        as_of=data.as_of,
+        progress=progress,
+        cancel=cancel,
     )
 
 
@@ -673,6 +705,20 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
         "the policy acknowledgement register workbook",
         _write_register,
     ),
+    ExportKind(
+        "request-list",
+        "Auditor's request list, answered (xlsx)",
+        "request-list.xlsx",
+        "the auditor's request list in their own layout with the client's columns",
+        _write_request_list,
+    ),
+    ExportKind(
+        "request-package",
+        "Request package (zip)",
+        "request-package.zip",
+        "the request package zip (evidence by request ID, the answered list, manifest)",
+        _write_request_package,
+    ),
 )
 """Every kind of export, in the order the Exports page lists them."""
 KINDS_BY_NAME = {kind.name: kind for kind in EXPORT_KINDS}
@@ -779,7 +825,8 @@ def run_export(
             raise WorkbenchError(str(error)) from None
         except OSError as error:
             raise WorkbenchError(f"cannot write {target}: {error.strerror or error}") from None
-        sha256 = _manifest_hash(target) if kind in ("package", "policy-pack") else _file_hash(target)
+        zipped = ("package", "policy-pack", "request-package")
+        sha256 = _manifest_hash(target) if kind in zipped else _file_hash(target)
         session.add(
             ExportRecord(
                 engagement_id=engagement_id,

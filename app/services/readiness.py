@@ -12,6 +12,7 @@ from app.domain.readiness import ReadinessReport, compute_readiness
 from app.services.controls import controls_of
 from app.services.documents import description_gaps_in
 from app.services.engagements import engagement_in, engagement_row
+from app.services.fieldwork import exceptions_of
 from app.services.objectives import objectives_of
 from app.services.policies import policies_of
 from app.services.sampling import collected_dates, report_scope
@@ -45,6 +46,7 @@ def readiness_in(session: Session, engagement_id: int, today: date) -> Readiness
         objectives=objectives,
         policies=policies_of(session, engagement_id),
         today=today,
+        exceptions=exceptions_of(session, engagement_id),
         evidence=collected_dates(session, engagement_id),
         scope=report_scope(stored),
         type1_max_age_days=read_type1_max_age_days(session),

@@ -42,6 +42,12 @@ from app.services.controls import (
 from app.services.engagements import update_engagement
 from app.services.evidence import link_evidence, unlink_evidence
 from app.services.objectives import delete_objectives, restore_objectives
+from app.services.requests import (
+    link_request_controls,
+    link_request_evidence,
+    unlink_request_controls,
+    unlink_request_evidence,
+)
 from app.services.scoping import APPLIED_FIELDS, apply_scoping
 from app.services.seeding import SeedResult, seed_engagement
 from app.ui.context import AppContext
@@ -269,6 +275,58 @@ class LinkEvidence(Command):
             link_evidence(workspace, self.evidence_id, link)
         if unlink:
             unlink_evidence(workspace, self.evidence_id, unlink)
+
+    def apply(self) -> None:
+        self._relink(self.link, self.unlink)
+
+    def revert(self) -> None:
+        self._relink(self.unlink, self.link)
+
+
+class RequestControlLinks(Command):
+    """A request linked to some controls (its evidence linked to them too) and unlinked from others;
+    undo does the opposite, taking back the evidence links the linking made."""
+
+    def __init__(
+        self, context: AppContext, request_id: int, link: Sequence[int], unlink: Sequence[int], text: str
+    ) -> None:
+        super().__init__(context, text)
+        self.request_id = request_id
+        self.link = list(link)
+        self.unlink = list(unlink)
+        self.evidence_links: tuple[tuple[int, int], ...] = ()
+
+    def apply(self) -> None:
+        workspace = self.context.workspace
+        if self.link:
+            self.evidence_links = link_request_controls(workspace, self.request_id, self.link).evidence_links
+        if self.unlink:
+            unlink_request_controls(workspace, self.request_id, self.unlink)
+
+    def revert(self) -> None:
+        workspace = self.context.workspace
+        if self.unlink:
+            link_request_controls(workspace, self.request_id, self.unlink)
+        if self.link:
+            unlink_request_controls(workspace, self.request_id, self.link, self.evidence_links)
+
+
+class RequestEvidenceLinks(Command):
+    """Evidence counted as provided for a request, or no longer; undo does the opposite."""
+
+    def __init__(
+        self, context: AppContext, request_id: int, link: Sequence[int], unlink: Sequence[int], text: str
+    ) -> None:
+        super().__init__(context, text)
+        self.request_id = request_id
+        self.link = list(link)
+        self.unlink = list(unlink)
+
+    def _relink(self, link: Sequence[int], unlink: Sequence[int]) -> None:
+        if link:
+            link_request_evidence(self.context.workspace, self.request_id, link)
+        if unlink:
+            unlink_request_evidence(self.context.workspace, self.request_id, unlink)
 
     def apply(self) -> None:
         self._relink(self.link, self.unlink)

@@ -135,6 +135,22 @@ PAGES: tuple[PageSpec, ...] = (
         ),
     ),
     PageSpec(
+        "Requests",
+        "app.ui.pages.requests",
+        "RequestsPage",
+        (
+            "&Requests",
+            (
+                ("&Import request list…", "", "import_list"),
+                ("E&xport answered list…", "", "export_list"),
+                ("Request &package…", "", "export_package"),
+                ("Add p&opulation…", "", "add_population"),
+                ("&Draw sample…", "", "draw_sample"),
+                ("Record e&xception…", "", "record_exception"),
+            ),
+        ),
+    ),
+    PageSpec(
         "Documents",
         "app.ui.pages.documents",
         "DocumentsPage",

@@ -40,6 +40,7 @@ def test_empty_workspace_explains_what_to_do(window: MainWindow) -> None:
         "Scope",
         "Controls",
         "Evidence",
+        "Requests",
         "Documents",
         "Policies",
         "Exports",
@@ -125,7 +126,7 @@ def test_window_remembers_geometry_page_and_engagement(
 
 
 def test_keyboard_shortcuts_reach_pages_and_search(qtbot: Any, window: MainWindow) -> None:
-    criteria_key = Qt.Key(Qt.Key.Key_1 + window.index_of(CriteriaPage))
+    criteria_key = Qt.Key(Qt.Key.Key_0 + (window.index_of(CriteriaPage) + 1) % 10)  # Ctrl+0: the tenth
     qtbot.keyClick(window, criteria_key, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_page(), CriteriaPage)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)

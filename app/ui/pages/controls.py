@@ -53,6 +53,7 @@ from app.ui.widgets.choice_delegate import ChoiceDelegate
 from app.ui.widgets.control_details import ControlDetails
 from app.ui.widgets.control_evidence import ControlEvidencePanel
 from app.ui.widgets.criteria_picker import CriteriaPicker
+from app.ui.widgets.fieldwork_panels import ControlFieldworkPanel
 from app.ui.widgets.history_dialog import open_history
 from app.ui.widgets.objectives import ObjectivesView
 from app.ui.widgets.status_chip import StatusChipDelegate
@@ -103,6 +104,8 @@ class ControlsPage(Page):
         self.details = ControlDetails()
         self.evidence_panel = ControlEvidencePanel(context)
         self.details.evidence_slot.addWidget(self.evidence_panel)
+        self.fieldwork_panel = ControlFieldworkPanel(context)
+        self.details.evidence_slot.addWidget(self.fieldwork_panel)
         self.splitter = with_details(matrix, self.details, (720, 380))
 
         self.body = QStackedWidget()
@@ -419,6 +422,7 @@ class ControlsPage(Page):
         )
         self.details.show_control(selected)
         self.evidence_panel.show_control(selected)
+        self.fieldwork_panel.show_control(selected)
         for button in (self.duplicate_button, self.delete_button, self.bulk_button):
             button.setEnabled(bool(ids))
         self.map_button.setEnabled(len(ids) == 1)

@@ -158,6 +158,7 @@ class ReadinessPage(Page):
             Kind.EXPORTS,
             Kind.DOCUMENTS,
             Kind.POLICIES,
+            Kind.FIELDWORK,
         ):
             self._refresh_if_visible()
 

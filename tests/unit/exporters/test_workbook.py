@@ -179,6 +179,7 @@ def test_sheets_in_order(exported: Path) -> None:
         "CUECs",
         "Subservice organizations",
         "Gaps and remediation",
+        "Exceptions",
         "Change log",
     ]
 

@@ -53,11 +53,11 @@ def test_empty_sheets_are_hidden_and_named_on_the_summary(tmp_path: Path) -> Non
     write_workbook(tmp_path / "w.xlsx", sample_data(), as_of=AS_OF)
     workbook = openpyxl.load_workbook(tmp_path / "w.xlsx")
     hidden = [sheet.title for sheet in workbook.worksheets if sheet.sheet_state == "hidden"]
-    assert hidden == ["CUECs", "Subservice organizations"]
+    assert hidden == ["CUECs", "Subservice organizations", "Exceptions"]
     summary = [row[0].value for row in workbook["Summary"].iter_rows() if row and row[0].value]
     assert (
-        "Hidden because they have no rows yet, so they do not print: CUECs, Subservice organizations."
-        in summary
+        "Hidden because they have no rows yet, so they do not print: CUECs, Subservice organizations, "
+        "Exceptions." in summary
     )
     empty_matrix = replace(sample_data(), controls=[])
     write_workbook(tmp_path / "empty.xlsx", empty_matrix, as_of=AS_OF)

@@ -1,7 +1,7 @@
 """Evidence: the original bytes of a file name that is not UTF-8, kept beside its safe name.
 
 Revision ID: 0005
-Revises: 0009
+Revises: 0006
 Create Date: 2026-11-30
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0009"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
