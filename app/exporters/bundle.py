@@ -57,7 +57,7 @@ def write_bundle(
     total = sum(content.evidence.values())
     done = 0
     with atomic_path(target) as temporary, zipfile.ZipFile(temporary, "w", allowZip64=True) as archive:
-        document = json.dumps(data_document(content), ensure_ascii=False, sort_keys=True)
+        document = json.dumps(data_document(content), ensure_ascii=False)  # key order is data (a mapping)
         archive.writestr(DATA_NAME, document.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
         for sha256 in sorted(content.evidence):
             info = zipfile.ZipInfo(f"{EVIDENCE_FOLDER}{sha256}", date_time=(2000, 1, 1, 0, 0, 0))

@@ -35,11 +35,20 @@ from app.services.engagements import create_engagement, find_engagement, list_en
 from app.services.errors import InvalidInputError
 from app.services.evidence import add_evidence, list_evidence
 from app.services.exports import run_export
+from app.services.fieldwork import add_exception, add_population, attach_to_sample_item, find_sample_item
 from app.services.objectives import add_objective, set_objective_controls
 from app.services.policies import approve_policy, seed_policies, set_policy_answers
+from app.services.requests import (
+    find_request,
+    import_request_list,
+    link_request_controls,
+    link_request_evidence,
+    preview_request_list,
+)
 from app.services.staff import record_acknowledgements
 from app.services.workspace import Workspace, open_workspace
 from tests.policy_setup import ANSWERS, with_staff
+from tests.request_lists import write_auditor_workbook, write_population_csv
 
 
 def populate(workspace: Workspace, files: Path) -> int:
@@ -82,6 +91,21 @@ def populate(workspace: Workspace, files: Path) -> int:
     )
     set_description_section(workspace, engagement_id=engagement.id, key="services", text="We host analytics.")
     add_incident(workspace, engagement_id=engagement.id, on="2025-03-01", summary="A laptop was lost")
+    pbc = write_auditor_workbook(files.parent / "pbc.xlsx")
+    import_request_list(workspace, preview_request_list(workspace, engagement_id=engagement.id, path=pbc))
+    request = find_request(workspace, engagement_id=engagement.id, request_ref="PBC-002")
+    link_request_controls(workspace, request.id, [second.id])
+    item = find_sample_item(workspace, engagement_id=engagement.id, request_id=request.id, number="1")
+    (files.parent / "approval.pdf").write_bytes(b"%PDF-1.4 approval")
+    (approval,) = attach_to_sample_item(
+        workspace, engagement_id=engagement.id, item_id=item.id, files=[files.parent / "approval.pdf"]
+    )
+    link_request_evidence(workspace, request.id, [approval.id])
+    add_exception(
+        workspace, engagement_id=engagement.id, sample_item_id=item.id, description="Deployed early"
+    )
+    changes = write_population_csv(files.parent / "changes.csv", 30, date(2026, 1, 1), date(2026, 6, 30))
+    add_population(workspace, engagement_id=engagement.id, control_id=second.id, path=changes)
     return engagement.id
 
 
@@ -101,7 +125,7 @@ def comparable(workspace: Workspace, engagement_name: str) -> dict[str, list[str
             value = row.get(column.name)
             if column.name == "id" or (table == "change_log" and column.name == "engagement_id"):
                 continue
-            for key in column.foreign_keys:
+            for key in column.foreign_keys if value is not None else ():
                 target = key.column.table.name
                 value = (
                     repr(references[target][str(value)])
@@ -134,7 +158,8 @@ def test_a_bundle_brings_every_row_and_every_evidence_file_into_a_fresh_workspac
     assert imported.name == "FY26"
     before = comparable(workspace, "FY26")
     after = comparable(fresh, "FY26")
-    shared = {"criterion", "setting", "evidence_blob", "evidence_chunk"}  # the catalog, settings, content
+    # The catalog, workspace settings, each auditor firm's remembered columns, a team's evidence content.
+    shared = {"criterion", "setting", "column_mapping", "evidence_blob", "evidence_chunk"}
     everything = set(metadata.tables) - shared
     assert {table for table, found in before.items() if found} == everything
     assert after == before
