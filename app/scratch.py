@@ -60,6 +60,55 @@ def is_abandoned(path: Path) -> bool:
         os.close(fd)
 
 
+def _names(path: Path, fd: int) -> bool:
+    """Whether *path* still names the file open as *fd*."""
+    try:
+        named, held = os.stat(path), os.fstat(fd)
+    except OSError:
+        return False
+    return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
+
+
+def create_locked(path: Path) -> int:
+    """Create the new file *path* (``0600``), hold its lock and return the open descriptor.
+
+    A sweeper can find the file in the instant between its creation and the
+    lock and take it for a crash's leftover; it removes only what it holds
+    locked (:func:`remove_if_abandoned`), so the file is then made again: what
+    is returned is always locked and named *path*.
+    """
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE)
+        hold_lock(fd)
+        if _names(path, fd):
+            return fd
+        os.close(fd)
+
+
+def remove_if_abandoned(path: Path, *belonging: Path) -> bool:
+    """Remove the scratch file *path* (and *belonging*, the work it guards) when no live process holds
+    its lock; returns whether it did. The lock is held while removing, so a maker that takes it
+    afterwards finds its file gone and makes it again (:func:`create_locked`)."""
+    if fcntl is None:
+        if not _older_than(path, UNLOCKED_STALE_SECONDS):
+            return False
+        for item in (*belonging, path):
+            remove_path(item)
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        if not hold_lock(fd):
+            return False
+        for item in (*belonging, path):
+            remove_path(item)
+        return True
+    finally:
+        os.close(fd)
+
+
 def remove_path(path: Path) -> None:
     """Remove a file or a folder tree, read-only entries included; what resists is left for next time."""
     if path.is_dir() and not path.is_symlink():
@@ -69,6 +118,7 @@ def remove_path(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
         return
     with suppress(OSError):
+        os.chmod(path, FILE_MODE)  # Windows removes no read-only file
         path.unlink()
 
 
@@ -92,17 +142,19 @@ class ScratchArea:
             if entry.name.endswith(LOCK_SUFFIX):
                 continue
             lock = locks.get(entry.name)
-            abandoned = is_abandoned(lock) if lock is not None else is_abandoned(entry)
-            if entry.is_dir() and lock is None:
-                abandoned = _older_than(
-                    entry, 60.0
-                )  # a folder is made after its lock; give a racing maker time
-            if abandoned:
-                remove_path(entry)
+            if lock is not None:
+                gone = remove_if_abandoned(lock, entry)
+            elif entry.is_dir():  # its lock is gone: a crash's leftover once no maker can be at work
+                gone = _older_than(entry, 60.0)
+                if gone:
+                    remove_path(entry)
+            else:
+                gone = remove_if_abandoned(entry)
+            if gone:
                 removed.append(entry.name)
         for name, lock in locks.items():
-            if not (self.root / name).exists() and is_abandoned(lock):
-                remove_path(lock)
+            if not (self.root / name).exists():
+                remove_if_abandoned(lock)
         return removed
 
     @contextmanager
@@ -111,9 +163,8 @@ class ScratchArea:
         make_private_folder(self.root)
         name = f"{prefix}-{secrets.token_hex(6)}"
         lock = self.root / f"{name}{LOCK_SUFFIX}"
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        fd = create_locked(lock)
         try:
-            hold_lock(fd)
             folder = self.root / name
             folder.mkdir(mode=0o700)
             try:
@@ -131,9 +182,8 @@ class ScratchArea:
         caller has renamed it away."""
         make_private_folder(self.root)
         path = self.root / f"{prefix}-{secrets.token_hex(6)}{suffix}"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        fd = create_locked(path)
         try:
-            hold_lock(fd)
             yield fd, path
         finally:
             os.close(fd)

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "exports",
     "readiness",
     "demo",
+    "history",
     "workspace",
 )
 """The modules of this package that register commands."""

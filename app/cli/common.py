@@ -60,7 +60,8 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
 
 def open_workspace_of(args: argparse.Namespace, *, create: bool = False) -> "Workspace":
     """The workspace the command line names (``--data-dir`` or ``--database-url``, the environment,
-    or the default), changed by ``--user`` or the environment's user.
+    or the default), changed by ``--user`` or the environment's user; today's copy of a local
+    workspace's database is made if it is not there yet.
 
     Only a command that creates something may *create* a local workspace, and
     it says so on stderr; any other command refuses a folder holding no
@@ -68,6 +69,7 @@ def open_workspace_of(args: argparse.Namespace, *, create: bool = False) -> "Wor
     workspace behind.
     """
     from app.locations import DATABASE_NAME, resolve_data_dir, resolve_database_url
+    from app.services.backups import make_daily_backup
     from app.services.workspace import open_workspace
 
     folder = resolve_data_dir(args.data_dir)
@@ -80,6 +82,8 @@ def open_workspace_of(args: argparse.Namespace, *, create: bool = False) -> "Wor
     workspace = open_workspace(folder, database_url=args.database_url, user=args.user)
     if new:
         sys.stderr.write(f"{PROG}: created workspace at {folder}\n")
+    else:
+        make_daily_backup(workspace)
     return workspace
 
 

@@ -1,11 +1,13 @@
-"""``engagement``: create, list, show, rename, delete and roll forward engagements."""
+"""``engagement``: create, list, show, rename, delete and roll forward engagements; move one as a bundle."""
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from app.cli.common import (
     CommandError,
+    Progress,
     command,
     emit,
     engagement_id_of,
@@ -125,6 +127,28 @@ def cmd_engagement_roll_forward(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_engagement_export_bundle(args: argparse.Namespace) -> int:
+    from app.services.bundles import export_bundle
+
+    workspace = open_workspace_of(args)
+    engagement_id = engagement_id_of(workspace, args.engagement)
+    target = Path(args.output)
+    export_bundle(workspace, engagement_id=engagement_id, target=target, progress=Progress("Writing"))
+    sys.stdout.write(f"Wrote {target}\n")
+    return 0
+
+
+def cmd_engagement_import_bundle(args: argparse.Namespace) -> int:
+    from app.services.bundles import import_bundle
+
+    engagement = import_bundle(open_workspace_of(args), Path(args.file))
+    if args.json:
+        emit(engagement.as_dict())
+    else:
+        sys.stdout.write(f"Imported engagement {engagement.id}: {engagement.name}\n")
+    return 0
+
+
 def register(commands: Any) -> None:
     engagement = group(
         commands, "engagement", "create, list, show, rename, delete and roll forward engagements"
@@ -156,3 +180,19 @@ def register(commands: Any) -> None:
     )
     forward.add_argument("engagement", metavar="ENG", help="engagement id or exact name")
     forward.add_argument("--name", required=True, help="the new engagement's name, e.g. 'Acme SOC 2 FY2026'")
+    export = command(
+        engagement,
+        "export-bundle",
+        "write one file (.socwb) with the engagement's data and evidence, to move or hand over",
+        cmd_engagement_export_bundle,
+    )
+    export.add_argument("engagement", metavar="ENG", help="engagement id or exact name")
+    export.add_argument("-o", "--output", required=True, metavar="FILE.socwb", help="the file to write")
+    imported = command(
+        engagement,
+        "import-bundle",
+        "add the engagement a .socwb file holds (as a copy when the name is taken)",
+        cmd_engagement_import_bundle,
+        json_output=True,
+    )
+    imported.add_argument("file", metavar="FILE", help="the .socwb file")

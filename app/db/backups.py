@@ -159,11 +159,11 @@ def daily_backup(database: Path, *, today: date | None = None, keep: int = DAILY
     """
     today = today or date.today()
     folder = backups_folder(database)
-    make_private_folder(folder)
     target = folder / f"{database.stem}-{today.isoformat()}{database.suffix}"
-    made = None
-    if not target.exists():
-        made = copy_database(database, target, database.parent)
+    if target.exists():
+        return None
+    make_private_folder(folder)
+    made = copy_database(database, target, database.parent)
     daily = [backup for backup in list_backups(database) if backup.kind == "daily"]  # newest first
     for old in daily[keep:]:
         old.path.unlink(missing_ok=True)

@@ -1,12 +1,12 @@
 """Writing and reading the append-only change log."""
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, and_, func, insert, or_
 from sqlmodel import Session, col, select
 
 from app.db.models import ChangeLog, utcnow
@@ -14,6 +14,8 @@ from app.domain.history import ChangeRow
 
 CHANGED_BY = "changed_by"
 """The session ``info`` key naming who makes the session's changes."""
+WRITTEN_CHANGE_IDS = "written_change_ids"
+"""The session ``info`` key collecting the ids of the change-log rows it wrote (see :mod:`app.db.session`)."""
 
 
 def as_text(value: Any) -> str | None:
@@ -62,6 +64,33 @@ def record_change(
     )
 
 
+def record_changes(session: Session, entries: Sequence[dict[str, Any]], *, at: datetime) -> None:
+    """Add many change-log rows at once (keys as :func:`record_change` takes them, ``old``/``new`` and
+    ``record_version`` optional); rows already added to *session* are written first, so the order
+    stays, and the new rows' ids join the session's own changes as a flush's would."""
+    if not entries:
+        return
+    inserted = session.execute(
+        insert(ChangeLog).returning(col(ChangeLog.id)),
+        [
+            {
+                "changed_by": str(session.info.get(CHANGED_BY, "")),
+                "at": at,
+                "engagement_id": entry["engagement_id"],
+                "entity": entry["entity"],
+                "entity_id": entry["entity_id"],
+                "entity_ref": entry["entity_ref"],
+                "field": entry["field"],
+                "old_value": as_text(entry.get("old")),
+                "new_value": as_text(entry.get("new")),
+                "record_version": entry.get("record_version"),
+            }
+            for entry in entries
+        ],
+    )
+    session.info.setdefault(WRITTEN_CHANGE_IDS, set()).update(inserted.scalars())
+
+
 def change_row(entry: ChangeLog) -> ChangeRow:
     """The read model of a change-log row."""
     return ChangeRow(
@@ -79,12 +108,33 @@ def change_row(entry: ChangeLog) -> ChangeRow:
 
 
 def change_rows(
-    session: Session, *, engagement_id: int, entities: Collection[str] | None = None
+    session: Session,
+    *,
+    engagement_id: int,
+    entities: Collection[str] | None = None,
+    entity_id: int | None = None,
+    linked_ref: str | None = None,
 ) -> list[ChangeRow]:
-    """The engagement's changes (to records of these *entities* only, when given), oldest first."""
-    statement = select(ChangeLog).where(ChangeLog.engagement_id == engagement_id).order_by(col(ChangeLog.id))
+    """The engagement's changes, oldest first; with *entities*, those of records of these kinds only
+    (and with *entity_id*, of that one record).
+
+    *linked_ref* adds the evidence links made to and taken from the control with that ref (the
+    evidence's entries, whose value is the control's ref).
+    """
+    statement = select(ChangeLog).where(col(ChangeLog.engagement_id) == engagement_id)
     if entities is not None:
-        statement = statement.where(col(ChangeLog.entity).in_(list(entities)))
+        record: ColumnElement[bool] = col(ChangeLog.entity).in_(list(entities))
+        if entity_id is not None:
+            record = and_(record, col(ChangeLog.entity_id) == entity_id)
+        if linked_ref is not None:
+            links = and_(
+                col(ChangeLog.entity) == "evidence",
+                col(ChangeLog.field).in_(("linked", "unlinked")),
+                or_(col(ChangeLog.new_value) == linked_ref, col(ChangeLog.old_value) == linked_ref),
+            )
+            record = or_(record, links)
+        statement = statement.where(record)
+    statement = statement.order_by(col(ChangeLog.id))
     return [change_row(entry) for entry in session.exec(statement).all()]
 
 

@@ -206,6 +206,8 @@ class Evidence(SQLModel, table=True):
     engagement_id: int | None = _cascade("engagement.id")
     title: str
     file_name: str
+    file_name_bytes: bytes | None = None
+    """The file name's own bytes when they are not UTF-8 (``file_name`` then shows them as U+FFFD)."""
     size: int = Field(sa_column=Column(FILE_SIZE, nullable=False))
     sha256: str = Field(index=True)
     media_type: str = "application/octet-stream"

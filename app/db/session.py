@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from app.db.changelog import CHANGED_BY
+from app.db.changelog import CHANGED_BY, WRITTEN_CHANGE_IDS
 from app.db.models import ChangeLog
 from app.db.versions import track_versions
 from app.domain.changes import NOTHING, Changes, Kind
@@ -23,7 +23,6 @@ from app.domain.changes import NOTHING, Changes, Kind
 Announce = Callable[[Changes], None]
 OwnChanges = Callable[[frozenset[int]], None]
 _PENDING = "pending_changes"
-_WRITTEN = "written_change_ids"
 
 
 class WorkbenchSession(Session):
@@ -44,7 +43,7 @@ class WorkbenchSession(Session):
 
     def commit(self) -> None:
         super().commit()
-        written: frozenset[int] = frozenset(self.info.pop(_WRITTEN, ()))
+        written: frozenset[int] = frozenset(self.info.pop(WRITTEN_CHANGE_IDS, ()))
         if written and self._own_changes is not None:
             self._own_changes(written)
         pending: Changes = self.info.pop(_PENDING, NOTHING)
@@ -54,14 +53,14 @@ class WorkbenchSession(Session):
     def rollback(self) -> None:
         super().rollback()
         self.info.pop(_PENDING, None)
-        self.info.pop(_WRITTEN, None)
+        self.info.pop(WRITTEN_CHANGE_IDS, None)
 
 
 def _remember_written(session: Session, _context: Any) -> None:
     """After a flush: the ids of the change-log rows it inserted."""
     ids = {entry.id for entry in session.new if isinstance(entry, ChangeLog) and entry.id is not None}
     if ids:
-        session.info.setdefault(_WRITTEN, set()).update(ids)
+        session.info.setdefault(WRITTEN_CHANGE_IDS, set()).update(ids)
 
 
 track_versions(WorkbenchSession)

@@ -29,6 +29,8 @@ class EvidenceRow:
     notes: str = ""
     added_at: datetime | None = None
     controls: list[str] = field(default_factory=list)
+    original_name: str = ""
+    """The file's own name when it was not UTF-8 (escaped, ``report-\\xff.txt``); ``file_name`` is safe."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready values; dates as ISO text, ``collected`` being the collected date."""
@@ -52,6 +54,7 @@ class EvidenceRow:
             "notes": self.notes,
             "added_at": iso(self.added_at),
             "controls": list(self.controls),
+            "original_name": self.original_name,
         }
 
 

@@ -35,6 +35,11 @@ def safe_name(name: str) -> str:
     return cleaned[:180]
 
 
+def original_name_text(raw: bytes) -> str:
+    """A file name's own bytes shown as text: UTF-8 where they are, ``\\xff`` escapes where not."""
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def kind_of(media_type: str) -> str:
     """``PDF``, ``Image``, ``Spreadsheet``, ``Document``, ``Text``, ``Archive`` or ``Other``."""
     for kind, prefixes in KINDS:

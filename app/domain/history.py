@@ -2,10 +2,10 @@
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from app.domain.controls import FIELDS_BY_NAME
+from app.domain.controls import CONTROL_FIELDS, FIELDS_BY_NAME
 from app.domain.vocab import ControlType, Frequency, Nature, ObjectiveKind, Status, SubserviceMethod, label
 
 VOCABULARY_VALUES = frozenset(
@@ -14,6 +14,9 @@ VOCABULARY_VALUES = frozenset(
     for member in enum
 )
 """Stored vocabulary values, which the change log shows in words."""
+
+
+_CHOICE_FIELDS = frozenset(spec.name for spec in CONTROL_FIELDS if spec.kind == "choice")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -30,6 +33,39 @@ class ChangeRow:
     old_value: str | None = None
     new_value: str | None = None
     changed_by: str = ""
+
+    @property
+    def subject(self) -> str:
+        """What changed, in words: ``control AC-01``, ``evidence Access review``."""
+        return f"{self.entity} {self.entity_ref}".strip()
+
+    def shown(self, value: str | None) -> str:
+        """*value* (this entry's old or new) as the window shows it: a vocabulary word in words."""
+        if value is None:
+            return ""
+        if self.entity == "control" and self.field in _CHOICE_FIELDS:
+            return label(value)
+        return value
+
+    @property
+    def local_time(self) -> str:
+        """When, in the computer's time zone, to the minute (the log keeps UTC)."""
+        at = self.at if self.at.tzinfo is not None else self.at.replace(tzinfo=UTC)
+        return at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready values; ``at`` as ISO text in UTC."""
+        at = self.at if self.at.tzinfo is not None else self.at.replace(tzinfo=UTC)
+        return {
+            "id": self.id,
+            "at": at.isoformat(),
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "entity_ref": self.entity_ref,
+            "field": self.field,
+            "old": self.old_value,
+            "new": self.new_value,
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -189,13 +189,12 @@ def _text_of(cell: Any) -> str:
         return cell.isoformat()
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    if isinstance(cell, str):
-        return unescape_cell_text(cell)
     return str(cell)
 
 
 def parse_matrix_value(name: str, cell: Any) -> Any:
-    """The value of field *name* from a control matrix cell as a spreadsheet hands it back.
+    """The value of field *name* from a control matrix cell as a spreadsheet reader hands it back
+    (text with its ``_xHHHH_`` escapes decoded, as python-calamine does; see :func:`unescape_cell_text`).
 
     Accepts the vocabulary words the workbook shows and the stored values,
     real date cells and ``YYYY-MM-DD`` text; criteria come back in report

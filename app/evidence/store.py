@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from app.evidence.media import SNIFF_BYTES, sniff_media_type
-from app.private_files import EVIDENCE_MODE, FILE_MODE, FOLDER_MODE
-from app.scratch import hold_lock, is_abandoned
+from app.private_files import EVIDENCE_MODE, FOLDER_MODE
+from app.scratch import create_locked, is_abandoned, remove_if_abandoned
 from app.source_files import SourceFileError, display_path, open_regular_file, unchanged
 
 CHUNK_SIZE = 1024 * 1024
@@ -188,14 +188,14 @@ class EvidenceStore:
         with open(fd, "rb", buffering=0, closefd=True) as reader:
             try:
                 temp = self._incoming / f"{secrets.token_hex(8)}.part"
-                out = os.open(
-                    temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE
-                )
+                out = create_locked(temp)
             except OSError as error:
                 raise StoreError(_write_error_message(source, error)) from error
+            # The copy stays open (and locked) until it is renamed, so that no other process's
+            # clean-up takes it for a crash's leftover (Windows cannot rename an open file, and has
+            # no such locks: there it is closed first).
             try:
-                hold_lock(out)
-                with open(out, "wb", buffering=0) as writer:
+                with open(out, "wb", buffering=0, closefd=False) as writer:
                     sha256, size, head = copy_hashing(
                         reader, writer, source, progress, cancel, before.st_size
                     )
@@ -207,6 +207,9 @@ class EvidenceStore:
                     )
                 os.chmod(temp, READ_ONLY)
                 self._note_pending(sha256)
+                if os.name == "nt":
+                    os.close(out)
+                    out = -1
                 already_stored = self._move_into_place(temp, sha256, size)
             except OSError as error:
                 _discard(temp)
@@ -214,6 +217,9 @@ class EvidenceStore:
             except BaseException:
                 _discard(temp)
                 raise
+            finally:
+                if out >= 0:
+                    os.close(out)
         media_type = sniff_media_type(head, source.name)
         return StoredFile(sha256, size, media_type, self.path_for(sha256), already_stored)
 
@@ -228,10 +234,9 @@ class EvidenceStore:
         """
         path = self._incoming / f"{secrets.token_hex(8)}{PENDING_SUFFIX}"
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            fd = create_locked(path)
         except OSError as error:
             raise StoreError(_write_error_message(path, error)) from error
-        hold_lock(fd)
         self._pending = fd
         try:
             yield
@@ -324,8 +329,7 @@ class EvidenceStore:
     def _remove_stale_incoming(self) -> None:
         """Remove what crashed adds left in ``.incoming`` (files no live process holds locked)."""
         for leftover in self._incoming.iterdir():
-            if is_abandoned(leftover):
-                _discard(leftover)
+            remove_if_abandoned(leftover)
 
     # --- checking --------------------------------------------------------------------------
 

@@ -341,7 +341,7 @@ def _scan_parts(content: bytes, name: str, limits: RequestListLimits) -> None:
                         _PartScanner(budget, sheets.get(entry.filename)).scan(stream)
     except (expat.ExpatError, ElementTree.ParseError) as error:
         raise UnreadableFileError(f"{name} is a damaged workbook: {error}") from None
-    except (zipfile.BadZipFile, ValueError, KeyError) as error:
+    except (zipfile.BadZipFile, ValueError, KeyError, NotImplementedError) as error:
         raise UnreadableFileError(f"{name} is a damaged workbook: {error}") from None
 
 

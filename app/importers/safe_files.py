@@ -17,13 +17,15 @@ and the limit in plain words.
 """
 
 import os
+import re
 import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 from xml.parsers import expat
 
 from app.domain.files import human_size
@@ -281,61 +283,113 @@ def _attributes(archive: zipfile.ZipFile, part: str, element: str) -> list[dict[
     return found
 
 
-def formulas_without_values(path: Path, part: str, *, most: int = 20) -> list[str]:
-    """Cells (``B7``) of the worksheet *part* that hold a formula but no saved result, at most *most*.
+@dataclass(frozen=True, slots=True)
+class SheetScan:
+    """What one pass over a worksheet part found, before a spreadsheet library reads it.
+
+    ``rows`` and ``columns`` are the farthest cell positions (counted as a
+    reader counts them, with or without ``r`` attributes), so the size of the
+    grid a reader would build is known before it builds it; ``farthest``
+    names the cell farthest right. ``formulas_without_values`` lists cells
+    (``B7``) holding a formula but no saved result, at most the scan's *most*.
+    """
+
+    rows: int
+    columns: int
+    farthest: str
+    formulas_without_values: tuple[str, ...]
+
+
+def scan_sheet(path: Path, part: str, *, most: int = 20) -> SheetScan:
+    """Scan the worksheet *part* of the (already checked) workbook at *path* with expat.
 
     A program that writes formulas without computing them (a script, some
-    converters) leaves such cells; reading them as empty would erase fields.
-    Parts without any formula are skipped after a byte search.
+    converters) leaves cells without a result; reading them as empty would
+    erase fields. A stray cell far out (``XFD1048576``) would make a reader
+    build a grid of billions of cells; the scan finds it first. Formulas are
+    looked for only in a part whose bytes hold a formula element.
     """
     with (
         open_regular_file(path, WORKBOOK_LIMITS.max_file_bytes) as handle,
         zipfile.ZipFile(handle) as archive,
     ):
-        if not any(b"<f" in chunk or b":f" in chunk for chunk in _chunks(archive, part)):
-            return []
-        return _scan_formulas(archive, part, most)
+        with archive.open(part) as reader:
+            formulas = any(b"<f" in chunk or b":f" in chunk for chunk in _chunks(reader))
+        return _scan(archive, part, most if formulas else 0)
 
 
-def _chunks(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
-    with archive.open(part) as reader:
-        previous = b""
-        while chunk := reader.read(MB):
-            yield previous[-2:] + chunk
-            previous = chunk
+def _chunks(reader: IO[bytes]) -> Iterator[bytes]:
+    """The stream in blocks, each beginning with the last bytes of the one before (for searches)."""
+    previous = b""
+    while chunk := reader.read(MB):
+        yield previous[-2:] + chunk
+        previous = chunk
 
 
-def _scan_formulas(archive: zipfile.ZipFile, part: str, most: int) -> list[str]:
-    cells: list[str] = []
-    state: dict[str, object] = {"cell": None, "formula": False, "value": False}
-    parser = expat.ParserCreate(namespace_separator="}")
+_REFERENCE = re.compile(r"([A-Za-z]+)([0-9]+)")
+
+
+@cache
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _scan(archive: zipfile.ZipFile, part: str, most: int) -> SheetScan:
+    """One expat pass over *part*: the farthest row and column, and up to *most* formulas without a
+    result (none looked for when *most* is 0)."""
+    found: list[str] = []
+    at = {"row": 0, "column": 0, "rows": 0, "columns": 0}
+    farthest = ["A1"]
+    cell: dict[str, object] = {"name": "?", "formula": False, "value": False}
+    parser = expat.ParserCreate()
+    reference = _REFERENCE.fullmatch
 
     def start(tag: str, attributes: dict[str, str]) -> None:
-        local = tag.rpartition("}")[2]
+        local = tag.rpartition(":")[2]
         if local == "c":
-            state.update(cell=attributes.get("r", "?"), formula=False, value=False)
+            name = attributes.get("r", "")
+            match = reference(name)
+            if match is None:
+                if name:
+                    raise UnreadableFileError(
+                        f"the sheet {part} names a cell {name[:20]!r}, which is no cell"
+                    )
+                at["column"] += 1
+            else:
+                at["row"], at["column"] = int(match[2]), _column_number(match[1])
+            if at["column"] > at["columns"]:
+                at["columns"] = at["column"]
+                farthest[0] = name or f"column {at['column']:,} of row {at['row']:,}"
+            if at["row"] > at["rows"]:
+                at["rows"] = at["row"]
+            if most:
+                cell.update(name=name or "?", formula=False, value=False)
+        elif local == "row":
+            number = attributes.get("r", "")
+            at["row"] = int(number) if number.isdigit() else at["row"] + 1
+            at["column"] = 0
         elif local == "f":
-            state["formula"] = True
+            cell["formula"] = True
         elif local in ("v", "is"):
-            state["value"] = True
+            cell["value"] = True
 
     def end(tag: str) -> None:
-        if tag.rpartition("}")[2] == "c" and state["formula"] and not state["value"]:
-            cells.append(str(state["cell"]))
-            if len(cells) >= most:
-                raise _Enough
+        if tag.rpartition(":")[2] == "c" and cell["formula"] and not cell["value"] and len(found) < most:
+            found.append(str(cell["name"]))
+
+    def doctype(*_args: object) -> None:
+        raise UnreadableFileError(f"the sheet {part} declares a document type, which no workbook does")
 
     parser.StartElementHandler = start
-    parser.EndElementHandler = end
+    if most:
+        parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = doctype
     try:
         with archive.open(part) as reader:
             parser.ParseFile(reader)
-    except _Enough:
-        pass
-    except expat.ExpatError as error:
+    except (expat.ExpatError, ValueError) as error:
         raise UnreadableFileError(f"the sheet {part} cannot be read ({error})") from None
-    return cells
-
-
-class _Enough(Exception):
-    """Stops a scan once enough cells are found."""
+    return SheetScan(at["rows"], at["columns"], farthest[0], tuple(found))

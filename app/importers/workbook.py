@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineWorkbook
 
 from app.domain.workbook_layout import (
     ALL_CONTROLS_SHEET,
@@ -25,22 +24,21 @@ from app.domain.workbook_layout import (
     DERIVED_CONTROL_COLUMNS,
     REQUIRED_CONTROL_FIELDS,
     parse_matrix_value,
-    unescape_cell_text,
 )
 from app.importers.safe_files import (
     WORKBOOK_LIMITS,
     UnreadableFileError,
     check_xlsx_archive,
-    formulas_without_values,
     open_regular_file,
+    scan_sheet,
     sheet_part,
 )
 from app.source_files import display_path
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
-"""Columns read per row: far more than the matrix has, few enough that a stray cell in column XFD
-cannot make every row 16,384 cells wide."""
+"""Columns a sheet may use: far more than the matrix has, few enough that a stray cell in column XFD
+cannot make a grid of 16,384 columns for every row (such a sheet is refused, naming the cell)."""
 READ_SECONDS = 120
 HEADER_SEARCH_ROWS = 10
 """How far down the header row may have moved (a client may add a title row above it)."""
@@ -87,7 +85,7 @@ class ImportedControls:
 
 
 def _header_key(value: Any) -> str:
-    return " ".join(unescape_cell_text(str(value)).split()).casefold() if value is not None else ""
+    return " ".join(str(value).split()).casefold() if value is not None else ""
 
 
 def _is_blank(value: Any) -> bool:
@@ -220,11 +218,12 @@ def read_control_workbook(path: Path) -> ImportedControls:
     """The control matrix of the workbook at *path*, validated cell by cell.
 
     The file is checked before it is parsed (:func:`check_xlsx_archive`:
-    a regular file, sizes, ratios, not encrypted or renamed); the sheet's
-    declared dimensions are ignored (every row in the file is read); a
-    formula without a saved result is refused naming its cells; reading is
-    bounded by :data:`MAX_ROWS`, :data:`MAX_COLUMNS` and :data:`READ_SECONDS`.
-    No formula is ever evaluated.
+    a regular file, sizes, ratios, not encrypted or renamed), and its sheet is
+    scanned (:func:`scan_sheet`): a formula without a saved result is refused
+    naming its cells, and a sheet wider than :data:`MAX_COLUMNS` or longer
+    than :data:`MAX_ROWS` is refused before python-calamine builds its grid.
+    The sheet's declared dimensions are ignored (every row in the file is
+    read). Cells are read as saved: no formula is ever evaluated.
 
     Raises :class:`UnreadableWorkbookError` when the file cannot be opened as
     an ``.xlsx`` workbook, has no “All controls” sheet, or that sheet has no
@@ -235,55 +234,64 @@ def read_control_workbook(path: Path) -> ImportedControls:
     deadline = time.monotonic() + READ_SECONDS
     try:
         check_xlsx_archive(path, WORKBOOK_LIMITS)
-        handle = open_regular_file(path, WORKBOOK_LIMITS.max_file_bytes)
+        with open_regular_file(path, WORKBOOK_LIMITS.max_file_bytes) as handle:
+            workbook = CalamineWorkbook.from_filelike(handle)
     except UnreadableFileError as error:
         raise UnreadableWorkbookError(str(error)) from error
-    try:
-        workbook = load_workbook(handle, read_only=True, data_only=True)
-    except InvalidFileException as error:
-        handle.close()
-        raise UnreadableWorkbookError(
-            f"{name} is not an Excel workbook (.xlsx); save it as .xlsx and import that"
-        ) from error
-    except Exception as error:  # openpyxl fails on a damaged file in many ways
-        handle.close()
+    except Exception as error:  # calamine fails on a damaged file in many ways
         raise UnreadableWorkbookError(
             f"{name} cannot be read as an Excel workbook (.xlsx); it may be damaged ({error})"
         ) from error
     try:
-        names = {sheet_name.casefold(): sheet_name for sheet_name in workbook.sheetnames}
+        names = {sheet_name.casefold(): sheet_name for sheet_name in workbook.sheet_names}
         sheet = names.get(ALL_CONTROLS_SHEET.casefold())
         if sheet is None:
-            found = ", ".join(workbook.sheetnames)
+            found = ", ".join(workbook.sheet_names)
             raise UnreadableWorkbookError(
                 f"{name} has no “{ALL_CONTROLS_SHEET}” sheet (it has: {found}); "
                 "the import reads the control matrix from that sheet"
             )
-        _refuse_unsaved_formulas(path, sheet, name)
-        worksheet = workbook[sheet]
-        worksheet.reset_dimensions()  # declared dimensions may be wrong: read every row there is
-        rows = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        _check_sheet(path, sheet, name)
         try:
+            rows = _rows(workbook.get_sheet_by_name(sheet))
             return _read_sheet(sheet, _bounded(rows, name, deadline))
         except UnreadableWorkbookError:
             raise
-        except Exception as error:  # a damaged sheet part surfaces only while its rows are read
+        except Exception as error:  # a damaged sheet part surfaces only while it is read
             raise UnreadableWorkbookError(f"the “{sheet}” sheet of {name} is damaged: {error}") from error
     finally:
         workbook.close()
-        handle.close()
 
 
-def _refuse_unsaved_formulas(path: Path, sheet: str, name: str) -> None:
+def _rows(worksheet: Any) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows from row 1 and column A, empty cells as ``None``."""
+    for cells in worksheet.to_python(skip_empty_area=False):
+        yield tuple(None if cell == "" else cell for cell in cells)
+
+
+def _check_sheet(path: Path, sheet: str, name: str) -> None:
+    """Refuse formulas without a saved result, and a sheet too wide or too long to read."""
     try:
         part = sheet_part(path, sheet)
-        cells = formulas_without_values(path, part) if part else []
+        scan = scan_sheet(path, part) if part else None
     except UnreadableFileError as error:
         raise UnreadableWorkbookError(str(error)) from error
-    if cells:
+    if scan is None:
+        return
+    if scan.formulas_without_values:
+        cells = scan.formulas_without_values
         shown = ", ".join(f"{sheet}!{cell}" for cell in cells[:5])
         more = " and more" if len(cells) > 5 else ""
         raise UnreadableWorkbookError(
             f"{name} has formulas without a saved result ({shown}{more}); open it in a spreadsheet "
             "program and save it there first, then import that copy"
+        )
+    if scan.columns > MAX_COLUMNS:
+        raise UnreadableWorkbookError(
+            f"the “{sheet}” sheet of {name} has a cell at {scan.farthest}, beyond column "
+            f"{get_column_letter(MAX_COLUMNS)}; delete what lies right of the matrix and import again"
+        )
+    if scan.rows > MAX_ROWS + HEADER_SEARCH_ROWS:
+        raise UnreadableWorkbookError(
+            f"the “{sheet}” sheet of {name} has more than {MAX_ROWS:,} rows; it was not imported"
         )

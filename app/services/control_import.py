@@ -39,7 +39,7 @@ from app.services.controls import (
     controls_of,
     criterion_ids,
     delete_controls_in,
-    insert_control,
+    insert_controls,
     log_control_change,
     set_control_field,
 )
@@ -346,18 +346,18 @@ def apply_import(workspace: Workspace, plan: ImportPlan) -> ImportResult:
                     known_criteria=known,
                     now=now,
                 )
-        added_ids = []
-        for addition in plan.added:
-            values = {name: value for name, value in addition.values.items() if name != "criteria"}
-            control = insert_control(
-                session,
-                engagement=engagement,
-                values=values,
-                criteria=addition.values.get("criteria", []),
-                known_criteria=known,
-                now=now,
+        added_ids: list[int] = []
+        if plan.added:
+            rows = [
+                (
+                    {name: value for name, value in addition.values.items() if name != "criteria"},
+                    addition.values.get("criteria", []),
+                )
+                for addition in plan.added
+            ]
+            added_ids = insert_controls(
+                session, engagement=engagement, rows=rows, known_criteria=known, now=now
             )
-            added_ids.append(control.id or 0)
         session.commit()
     return ImportResult(
         added=tuple(addition.ref for addition in plan.added),

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
-from app.db.changelog import record_change
+from app.db.changelog import record_change, record_changes
 from app.db.models import Control, ControlCriterion, Criterion, Engagement, utcnow
-from app.db.queries import control_rows, control_summaries, criteria_of
+from app.db.queries import CONTROL, control_rows, control_summaries, criteria_of
 from app.db.session import note
 from app.db.snapshots import restore_snapshot, take_snapshot
 from app.domain.catalog import sort_key
@@ -209,19 +209,78 @@ def insert_control(
     now: datetime,
 ) -> Control:
     """Add one validated control with its criteria to *session* and log its creation."""
-    assert engagement.id is not None
-    criterion_rows = _resolve_criteria(known_criteria, criteria)
-    _check_ref_free(session, engagement.id, values["ref"])
-    control = Control(engagement_id=engagement.id, created_at=now, updated_at=now, **values)
-    session.add(control)
-    session.flush()
-    if criterion_rows:
-        session.execute(
-            insert(ControlCriterion),
-            [{"control_id": control.id, "criterion_id": row} for row in criterion_rows],
-        )
-    log_control_change(session, control, "created", new=control.title, at=now)
+    (control_id,) = insert_controls(
+        session, engagement=engagement, rows=[(values, criteria)], known_criteria=known_criteria, now=now
+    )
+    control = session.get(Control, control_id)
+    assert control is not None
     return control
+
+
+def insert_controls(
+    session: Session,
+    *,
+    engagement: Engagement,
+    rows: Sequence[tuple[dict[str, Any], Sequence[str]]],
+    known_criteria: dict[str, int],
+    now: datetime,
+) -> list[int]:
+    """Add validated controls (values, criterion refs) with their criteria in a few statements, log
+    each creation; returns their ids in order. A ref already used (or given twice) is refused."""
+    assert engagement.id is not None
+    links = [_resolve_criteria(known_criteria, criteria) for _values, criteria in rows]
+    _check_refs_free(session, engagement.id, [values["ref"] for values, _criteria in rows])
+    columns = CONTROL.columns
+    names = {name for values, _criteria in rows for name in values}
+    defaults = {name: _default(columns[name]) for name in names}
+    records = [
+        {**defaults, **values, "engagement_id": engagement.id, "created_at": now, "updated_at": now}
+        for values, _criteria in rows
+    ]
+    inserted = session.execute(insert(Control).returning(CONTROL.c.id, sort_by_parameter_order=True), records)
+    ids = [int(control_id) for control_id in inserted.scalars()]
+    pairs = [
+        {"control_id": control_id, "criterion_id": criterion}
+        for control_id, criteria in zip(ids, links, strict=True)
+        for criterion in criteria
+    ]
+    if pairs:
+        session.execute(insert(ControlCriterion), pairs)
+    entries = [
+        {
+            "engagement_id": engagement.id,
+            "entity": ENTITY,
+            "entity_id": control_id,
+            "entity_ref": values["ref"],
+            "field": "created",
+            "new": values["title"],
+            "record_version": _default(columns["version"]),
+        }
+        for control_id, (values, _criteria) in zip(ids, rows, strict=True)
+    ]
+    record_changes(session, entries, at=now)
+    note(session, Kind.CONTROLS, *ids)
+    return ids
+
+
+def _default(column: Any) -> Any:
+    default = column.default
+    return None if default is None or callable(default.arg) else default.arg
+
+
+def _check_refs_free(session: Session, engagement_id: int, refs: Sequence[str]) -> None:
+    if len(set(refs)) != len(refs):
+        twice = next(ref for ref in refs if refs.count(ref) > 1)
+        raise ConflictError(f"the ref {twice!r} is given twice")
+    if len(refs) <= 500:
+        statement = select(Control.ref).where(
+            Control.engagement_id == engagement_id, col(Control.ref).in_(refs)
+        )
+    else:
+        statement = select(Control.ref).where(Control.engagement_id == engagement_id)
+    clash = set(session.exec(statement).all()) & set(refs)
+    if clash:
+        raise ConflictError(f"a control with ref {sorted(clash)[0]!r} already exists in this engagement")
 
 
 def add_control(

@@ -10,6 +10,7 @@ anywhere refers to it.
 
 import hashlib
 import logging
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,10 +28,10 @@ from app.db.models import Control, Evidence, EvidenceControl, utcnow
 from app.db.session import WorkbenchSession, note
 from app.domain.changes import Kind
 from app.domain.evidence import EvidenceRow, EvidenceWarning
-from app.domain.files import LARGE_FILE_BYTES, human_size, looks_like_a_program
+from app.domain.files import LARGE_FILE_BYTES, human_size, looks_like_a_program, original_name_text
 from app.domain.periods import parse_day
 from app.evidence.database_store import DatabaseStore
-from app.evidence.sources import safe_file_name, scan_sources
+from app.evidence.sources import original_name_bytes, safe_file_name, scan_sources
 from app.evidence.store import CancelledError as StoreCancelledError
 from app.evidence.store import (
     ContentStatus,
@@ -63,7 +64,7 @@ Cancel = Callable[[], bool]
 
 
 @contextmanager
-def _store_errors(cancelled: str = "the operation was cancelled") -> Iterator[None]:
+def store_errors(cancelled: str = "the operation was cancelled") -> Iterator[None]:
     """Store errors as workbench errors; a cancel as :class:`CancelledError` saying *cancelled*."""
     try:
         yield
@@ -77,7 +78,7 @@ def open_store(workspace: Workspace) -> ContentStore:
     """The workspace's evidence store: its ``evidence/`` folder, or a team workspace's database."""
     if workspace.is_team:
         return DatabaseStore(workspace.engine)
-    with _store_errors():
+    with store_errors():
         return EvidenceStore(workspace.evidence_dir)
 
 
@@ -142,6 +143,7 @@ def _row(evidence: Evidence, refs: Iterable[str]) -> EvidenceRow:
         notes=evidence.notes,
         added_at=evidence.added_at,
         controls=sorted(refs),
+        original_name=original_name_text(evidence.file_name_bytes) if evidence.file_name_bytes else "",
     )
 
 
@@ -283,9 +285,9 @@ def adding_evidence(
     stored: list[StoredFile] = []
     # The content is pending until its records are committed; the transaction, and its write lock,
     # begin only after the copying.
-    with _store_errors(), store.adding(), workspace.writing() as session:
+    with store_errors(), store.adding(), workspace.writing() as session:
         try:
-            with _store_errors("adding evidence was cancelled; nothing was added"):
+            with store_errors("adding evidence was cancelled; nothing was added"):
                 total = sum(source.size for source in sources)
                 done = 0
                 for source in sources:
@@ -302,6 +304,7 @@ def adding_evidence(
                     engagement_id=engagement_id,
                     title=clean_title or " ".join(safe_file_name(source.path.stem).split()) or name,
                     file_name=name,
+                    file_name_bytes=original_name_bytes(source.path.name),
                     size=item.size,
                     sha256=item.sha256,
                     media_type=item.media_type,
@@ -324,7 +327,7 @@ def adding_evidence(
             session.commit()
         except BaseException:
             session.rollback()
-            _forget_new_content(session, store, [item.sha256 for item in stored if not item.already_stored])
+            forget_new_content_in(session, store, [item.sha256 for item in stored if not item.already_stored])
             raise
     log.info("added %d evidence files to engagement %s", len(added.rows), engagement_id)
 
@@ -445,7 +448,7 @@ def _offset(progress: Progress | None, done: int, total: int) -> Callable[[int],
     return lambda count: report(done + count, total)
 
 
-def _forget_new_content(session: Session, store: ContentStore, hashes: Sequence[str]) -> None:
+def forget_new_content_in(session: Session, store: ContentStore, hashes: Sequence[str]) -> None:
     """Remove content an interrupted add stored, unless a record (of another process) uses it."""
     if not hashes:
         return
@@ -536,14 +539,16 @@ def stored_path(workspace: Workspace, evidence_id: int) -> Path:
 
 
 def viewing_copy(workspace: Workspace, evidence_id: int) -> Path:
-    """A read-only copy of the evidence under its original file name, for the system viewer.
+    """A read-only copy of the evidence under its original file name (its own bytes when they were
+    not UTF-8), for the system viewer.
 
     Kept in the workspace's ``view`` folder (made again when missing), so the
     stored content itself is never handed to another program.
     """
     with workspace.session() as session:
         evidence = _evidence(session, evidence_id)
-    target = workspace.data_dir / VIEW_DIR_NAME / str(evidence_id) / evidence.file_name
+    name = os.fsdecode(evidence.file_name_bytes) if evidence.file_name_bytes else evidence.file_name
+    target = workspace.data_dir / VIEW_DIR_NAME / str(evidence_id) / name
     if not target.exists():
         _fetch(open_store(workspace), evidence, target)
     return target
@@ -554,7 +559,7 @@ def _fetch(store: ContentStore, evidence: Evidence, target: Path) -> None:
     if not store.contains(evidence.sha256):
         raise NotFoundError(f"the stored file of {evidence.file_name!r} is missing; run Verify evidence")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _store_errors():
+    with store_errors():
         write_verified_copy(store, evidence.sha256, target)
 
 
@@ -700,7 +705,7 @@ def purge_content_in(
     """
     referenced = set(session.exec(select(Evidence.sha256).distinct()).all())
     session.rollback()
-    with _store_errors():
+    with store_errors():
         removed = sorted(set(released) - referenced)
         for sha256 in removed:
             store.remove(sha256)
@@ -786,7 +791,7 @@ def verify_evidence(
     status: dict[str, ContentStatus] = {}
     warnings: list[str] = []
     done = 0
-    with _store_errors("verifying evidence was cancelled"):
+    with store_errors("verifying evidence was cancelled"):
         for sha256, size in sizes.items():
             status[sha256] = store.check(sha256, size, progress=_offset(progress, done, total), cancel=cancel)
             done += size
@@ -819,7 +824,7 @@ def orphaned_content(workspace: Workspace, *, repair: bool = False) -> list[str]
     store = open_store(workspace)
     orphans = store.unreferenced(referenced)
     if repair:
-        with _store_errors():
+        with store_errors():
             for sha256 in orphans:
                 store.remove(sha256)
         log.info("removed %d orphaned evidence files", len(orphans))

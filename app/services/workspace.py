@@ -40,6 +40,9 @@ from app.services.errors import WorkbenchError
 from app.workspace_folder import prepare_workspace_folder
 
 log = logging.getLogger(__name__)
+logging.getLogger("app").addHandler(
+    logging.NullHandler()
+)  # a read-only workspace has no log file: stay quiet
 
 
 @dataclass
@@ -117,14 +120,15 @@ class Workspace:
 
     def _session(self, engine: Engine) -> WorkbenchSession:
         return WorkbenchSession(
-            engine, self._announce, changed_by=self.author.name, own_changes=self.own_change_ids.update
+            engine, self.announce, changed_by=self.author.name, own_changes=self.own_change_ids.update
         )
 
     @cached_property
     def _writer(self) -> Engine:
         return writing_engine(self.engine)
 
-    def _announce(self, changes: Changes) -> None:
+    def announce(self, changes: Changes) -> None:
+        """Tell every listener of *changes* (done by each commit that noted some)."""
         for listener in list(self.listeners):
             listener(changes)
 

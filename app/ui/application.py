@@ -5,7 +5,7 @@ import sys
 from contextlib import suppress
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -13,7 +13,7 @@ from app import APP_NAME, __version__
 from app.locations import USER_ENV, resolve_data_dir, resolve_database_url
 from app.resources import resource_path
 from app.services.errors import WorkbenchError
-from app.services.workspace import open_workspace
+from app.services.workspace import Workspace, open_workspace
 from app.ui.context import AppContext
 from app.ui.interaction import Interaction
 from app.ui.main_window import MainWindow
@@ -82,6 +82,14 @@ def window_over(
     return window
 
 
+def backup_of_the_day(workspace: Workspace) -> None:
+    """Today's copy of the database (on a worker thread; its module is imported there, off the start-up
+    path)."""
+    from app.services.backups import make_daily_backup
+
+    make_daily_backup(workspace)
+
+
 def ask_read_only(holder: int | None, folder: Path) -> bool:
     """Tell the user another window has the workspace open; True to open it read-only, False to quit."""
     who = f"process {holder}" if holder else "another process"
@@ -146,6 +154,7 @@ def run(
 
     window.workspace_chosen.connect(switch)
     window.show()
+    QThreadPool.globalInstance().start(lambda: backup_of_the_day(window.context.workspace))
     if smoke_test:
         QTimer.singleShot(0, lambda: (window.grab(), window.close(), application.quit()))
     code = application.exec()

@@ -37,8 +37,10 @@ from app.ui.pages.base import Page
 from app.ui.widgets.demo import DemoBadge
 
 if TYPE_CHECKING:
+    from app.domain.backups import BackupRow
     from app.ui.widgets.server_dialog import ServerDialog
     from app.ui.widgets.settings_dialog import SettingsDialog
+    from app.ui.widgets.table_dialog import TableDialog
 
 SAVED_MESSAGE_MS = 4000
 POLL_INTERVAL_MS = 3000
@@ -80,6 +82,9 @@ PAGES: tuple[PageSpec, ...] = (
                 ("&Rename engagement…", "F2", "rename_selected"),
                 ("Roll &forward to the next period…", "", "roll_forward_selected"),
                 ("&Delete engagement…", "", "delete_selected"),
+                ("Show &history…", "Ctrl+H", "show_history"),
+                ("E&xport as a bundle…", "", "export_bundle"),
+                ("&Import a bundle…", "", "import_bundle"),
             ),
         ),
     ),
@@ -110,6 +115,7 @@ PAGES: tuple[PageSpec, ...] = (
                 ("&Bulk edit…", "Ctrl+B", "bulk_edit"),
                 ("&Seed from the starter library…", "", "seed_from_library"),
                 ("&Import edited workbook…", "", "import_workbook"),
+                ("Show &history…", "Ctrl+H", "show_history"),
             ),
         ),
     ),
@@ -124,6 +130,7 @@ PAGES: tuple[PageSpec, ...] = (
                 ("&Verify evidence", "", "verify_all"),
                 ("&Open", "Ctrl+O", "open_selected"),
                 ("&Delete evidence…", "", "delete_selected"),
+                ("Show &history…", "Ctrl+H", "show_history"),
             ),
         ),
     ),
@@ -336,6 +343,15 @@ class MainWindow(QMainWindow):
         local.setEnabled(self.context.workspace.is_team)
         local.triggered.connect(self.use_local_workspace)
         file_menu.addAction(local)
+        file_menu.addSeparator()
+        for label, slot in (
+            ("&Import an engagement bundle…", self.import_bundle),
+            ("&Export the engagement as a bundle…", self.export_bundle),
+            ("&Restore from a backup…", self.show_backups),
+        ):
+            file_action = QAction(label, self)
+            file_action.triggered.connect(slot)
+            file_menu.addAction(file_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -559,6 +575,61 @@ class MainWindow(QMainWindow):
         from app.ui.pages.engagements import EngagementsPage
 
         self.open_page(EngagementsPage).new_engagement()
+
+    def import_bundle(self) -> None:
+        from app.ui.pages.engagements import EngagementsPage
+
+        self.open_page(EngagementsPage).import_bundle()
+
+    def export_bundle(self) -> None:
+        from app.ui.pages.engagements import EngagementsPage
+
+        self.open_page(EngagementsPage).export_bundle()
+
+    # --- backups --------------------------------------------------------------------------
+
+    def show_backups(self) -> "TableDialog":
+        """The copies of the database, with their dates and sizes; Restore… asks, then restores one."""
+        from app.services.backups import list_workspace_backups
+        from app.ui.models.backups import BackupTableModel
+        from app.ui.widgets.table_dialog import TableDialog
+
+        model = BackupTableModel()
+        model.set_rows(
+            self.context.run("Backups", lambda: list_workspace_backups(self.context.workspace)) or []
+        )
+        self.backups_dialog = TableDialog(
+            "Restore from a backup",
+            "A copy of the workspace's data is made each day it is opened (the last seven are kept), and "
+            "before each upgrade. Restoring one replaces all the data with that copy; the data it "
+            "replaces is kept in the backups folder.",
+            model,
+            self,
+            action="Restore…",
+        )
+        self.backups_dialog.accepted.connect(lambda: self.restore_backup(self.backups_dialog.chosen()))
+        self.backups_dialog.open()
+        return self.backups_dialog
+
+    def restore_backup(self, backup: "BackupRow | None") -> None:
+        from app.services.backups import restore_workspace_backup
+
+        if backup is None or not self.context.interaction.confirm(
+            "Restore from a backup",
+            f"Replace all the data of this workspace with the copy of {backup.made_on.isoformat()} "
+            f"({backup.name})?\n\nThe data as it is now is kept in the backups folder. Close any other "
+            "SOC Workbench window or command on this workspace first.",
+            action="Restore",
+        ):
+            return
+        aside = self.context.run(
+            "Restore", lambda: restore_workspace_backup(self.context.workspace, backup.name)
+        )
+        if aside is not None:
+            self.context.undo_stack.clear()
+            self.context.interaction.info(
+                "Backup restored", f"Restored {backup.name}. The data it replaced is kept as backups/{aside}."
+            )
 
     # --- status, folders, about ---------------------------------------------------------
 

@@ -1,24 +1,28 @@
 """Every table model on its own: Qt's model checks, and its rows, filters and sorting."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 
+from app.domain.backups import BackupRow
 from app.domain.controls import ControlRow
 from app.domain.engagements import EngagementRow
 from app.domain.evidence import EvidenceRow
+from app.domain.history import ChangeRow
 from app.domain.policies import approve_policy, initial_answers, load_policy_library, new_policy
 from app.domain.policy_records import PolicyRecords
 from app.domain.readiness import Gap
 from app.domain.staff import AcknowledgementRow, StaffRow
+from app.ui.models.backups import BackupTableModel
 from app.ui.models.base import RowTableModel, TableColumn
 from app.ui.models.controls import ControlMatrixModel
 from app.ui.models.engagements import EngagementTableModel
 from app.ui.models.evidence import EvidenceTableModel
 from app.ui.models.gaps import GapTableModel
+from app.ui.models.history import HistoryTableModel
 from app.ui.models.policies import AcknowledgementTableModel, LateStarterTableModel, PolicyTableModel
 from app.ui.models.records import RecordTableModel
 from app.ui.models.roles import ROW_ID_ROLE, STATUS_ROLE
@@ -263,3 +267,71 @@ def test_the_policy_models(qtmodeltester: ModelTester) -> None:
         ["2024-12-08"],
         ["2024-12-20"],
     ]
+
+
+def test_the_history_and_backup_models(qtmodeltester: ModelTester) -> None:
+    history = HistoryTableModel()
+    history.set_rows(
+        [
+            ChangeRow(
+                id=2,
+                at=datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+                engagement_id=1,
+                entity="control",
+                entity_id=4,
+                entity_ref="AC-1",
+                field="remediation_owner",
+                old_value="Dana",
+                new_value="Eli",
+            ),
+            ChangeRow(
+                id=1,
+                at=datetime(2026, 3, 1, 9, 0),
+                engagement_id=1,
+                entity="control",
+                entity_id=4,
+                entity_ref="AC-1",
+                field="created",
+                new_value="Access",
+            ),
+        ]
+    )
+    qtmodeltester.check(history)
+    assert [history.index(0, c).data() for c in range(1, 5)] == [
+        "control AC-1",
+        "remediation owner",
+        "Dana",
+        "Eli",
+    ]
+    assert history.index(1, 3).data() == ""
+    history.sort(0, Qt.SortOrder.AscendingOrder)
+    assert texts(history, 2) == ["created", "remediation owner"]
+    status = replace(history.row_at(0), field="status", old_value="in-progress", new_value="ready-for-audit")
+    notes = replace(status, id=9, field="notes", new_value="in-progress")
+    history.set_rows([status, notes])
+    assert [history.index(0, c).data() for c in (3, 4)] == ["In progress", "Ready for audit"]
+    assert history.index(1, 4).data() == "in-progress"  # free text stays as typed
+
+    backups = BackupTableModel()
+    backups.set_rows(
+        [
+            BackupRow(
+                id=1, name="workbench-2026-03-02.db", made_on=date(2026, 3, 2), kind="daily", size=2048
+            ),
+            BackupRow(
+                id=2,
+                name="workbench.before-0004.db",
+                made_on=date(2026, 2, 1),
+                kind="before-migration",
+                size=10,
+            ),
+        ]
+    )
+    qtmodeltester.check(backups)
+    assert [backups.index(0, c).data() for c in range(4)] == [
+        "2026-03-02",
+        "Daily copy",
+        "2.0 KB",
+        "workbench-2026-03-02.db",
+    ]
+    assert backups.index(1, 1).data() == "Before an upgrade"

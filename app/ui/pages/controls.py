@@ -54,8 +54,10 @@ from app.ui.widgets.control_details import ControlDetails
 from app.ui.widgets.control_evidence import ControlEvidencePanel
 from app.ui.widgets.criteria_picker import CriteriaPicker
 from app.ui.widgets.fieldwork_panels import ControlFieldworkPanel
+from app.ui.widgets.history_dialog import open_history
 from app.ui.widgets.objectives import ObjectivesView
 from app.ui.widgets.status_chip import StatusChipDelegate
+from app.ui.widgets.table_dialog import TableDialog
 
 DEFAULT_COLUMNS = ("ref", "title", "status", "owner", "frequency")
 """The matrix's columns at first, in this order, then the evidence count; the header's menu adds others."""
@@ -515,6 +517,16 @@ class ControlsPage(Page):
         )
         self.picker.open()
         return self.picker
+
+    def show_history(self) -> TableDialog | None:
+        """The history of the selected control (its fields, criteria and evidence links)."""
+        ids = self.selected_ids()
+        row = self.model.row_by_id(ids[0]) if len(ids) == 1 else None
+        if row is None:
+            self.context.interaction.info("History", "Select one control to see its history.")
+            return None
+        self.history_dialog = open_history(self.context, self, f"control {row.ref}", control_id=row.id)
+        return self.history_dialog
 
     def bulk_edit(self, field: str | None = None) -> BulkEditDialog | None:
         """Change owner, status or frequency of the selected controls (*field* ticked and focused)."""

@@ -1,5 +1,7 @@
 """Engagements page: create, open, rename, roll forward, delete, and edit an engagement's details."""
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel
@@ -13,11 +15,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.domain.bundle_format import SUFFIX
 from app.domain.changes import Changes, Kind
 from app.domain.engagements import EngagementRow
+from app.domain.files import safe_name
 from app.domain.guidance import no_engagement_path
 from app.domain.periods import describe_period
 from app.domain.rollforward import CARRIED, NOT_CARRIED, suggested_name
+from app.services.bundles import export_bundle, import_bundle
 from app.services.engagements import (
     create_engagement,
     delete_engagement,
@@ -28,11 +33,17 @@ from app.services.rollforward import preview_roll_forward, roll_forward
 from app.ui.commands import edit_engagement
 from app.ui.context import AppContext
 from app.ui.icons import icon
+from app.ui.interaction import documents_folder
 from app.ui.models.engagements import EngagementTableModel
 from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.widgets.demo import make_demo
 from app.ui.widgets.engagement_details import EngagementDetails
+from app.ui.widgets.history_dialog import open_history
 from app.ui.widgets.path_checklist import PathChecklist
+from app.ui.widgets.table_dialog import TableDialog
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
 
 
 class EngagementsPage(Page):
@@ -122,6 +133,8 @@ class EngagementsPage(Page):
         for button in (self.rename_button, self.roll_forward_button, self.delete_button):
             button.setEnabled(has_rows)
         self.demo_button.setVisible(not has_rows)
+        self.rename_button.setEnabled(has_rows)
+        self.delete_button.setEnabled(has_rows)
         row = self.model.row_of(self.context.engagement_id)
         if row >= 0:
             self.table.selectionModel().setCurrentIndex(
@@ -228,3 +241,52 @@ class EngagementsPage(Page):
         )
         if deleted is not None:
             self.context.set_engagement(None)
+
+    def show_history(self) -> TableDialog | None:
+        """Everything that changed in the selected engagement."""
+        engagement = self.selected()
+        if engagement is None:
+            return None
+        self.history_dialog = open_history(self.context, self, f"“{engagement.name}”")
+        return self.history_dialog
+
+    def export_bundle(self) -> None:
+        """Write the selected engagement with its evidence to one .socwb file, off the GUI thread."""
+        engagement = self.selected()
+        if engagement is None:
+            return
+        suggested = documents_folder() / f"{safe_name(engagement.name)}{SUFFIX}"
+        target = self.context.interaction.save_file(
+            "Export engagement bundle", suggested, f"Engagement bundles (*{SUFFIX})"
+        )
+        if target is None:
+            return
+        workspace = self.context.workspace
+
+        def work(progress: Progress, _cancel: Cancel) -> Path:
+            return export_bundle(workspace, engagement_id=engagement.id, target=target, progress=progress)
+
+        self.context.start(
+            "Exporting the engagement",
+            work,
+            lambda path: self.context.interaction.info(
+                "Engagement exported", f"“{engagement.name}” and its evidence are in {path}."
+            ),
+        )
+
+    def import_bundle(self) -> None:
+        """Add the engagement a .socwb file holds (as a copy when its name is taken), off the GUI thread."""
+        path = self.context.interaction.open_file(
+            "Import engagement bundle", documents_folder(), f"Engagement bundles (*{SUFFIX})"
+        )
+        if path is None:
+            return
+        workspace = self.context.workspace
+
+        def imported(engagement: EngagementRow) -> None:
+            self.context.set_engagement(engagement.id)
+            self.context.interaction.info(
+                "Engagement imported", f"Imported “{engagement.name}” from {path.name}."
+            )
+
+        self.context.start("Importing an engagement", lambda _p, _c: import_bundle(workspace, path), imported)

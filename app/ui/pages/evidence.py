@@ -32,7 +32,9 @@ from app.ui.pages.base import Page, page_heading, stacked, with_details
 from app.ui.widgets.control_checklist import ControlChecklist
 from app.ui.widgets.dates import DateField
 from app.ui.widgets.evidence_details import EvidenceDetails
+from app.ui.widgets.history_dialog import open_history
 from app.ui.widgets.status_chip import StatusChipDelegate
+from app.ui.widgets.table_dialog import TableDialog
 
 HIDDEN_COLUMNS = (1, 3, 8)
 """File, Size and SHA-256: shown in the details panel, so the table needs no horizontal scroll."""
@@ -322,6 +324,17 @@ class EvidencePage(Page):
         self.context.run(
             "Delete evidence", lambda: delete_evidence(self.context.workspace, [r.id for r in rows])
         )
+
+    def show_history(self) -> TableDialog | None:
+        """The history of the selected evidence item."""
+        rows = self.selected_rows()
+        if len(rows) != 1:
+            self.context.interaction.info("History", "Select one evidence item to see its history.")
+            return None
+        self.history_dialog = open_history(
+            self.context, self, f"evidence “{rows[0].title}”", evidence_id=rows[0].id
+        )
+        return self.history_dialog
 
     def verify_all(self) -> None:
         verify(self.context, self._verified)

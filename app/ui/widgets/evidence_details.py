@@ -131,9 +131,10 @@ class EvidenceDetails(QScrollArea):
         self.row = row
         self.body.setEnabled(row is not None)
         self.heading.setText(row.title if row else "No evidence selected")
+        original = f"\nOriginal name (not UTF-8): {row.original_name}" if row and row.original_name else ""
         self.file_info.setText(
             f"{row.file_name} · {human_size(row.size)} · {row.media_type}\n"
-            f"SHA-256 {row.sha256[:32]}\n{' ' * 8}{row.sha256[32:]}"
+            f"SHA-256 {row.sha256[:32]}\n{' ' * 8}{row.sha256[32:]}{original}"
             if row
             else ""
         )

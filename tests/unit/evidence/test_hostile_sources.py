@@ -13,7 +13,7 @@ import pytest
 from app.evidence.sources import original_name_bytes, safe_file_name, scan_sources
 from app.evidence.store import EvidenceStore, StoreError
 from app.services.engagements import create_engagement
-from app.services.evidence import list_evidence, orphaned_content
+from app.services.evidence import add_evidence, list_evidence, orphaned_content, viewing_copy
 from app.services.workspace import Workspace, open_workspace
 
 POSIX = os.name == "posix"
@@ -203,3 +203,22 @@ def test_the_workspace_is_private_at_umask_022(tmp_path: Path) -> None:
         assert modes.pop(name) == 0o600, name
     assert {name: mode for name, mode in modes.items() if mode & 0o077} == {}
     assert stat.S_IMODE(exported.path.stat().st_mode) == 0o644
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names are bytes on Linux only")
+def test_the_original_bytes_of_a_name_that_is_not_utf8_are_kept_for_display_and_viewing(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    raw = b"r\xe9sum\xe9.txt"
+    path = os.path.join(os.fsencode(tmp_path), raw)
+    with open(path, "wb") as handle:
+        handle.write(b"latin-1 named")
+    workspace = open_workspace(data_dir)
+    engagement = create_engagement(workspace, name="Bytes")
+    add_evidence(workspace, engagement_id=engagement.id, files=[os.fsdecode(path)])
+    (row,) = list_evidence(workspace, engagement_id=engagement.id)
+    assert row.file_name == "r\ufffdsum\ufffd.txt"
+    assert row.original_name == "r\\xe9sum\\xe9.txt"
+    assert row.as_dict()["original_name"] == "r\\xe9sum\\xe9.txt"
+    assert os.fsencode(viewing_copy(workspace, row.id).name) == raw
+    workspace.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from app import scratch
 from app.evidence.store import (
     CHUNK_SIZE,
     INCOMING_DIR,
@@ -224,3 +225,43 @@ def test_path_for_refuses_anything_but_a_sha256(store: EvidenceStore) -> None:
         store.path_for("../../etc/passwd")
     with pytest.raises(ValueError):
         store.path_for("A" * 64)
+
+
+def test_a_copy_in_progress_survives_another_process_opening_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening a store sweeps ``.incoming``; the copy is held locked until it is renamed into place."""
+    store = EvidenceStore(tmp_path / "store")
+    source = tmp_path / "a.txt"
+    source.write_text("content")
+    move = EvidenceStore._move_into_place
+
+    def swept_first(self: EvidenceStore, temp: Path, sha256: str, size: int) -> bool:
+        EvidenceStore(self.root)  # another command opens the workspace meanwhile
+        return move(self, temp, sha256, size)
+
+    monkeypatch.setattr(EvidenceStore, "_move_into_place", swept_first)
+    stored = store.add_file(source)
+    assert store.check(stored.sha256, stored.size) == "ok"
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="finds the file of a descriptor in /proc")
+def test_a_file_swept_between_its_creation_and_its_lock_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken: list[int] = []
+    hold = scratch.hold_lock
+
+    def late(fd: int) -> bool:
+        if not taken:  # a sweeper gets there first, finds the new file unlocked and removes it
+            taken.append(fd)
+            assert scratch.remove_if_abandoned(Path(os.readlink(f"/proc/self/fd/{fd}")))
+        return hold(fd)
+
+    monkeypatch.setattr(scratch, "hold_lock", late)
+    target = tmp_path / "work.part"
+    fd = scratch.create_locked(target)
+    try:
+        assert taken and target.exists() and not scratch.is_abandoned(target)
+    finally:
+        os.close(fd)

@@ -221,7 +221,10 @@ def test_control_matrix_cells_read_back(exported: Path) -> None:
 
 
 def test_matrix_cells_parse_back_to_the_values(exported: Path) -> None:
-    matrix = rows(exported, ALL_CONTROLS_SHEET)
+    matrix = [  # as the importer's reader hands them back: escapes decoded
+        [unescape_cell_text(cell) if isinstance(cell, str) else cell for cell in row]
+        for row in rows(exported, ALL_CONTROLS_SHEET)
+    ]
     fields = len(CONTROL_COLUMNS)
     for control, row in zip(sample_controls(), matrix[1:], strict=True):
         for column, cell in zip(CONTROL_COLUMNS, row[:fields], strict=True):

@@ -130,7 +130,46 @@ def zip_encrypted_entry() -> bytes:
     return bytes(data)
 
 
+def far_cell() -> bytes:
+    """One stray cell at the sheet's last position: a reader would build a grid of 17 billion cells."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = ALL_CONTROLS_SHEET
+    sheet.append(HEADERS[:2])
+    sheet.append(["A-1", "Access review"])
+    sheet["XFD1048576"] = "stray"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def wide_rows_without_references() -> bytes:
+    """Cells without ``r`` attributes: their positions are counted, 30,000 columns by 40,000 rows."""
+    base = workbook_bytes([["A-1", "Access review"]])
+    numbers = [int.from_bytes(os.urandom(4)) for _ in range(70_000)]
+    wide = b"<row>" + b"".join(b"<c><v>%d</v></c>" % n for n in numbers[:30_000]) + b"</row>"
+    rows = b"".join(b"<row><c><v>%d</v></c></row>" % n for n in numbers[30_000:])
+    return rewrite(base, sheet_xml(lambda xml: xml.replace(b"</sheetData>", wide + rows + b"</sheetData>")))
+
+
+def document_type() -> bytes:
+    base = workbook_bytes([["A-1", "Access review"]])
+    entities = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    return rewrite(base, sheet_xml(lambda xml: xml.replace(b"<worksheet", entities + b"<worksheet", 1)))
+
+
+def unsupported_zip_version() -> bytes:
+    """An entry needing zip version 17.0 (found by the fuzzing below): the zip reader cannot open it."""
+    data = bytearray(workbook_bytes([["A-1", "Access review"]]))
+    data[data.find(b"PK\x01\x02") + 6] = 170
+    return bytes(data)
+
+
 CORPUS: dict[str, tuple[Callable[[], bytes], str]] = {
+    "zip-version.xlsx": (unsupported_zip_version, "damaged.*zip file version 17.0"),
+    "far-cell.xlsx": (far_cell, "a cell at XFD1048576, beyond column GR"),
+    "wide-rows.xlsx": (wide_rows_without_references, "beyond column GR"),
+    "document-type.xlsx": (document_type, "declares a document type"),
     "zip-bomb.xlsx": (zip_bomb, "expands [0-9,]+ times"),
     "huge-attribute.xlsx": (big_attribute, "expands"),
     "many-parts.xlsx": (many_entries, "parts; a workbook of more than"),
@@ -229,6 +268,18 @@ def test_rows_beyond_the_declared_dimension_are_read(tmp_path: Path) -> None:
     assert [control.ref for control in read_control_workbook(path).controls] == [
         f"A-{n}" for n in range(1, 51)
     ]
+
+
+def test_a_sheet_starting_below_and_right_of_a1_is_read_with_its_own_cell_names(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = ALL_CONTROLS_SHEET
+    sheet["C3"], sheet["D3"], sheet["E3"] = HEADERS[0], HEADERS[1], "Status"
+    sheet["C4"], sheet["D4"], sheet["E4"] = "A-1", "Access review", "nonsense"
+    path = tmp_path / "offset.xlsx"
+    book.save(path)
+    imported = read_control_workbook(path)
+    assert [(error.row, error.column) for error in imported.errors] == [(4, "E")]
 
 
 def test_open_regular_file_limits_and_kinds(tmp_path: Path) -> None:
