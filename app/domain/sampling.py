@@ -582,6 +582,8 @@ def assess_control(
     due = next_due(frequency, latest, today)
     if due is not None and start is not None and today < start:
         due = max(due, start)  # before the period nothing is due: the first evidence falls in it
+    if due is not None and end is not None and due > end:
+        due = end if latest is None else None  # after the period: only evidence never collected is due
     stale = sum(
         is_stale(day, report_type, scope.period_start, scope.as_of, type1_max_age_days, today=today)
         for day in days

@@ -1,4 +1,4 @@
-"""Before the review period starts nothing is stale and nothing is due: the user is preparing."""
+"""Outside the review period: before it nothing is stale or due; after it nothing new falls due."""
 
 from datetime import date
 
@@ -35,3 +35,12 @@ def test_nothing_is_due_or_overdue_before_the_period_starts() -> None:
     assert (old.next_due, old.due_status) == (date(2027, 1, 1), "scheduled")
     started = assess(date(2027, 1, 3), [])
     assert (started.next_due, started.due_status) == (date(2027, 1, 3), "due-soon")
+
+
+def test_after_the_period_nothing_new_falls_due_and_missing_evidence_is_overdue_from_its_end() -> None:
+    kept = assess(date(2027, 11, 30), [date(2027, 6, 20)])
+    assert (kept.next_due, kept.due_status) == (None, None), "the next month is outside the period"
+    late = assess(date(2027, 6, 25), [date(2027, 5, 20)])
+    assert (late.next_due, late.due_status) == (date(2027, 6, 20), "overdue")
+    never = assess(date(2027, 11, 30), [])
+    assert (never.next_due, never.due_status) == (date(2027, 6, 30), "overdue")
