@@ -6,7 +6,6 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.domain.engagements import EngagementRow
-from app.services.demo import create_demo
 from app.services.engagements import delete_engagement
 from app.ui.context import AppContext
 from app.ui.tasks import Task
@@ -18,6 +17,8 @@ def make_demo(context: AppContext, done: Callable[[EngagementRow], None] | None 
     """Make the demo engagement in the background and choose it; *done* hears of it when ready."""
 
     def work(progress: Any, _cancel: Any) -> EngagementRow:
+        from app.services.demo import create_demo  # the demo's library is read when one is made
+
         return create_demo(context.workspace, progress=progress)
 
     def made(engagement: EngagementRow) -> None:
