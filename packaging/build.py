@@ -26,7 +26,7 @@ import time
 import zipfile
 from collections.abc import Sequence
 from itertools import takewhile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -199,13 +199,19 @@ def round_trip(app: Path, scratch: Path, env: dict[str, str]) -> str:
     cli("evidence", "add", "--engagement", engagement, "--control", refs[0], evidence)
     cli("export", "package", "--engagement", engagement, "-o", package)
 
-    unpacked = scratch / "package"
     with zipfile.ZipFile(package) as archive:
-        archive.extractall(unpacked)
+        archive.extractall(scratch / "package")
+        folders = {PurePosixPath(name).parts[0] for name in archive.namelist()}
+    if len(folders) != 1:
+        found = ", ".join(sorted(folders))
+        raise CheckFailed(f"export package: one top-level folder expected, found {found}")
+    unpacked = scratch / "package" / folders.pop()
     expected = [
         "workbook.xlsx",
         "readiness-checklist.pdf",
         "evidence-index.pdf",
+        "scoping-memo.pdf",
+        "system-description.docx",
         f"evidence/{refs[0]}/{evidence.name}",
     ]
     missing = [name for name in expected if not (unpacked / name).is_file()]
