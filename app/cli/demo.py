@@ -12,7 +12,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from app.services.demo import create_demo
     from app.services.engagements import engagement_counts
 
-    workspace = open_workspace_of(args)
+    workspace = open_workspace_of(args, create=True)
     engagement = create_demo(workspace, name=args.name or DEFAULT_NAME)
     counts = engagement_counts(workspace, engagement.id)
     if args.json:

@@ -141,7 +141,7 @@ def cmd_engagement_export_bundle(args: argparse.Namespace) -> int:
 def cmd_engagement_import_bundle(args: argparse.Namespace) -> int:
     from app.services.bundles import import_bundle
 
-    engagement = import_bundle(open_workspace_of(args), Path(args.file))
+    engagement = import_bundle(open_workspace_of(args, create=True), Path(args.file))
     if args.json:
         emit(engagement.as_dict())
     else:

@@ -61,6 +61,24 @@ def test_creating_an_engagement_creates_the_workspace_and_says_where(
     assert code == 0 and err == "", "an existing workspace is not announced again"
 
 
+def test_the_demo_and_a_bundle_create_the_workspace_they_go_into(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = tmp_path / "demo"
+    code, out, err = run(capsys, "--data-dir", str(demo), "demo")
+    assert code == 0 and "Created the demo engagement 'Demo — Larkspur Analytics'" in out, err
+    assert err == f"soc-workbench: created workspace at {demo}\n"
+    bundle = tmp_path / "larkspur.socwb"
+    code, _out, err = run(
+        capsys, "--data-dir", str(demo), "engagement", "export-bundle", "1", "-o", str(bundle)
+    )
+    assert code == 0, err
+    laptop = tmp_path / "laptop"
+    code, out, err = run(capsys, "--data-dir", str(laptop), "engagement", "import-bundle", str(bundle))
+    assert code == 0 and out == "Imported engagement 1: Demo — Larkspur Analytics\n", err
+    assert err == f"soc-workbench: created workspace at {laptop}\n"
+
+
 def _actions(parser: argparse.ArgumentParser, path: str) -> Any:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
