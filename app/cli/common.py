@@ -63,7 +63,7 @@ def open_workspace_of(args: argparse.Namespace, *, create: bool = False) -> "Wor
     or the default), changed by ``--user`` or the environment's user; today's copy of a local
     workspace's database is made if it is not there yet.
 
-    Only a command that creates something may *create* a local workspace, and
+    Only a command that brings in an engagement may *create* a local workspace, and
     it says so on stderr; any other command refuses a folder holding no
     workspace (exit 1), so a mistyped ``--data-dir`` never leaves an empty
     workspace behind.
