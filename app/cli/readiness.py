@@ -31,23 +31,34 @@ def cmd_readiness(args: argparse.Namespace) -> int:
                 c.category,
                 str(c.criteria_in_scope),
                 str(c.criteria_covered),
-                str(c.criteria_ready),
-                f"{c.readiness:.0%}",
+                f"{c.criteria_ready} ({c.readiness:.0%})",
+                f"{c.criteria_evidenced} ({c.evidenced_readiness:.0%})",
             )
             for c in report.categories
         ],
-        ("Category", "Criteria", "Covered", "Ready", "Readiness"),
+        ("Category", "Criteria", "Covered", "Designed", "Evidenced"),
     )
     if report.objectives:
         sys.stdout.write("\n")
         table(
-            [(o.ref, str(o.controls), str(o.ready), o.title) for o in report.objectives],
-            ("Objective", "Controls", "Ready", "Title"),
+            [
+                (o.ref, str(o.controls), str(o.ready), _yes(o.designed), _yes(o.evidenced), o.title)
+                for o in report.objectives
+            ],
+            ("Objective", "Controls", "Ready", "Designed", "Evidenced", "Title"),
         )
+    sys.stdout.write(
+        "\nDesigned: the criteria whose controls are in place. Evidenced: those whose key controls' "
+        "evidence also covers the period so far (definitions: readiness --json).\n"
+    )
     sys.stdout.write(
         f"\nGaps ({len(report.gaps)}):\n" + "".join(f"  - {gap.message}\n" for gap in report.gaps)
     )
     return 0
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 def register(commands: Any) -> None:

@@ -1,5 +1,7 @@
 """``controls seed`` and ``readiness``."""
 
+from pathlib import Path
+
 
 def test_seed_then_readiness(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("engagement", "create", "--name", "Acme").code == 0
@@ -20,9 +22,12 @@ def test_seed_then_readiness(cli) -> None:  # type: ignore[no-untyped-def]
     assert {g["kind"] for g in report["gaps"]} == {"key-not-implemented"}
     plain = cli("readiness", "--engagement", "Acme")
     assert plain.code == 0 and "Gaps (" in plain.out
+    header, row = plain.out.splitlines()[:2]
+    assert header.split() == ["Category", "Criteria", "Covered", "Designed", "Evidenced"]
+    assert row.split() == ["Security", "33", "33", "0", "(0%)", "0", "(0%)"]
 
 
-def test_readiness_moves_when_controls_are_implemented(cli) -> None:  # type: ignore[no-untyped-def]
+def test_readiness_moves_when_controls_are_implemented(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli("engagement", "create", "--name", "Small")
     cli(
         "controls",
@@ -63,6 +68,12 @@ def test_readiness_moves_when_controls_are_implemented(cli) -> None:  # type: ig
     assert abs(security["readiness"] - 1 / 33) < 1e-3
     kinds = [g["kind"] for g in report["gaps"]]
     assert kinds.count("uncovered-criterion") == 31 and kinds.count("key-not-implemented") == 1
+    assert security["evidenced"] == {"criteria": 0, "readiness": 0}
+    code_of_conduct = tmp_path / "code-of-conduct.pdf"
+    code_of_conduct.write_bytes(b"%PDF-1.4 signed code of conduct")
+    assert cli("evidence", "add", "--engagement", "Small", "--control", "A", str(code_of_conduct)).code == 0
+    plain = cli("readiness", "--engagement", "Small").out.splitlines()
+    assert plain[1].split() == ["Security", "33", "2", "1", "(3%)", "1", "(3%)"]
 
 
 def test_readiness_of_unknown_engagement(cli) -> None:  # type: ignore[no-untyped-def]
