@@ -526,6 +526,7 @@ def demo_evidence(dates: DemoDates, engagement: str) -> tuple[DemoEvidence, ...]
         *_policy_evidence(dates, engagement),
         *_screenshots(dates, engagement),
         *_lists(dates, engagement),
+        *_records_of_the_period(dates, engagement),
     )
 
 
@@ -675,6 +676,149 @@ def _lists(dates: DemoDates, engagement: str) -> tuple[DemoEvidence, ...]:
             for span in (first, second)
         ),
     )
+
+
+def _records_of_the_period(dates: DemoDates, engagement: str) -> tuple[DemoEvidence, ...]:
+    """The records that evidence a few criteria in full so far (network, capacity, risk, board,
+    customer data deletion): the evidenced measure shows on Readiness next to the designed one."""
+    caption = f"Captured {{day}} by Lena Park for “{engagement}”"
+    risk_day, board_day = dates.day(20), dates.day(44)
+    record = (("Engagement", engagement),)
+    return (
+        DemoEvidence(
+            "aws-production-network.png",
+            "Production network: private subnets and security groups",
+            ("NET-01",),
+            Screenshot(
+                "AWS VPC console — Your VPCs › larkspur-prod",
+                "VPC: larkspur-prod (10.20.0.0/16)",
+                (
+                    ("Private subnets", "Application, database and workers: no route to the internet"),
+                    ("Public subnets", "Load balancer only"),
+                    ("Database security group", "Port 5432 from the application subnets only"),
+                    ("SSH from the internet", "None: sessions through AWS Systems Manager"),
+                    ("Defined in", "Terraform, larkspur/infrastructure › network/prod"),
+                ),
+                caption.format(day=dates.day(16).isoformat()),
+            ),
+            dates.day(16),
+            as_of=dates.day(16),
+            source_system="AWS",
+        ),
+        DemoEvidence(
+            "capacity-alerts.png",
+            "Capacity alerts and autoscaling for production",
+            ("AV-01",),
+            Screenshot(
+                "Grafana — Alerting › Alert rules › production",
+                "Capacity alert rules: production",
+                (
+                    ("CPU above 75% for 10 minutes", "Pages the on-call engineer"),
+                    ("Database connections above 80%", "Pages the on-call engineer"),
+                    ("Disk above 80%", "Ticket to the platform team"),
+                    ("Event queue older than 5 minutes", "Pages the on-call engineer"),
+                    ("Autoscaling", "API 3 to 12 tasks, workers 2 to 10 tasks"),
+                ),
+                caption.format(day=dates.day(18).isoformat()),
+            ),
+            dates.day(18),
+            as_of=dates.day(18),
+            source_system="Grafana",
+        ),
+        DemoEvidence(
+            f"risk-assessment-{risk_day.year}.pdf",
+            f"Risk assessment {risk_day.year}, approved by the CEO",
+            ("RSK-01",),
+            PolicyFile(
+                RISK_ASSESSMENT,
+                (("Workshop", risk_day.isoformat()), ("Approved", risk_day.isoformat()), *record),
+            ),
+            risk_day,
+            as_of=risk_day,
+            source_system="Google Workspace",
+        ),
+        DemoEvidence(
+            f"board-minutes-{board_day.isoformat()}.pdf",
+            "Board minutes: security, risk and compliance",
+            ("GOV-02",),
+            PolicyFile(BOARD_MINUTES, (("Meeting", board_day.isoformat()), *record)),
+            board_day,
+            as_of=board_day,
+            source_system="Google Workspace",
+        ),
+        DemoEvidence(
+            "customer-data-deletions.csv",
+            "Customer data deleted at the end of contracts",
+            ("AST-06",),
+            _deletions(dates, engagement),
+            dates.through,
+            covers_from=dates.period_start,
+            covers_to=dates.through,
+            source_system="Jira",
+        ),
+    )
+
+
+def _deletions(dates: DemoDates, engagement: str) -> CsvFile:
+    customers = (("Quillon Freight", 3, "DEL-41"), ("Alder & Moss Retail", 20, "DEL-42"))
+    rows = tuple(
+        (
+            ticket,
+            customer,
+            dates.day(offset).isoformat(),
+            dates.day(offset + 30).isoformat(),
+            dates.day(offset + 31).isoformat(),
+            "Noah Fischer",
+        )
+        for customer, offset, ticket in customers
+    )
+    return CsvFile(
+        _stamp(dates.through, engagement, "Jira", "customer data deletion tickets"),
+        ("Ticket", "Customer", "Contract ended", "Data deleted", "Customer told", "Deleted by"),
+        rows,
+    )
+
+
+RISK_ASSESSMENT = """# Risk assessment
+
+## How it was done
+
+The IT manager led a half-day workshop with the CTO, the CFO and the head of people. We listed what \
+could harm the service or customer data, rated each risk's likelihood and impact from 1 to 5, and \
+chose a treatment and an owner for every risk scored 9 or more.
+
+## Risks above the line
+
+| Risk | Score | Treatment | Owner |
+|---|---|---|---|
+| A leaver keeps access to production | 12 | Same-day removal checked every month | IT manager |
+| A change reaches production without review | 10 | Branch protection and a monthly check | CTO |
+| The event store is lost | 10 | Daily backups copied to a second region | Head of platform |
+| A vendor leaks customer data | 9 | Yearly vendor review of SOC reports | Head of security |
+
+## Decision
+
+The CEO accepted the treatments and the remaining risk on the day of the workshop.
+"""
+
+BOARD_MINUTES = """# Board meeting: minutes
+
+## Present
+
+Maya Chen (CEO), Amara Osei (CTO), Samuel Adeyemi (CFO), and the two independent directors.
+
+## Security, risk and compliance
+
+- The IT manager presented this year's risk assessment and its treatments; the board accepted them.
+- One incident since the last meeting: a delayed alert on the export queue, resolved within the day.
+- The SOC 2 review period is under way. Our own checks found one exception, a leaver whose access \
+was removed six days late; its remediation is in hand.
+
+## Decisions
+
+1. Approve the risk treatments as presented.
+2. Review the exception and its remediation at the next meeting.
+"""
 
 
 # The auditor's request list ----------------------------------------------------------------------

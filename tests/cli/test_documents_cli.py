@@ -116,7 +116,7 @@ def test_demo_is_made_headless_and_refused_twice_under_one_name(cli) -> None:  #
         "Demo — Larkspur Analytics",
         True,
         len(controls),
-        11,
+        16,
     )
     again = cli("demo")
     assert again.code == 1 and "already exists" in again.err

@@ -54,7 +54,7 @@ def test_the_demo_is_a_worked_soc2_type2_engagement_with_a_story(workspace: Work
         "Postmark",
     ]
     evidence = list_evidence(workspace, engagement_id=engagement.id)
-    assert len(evidence) == 11 and all(row.controls for row in evidence)
+    assert len(evidence) == 16 and all(row.controls for row in evidence)
     assert {row.media_type.split("/")[0] for row in evidence} >= {"image", "text", "application"}
     assert [incident.on for incident in list_incidents(workspace, engagement_id=engagement.id)] == [
         DATES.day(40)
@@ -72,7 +72,13 @@ def test_the_demo_is_a_worked_soc2_type2_engagement_with_a_story(workspace: Work
     )
     assert drafts.prior is not None and drafts.prior.period_end == DATES.prior_end
     assert drafts.bridge_refusal is None and drafts.through == DATES.through
-    gaps = engagement_readiness(workspace, engagement_id=engagement.id, today=TODAY).gaps
+    readiness = engagement_readiness(workspace, engagement_id=engagement.id, today=TODAY)
+    assert [(c.category, c.criteria_ready, c.criteria_evidenced) for c in readiness.categories] == [
+        ("Security", 30, 5),
+        ("Availability", 1, 1),
+        ("Confidentiality", 0, 0),
+    ]
+    gaps = readiness.gaps
     assert {gap.kind for gap in gaps} == {
         "key-not-implemented",
         "no-owner",
@@ -100,7 +106,7 @@ def test_every_export_of_the_demo_is_written_and_the_package_verifies(
         names = [name.split("/", 1)[1] for name in archive.namelist()]
     assert f"This is a demo engagement: {DEMO_NOTE}." in readme
     assert {"system-description.pdf", "system-description.docx"} <= set(names)
-    assert sum(name.startswith("evidence/") for name in names) == 11
+    assert sum(name.startswith("evidence/") for name in names) == 16
     if shutil.which("sha256sum"):
         checked = subprocess.run(
             ["sha256sum", "-c", "MANIFEST.sha256"],
@@ -132,7 +138,7 @@ def test_deleting_the_demo_leaves_every_other_engagement_byte_identical(
     before_package = run_export(workspace, engagement_id=real.id, kind="package", target=tmp_path / "a.zip")
     rows, stored = _rows(workspace), _stored(workspace)
     demo = create_demo(workspace, today=TODAY)
-    assert len(_stored(workspace)) == len(stored) + 11
+    assert len(_stored(workspace)) == len(stored) + 16
     delete_engagement(workspace, demo.id)
     assert [e.name for e in list_engagements(workspace)] == ["Northbeam 2026"]
     assert _rows(workspace) == rows
