@@ -20,6 +20,7 @@ from app.cli.common import (
     table,
 )
 from app.domain.controls import CONTROL_FIELDS, FieldSpec, field_spec
+from app.domain.wording import counted
 
 OPTION_NAMES = {"control_type": "--type", "is_key": "--key"}
 """Options named otherwise than their field (``--new-ref`` on ``controls set`` is the ref)."""
@@ -234,10 +235,12 @@ def cmd_controls_seed(args: argparse.Namespace) -> int:
         emit(result.as_dict())
         return 0
     sys.stdout.write(
-        f"Added {len(result.added_controls)} controls, {len(result.added_objectives)} objectives, "
-        f"{len(result.added_cuecs)} CUECs and {len(result.added_subservice_orgs)} subservice organizations "
-        f"from the starter library; {len(result.skipped_controls)} controls and "
-        f"{len(result.skipped_objectives)} objectives were already there and were left as they are.\n"
+        f"Added {counted(len(result.added_controls), 'control')}, "
+        f"{counted(len(result.added_objectives), 'objective')}, {counted(len(result.added_cuecs), 'CUEC')} "
+        f"and {counted(len(result.added_subservice_orgs), 'subservice organization')} from the starter "
+        f"library; {counted(len(result.skipped_controls), 'control')} and "
+        f"{counted(len(result.skipped_objectives), 'objective')} were already there and were left as "
+        "they are.\n"
     )
     return 0
 

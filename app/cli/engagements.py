@@ -17,6 +17,7 @@ from app.cli.common import (
     table,
 )
 from app.domain.rollforward import NOT_CARRIED
+from app.domain.wording import counted
 
 
 def cmd_engagement_create(args: argparse.Namespace) -> int:
@@ -117,11 +118,14 @@ def cmd_engagement_roll_forward(args: argparse.Namespace) -> int:
     sys.stdout.write(
         f"Created engagement {result.engagement.id}: {plan.name}, {plan.report_type} "
         f"{plan.period_start} to {plan.period_end}; prior report: {prior}\n"
-        f"Carried: {counts['controls']} controls ({counts['open_exceptions']} open exceptions, "
-        f"{counts['open_remediation']} open remediation items), {counts['objectives']} objectives, "
-        f"{counts['cuecs']} CUECs, {counts['subservice_orgs']} subservice organizations, "
-        f"{counts['policies']} policies, {counts['staff']} people, "
-        f"{counts['acknowledgements']} acknowledgements\n"
+        f"Carried: {counted(counts['controls'], 'control')} "
+        f"({counted(counts['open_exceptions'], 'open exception')}, "
+        f"{counted(counts['open_remediation'], 'open remediation item')}), "
+        f"{counted(counts['objectives'], 'objective')}, {counted(counts['cuecs'], 'CUEC')}, "
+        f"{counted(counts['subservice_orgs'], 'subservice organization')}, "
+        f"{counted(counts['policies'], 'policy', 'policies')}, "
+        f"{counted(counts['staff'], 'person', 'people')}, "
+        f"{counted(counts['acknowledgements'], 'acknowledgement')}\n"
         f"Not carried: {'; '.join(NOT_CARRIED)}\n"
     )
     return 0

@@ -8,6 +8,8 @@ action that does it.
 
 from dataclasses import dataclass
 
+from app.domain.wording import counted
+
 STEP_KEYS = ("engagement", "scope", "seed", "owners", "evidence", "export")
 """The steps in path order; ``engagement`` is the step before any engagement exists."""
 
@@ -34,10 +36,6 @@ class PathStep:
     done: bool
     detail: str
     action: str
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def no_engagement_path() -> tuple[PathStep, ...]:
@@ -70,7 +68,7 @@ def path_steps(facts: PathFacts) -> tuple[PathStep, ...]:
             key="seed",
             title="Start the control matrix",
             done=facts.controls > 0,
-            detail=f"Done: {_plural(facts.controls, 'control')} in the matrix."
+            detail=f"Done: {counted(facts.controls, 'control')} in the matrix."
             if facts.controls
             else "Copy the starter controls that fit the scope; you adapt them afterwards.",
             action="Seed from the starter library…",
@@ -81,7 +79,7 @@ def path_steps(facts: PathFacts) -> tuple[PathStep, ...]:
             done=owners_done,
             detail="Done: every control has an owner."
             if owners_done
-            else f"{_plural(facts.controls_without_owner, 'control')} without an owner."
+            else f"{counted(facts.controls_without_owner, 'control')} without an owner."
             if facts.controls
             else "Once the matrix has controls, name who runs each one.",
             action="Assign owners…",
@@ -90,10 +88,10 @@ def path_steps(facts: PathFacts) -> tuple[PathStep, ...]:
             key="evidence",
             title="Collect evidence",
             done=evidence_done,
-            detail=f"{facts.key_controls_with_evidence} of {_plural(facts.key_controls, 'key control')} "
-            f"have evidence; {_plural(facts.evidence_files, 'evidence file')} in all."
+            detail=f"{facts.key_controls_with_evidence} of {counted(facts.key_controls, 'key control')} "
+            f"have evidence; {counted(facts.evidence_files, 'evidence file')} in all."
             if facts.key_controls
-            else f"{_plural(facts.evidence_files, 'evidence file')} so far. Add the files that show "
+            else f"{counted(facts.evidence_files, 'evidence file')} so far. Add the files that show "
             "controls working: screenshots, exports, signed reviews.",
             action="Add evidence files…",
         ),
@@ -101,7 +99,7 @@ def path_steps(facts: PathFacts) -> tuple[PathStep, ...]:
             key="export",
             title="Seal the evidence package",
             done=facts.packages > 0,
-            detail=f"Done: {_plural(facts.packages, 'package')} exported; export again after changes."
+            detail=f"Done: {counted(facts.packages, 'package')} exported; export again after changes."
             if facts.packages
             else "One zip for the auditor: the workbook, the checklists, the evidence and a checksum list.",
             action="Export the package…",

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from app.domain.evidence import EvidenceRow
 from app.domain.files import safe_name
+from app.domain.wording import counted
 
 REQUESTS_FOLDER = "requests"
 
@@ -80,10 +81,6 @@ def request_package_paths(requests: Sequence[PackagedRequest]) -> list[Placement
     return placed
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def request_readme_text(
     *,
     company: str,
@@ -107,8 +104,8 @@ def request_readme_text(
         f"{list_name:<{width}}your request list in your own layout, every cell as you sent it, with the\n"
         f"{'':<{width}}client's status, date provided, evidence file names and comments in the\n"
         f"{'':<{width}}columns added to the right (and evidence per sampled item on the samples sheet)\n"
-        f"{'requests/':<{width}}one folder per request ID ({_count(requests, 'request')}, "
-        f"{_count(files, 'file')} in all);\n"
+        f"{'requests/':<{width}}one folder per request ID ({counted(requests, 'request')}, "
+        f"{counted(files, 'file')} in all);\n"
         f'{"":<{width}}the evidence for each item you sampled is in a "sample <number>" folder\n'
         f"{'':<{width}}inside its request's folder\n\n"
         "A file that serves several requests is copied into the folder of each of them, so every\n"

@@ -8,7 +8,10 @@ def test_seed_then_readiness(cli) -> None:  # type: ignore[no-untyped-def]
     seeded = cli("controls", "seed", "--engagement", "Acme", "--json")
     assert seeded.code == 0 and len(seeded.json()["added_controls"]) > 90
     again = cli("controls", "seed", "--engagement", "Acme")
-    assert again.code == 0 and again.out.startswith("Added 0 controls")
+    assert again.code == 0 and again.out.startswith(
+        "Added 0 controls, 0 objectives, 0 CUECs and 0 subservice"
+    )
+    assert f"library; {len(seeded.json()['added_controls'])} controls and 0 objectives were" in again.out
     report = cli("readiness", "--engagement", "Acme", "--json", "--today", "2026-02-15").json()
     assert [c["category"] for c in report["categories"]] == ["Security"]
     security = report["categories"][0]
