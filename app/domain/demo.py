@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from app.domain.rollforward import next_period
+from app.domain.staff import AcknowledgementRow, StaffRow
 from app.domain.vocab import Status
 
 DEFAULT_NAME = "Demo — Larkspur Analytics"
@@ -532,12 +533,12 @@ def demo_evidence(dates: DemoDates, engagement: str) -> tuple[DemoEvidence, ...]
 
 def _policy_evidence(dates: DemoDates, engagement: str) -> tuple[DemoEvidence, ...]:
     """The approved policy and plan, as PDF files."""
-    approved = dates.period_start - timedelta(days=20)
-    policy = (("Version", "4.0"), ("Approved", approved.isoformat()), ("Engagement", engagement))
+    approved = policies_approved_on(dates)
+    policy = (("Version", "1.0"), ("Approved", approved.isoformat()), ("Engagement", engagement))
     return (
         DemoEvidence(
             "information-security-policy.pdf",
-            "Information security policy v4.0",
+            "Information security policy v1.0",
             ("POL-01",),
             PolicyFile(SECURITY_POLICY, policy),
             approved,
@@ -819,6 +820,74 @@ was removed six days late; its remediation is in hand.
 1. Approve the risk treatments as presented.
 2. Review the exception and its remediation at the next meeting.
 """
+
+
+# Policies and the people who acknowledge them -----------------------------------------------------
+
+POLICY_ANSWERS = {
+    "cloud_provider": "Amazon Web Services",
+    "identity_provider": "Okta",
+    "ticketing_tool": "Jira",
+    "code_hosting": "GitHub",
+    "hr_system": "BambooHR",
+    "device_management": "Jamf",
+    "security_contact": "security@larkspur.example",
+    "security_owner": "Head of Security",
+    "policy_approver": "CEO",
+    "people_owner": "Head of People",
+    "engineering_owner": "CTO",
+    "privacy_owner": "Head of Security",
+    "review_cadence": "annual",
+}
+"""The demo company's answers to the policy questionnaire (its name comes from the engagement)."""
+
+POLICY_APPROVER = "Maya Chen, CEO"
+DRAFT_POLICY = "physical-security"
+"""The one policy the demo leaves in draft: the office move is not settled, so Readiness shows the gap."""
+
+NEW_STARTERS = (("Nora Lind", 25), ("Lucas Silva", 50))
+"""Who joined during the period (name, days into it); the last has not acknowledged the policies yet."""
+
+
+def policies_approved_on(dates: DemoDates) -> date:
+    """The day the CEO approved this year's policies, three weeks before the period began."""
+    return dates.period_start - timedelta(days=20)
+
+
+def demo_staff(dates: DemoDates) -> tuple[StaffRow, ...]:
+    """The staff list: everyone on :data:`STAFF`, the new starters with their start dates."""
+    joined = dict(NEW_STARTERS)
+    return tuple(
+        StaffRow(
+            email=_email(name),
+            name=name,
+            role=role,
+            start_date=dates.day(joined[name])
+            if name in joined
+            else date(2021 + index % 4, 1 + index % 12, 1),
+        )
+        for index, (name, _team, role) in enumerate(STAFF)
+    )
+
+
+def demo_acknowledgements(
+    dates: DemoDates, policies: tuple[tuple[str, str], ...]
+) -> tuple[AcknowledgementRow, ...]:
+    """Each person's acknowledgement of every approved policy (*policies*: key and version): within a
+    week of approval, or two days after a new starter's first day; the last new starter has not yet."""
+    approved = policies_approved_on(dates)
+    rows: list[AcknowledgementRow] = []
+    for index, person in enumerate(demo_staff(dates)):
+        if person.name == NEW_STARTERS[-1][0]:
+            continue
+        assert person.start_date is not None
+        day = (
+            person.start_date + timedelta(days=2)
+            if person.start_date > approved
+            else approved + timedelta(days=1 + index % 6)
+        )
+        rows.extend(AcknowledgementRow(key, version, person.email, day) for key, version in policies)
+    return tuple(rows)
 
 
 # The auditor's request list ----------------------------------------------------------------------

@@ -40,6 +40,7 @@ from app.services.engagements import (
 )
 from app.services.evidence import add_evidence
 from app.services.fieldwork import add_sample_items
+from app.services.policies import approve_policy, seed_policies, set_policy_answers
 from app.services.requests import (
     find_request,
     import_request_list,
@@ -49,6 +50,7 @@ from app.services.requests import (
     request_detail,
 )
 from app.services.seeding import seed_in
+from app.services.staff import record_acknowledgements, replace_staff
 from app.services.workspace import Workspace
 
 Progress = Callable[[int, int], None]
@@ -213,10 +215,39 @@ def create_demo(
     try:
         _add_files(workspace, row.id, row.name, dates, progress)
         _add_request_list(workspace, row.id, dates)
+        _add_policies(workspace, row.id, dates)
     except BaseException:
         delete_engagement(workspace, row.id)
         raise
     return row
+
+
+def _add_policies(workspace: Workspace, engagement_id: int, dates: demo.DemoDates) -> None:
+    """The policy library answered and approved (one policy left in draft), the staff list, and
+    everyone's acknowledgements but a new starter's."""
+    approved_on = demo.policies_approved_on(dates)
+    set_policy_answers(workspace, engagement_id=engagement_id, answers=demo.POLICY_ANSWERS)
+    seeded = seed_policies(workspace, engagement_id=engagement_id, today=approved_on)
+    approved = tuple(
+        approve_policy(
+            workspace,
+            engagement_id=engagement_id,
+            key=key,
+            approved_by=demo.POLICY_APPROVER,
+            approved_on=approved_on,
+            today=dates.today,
+        )
+        for key in seeded.added
+        if key != demo.DRAFT_POLICY
+    )
+    replace_staff(workspace, engagement_id=engagement_id, staff=demo.demo_staff(dates))
+    in_force = tuple((policy.key, version.version) for policy in approved for version in policy.versions)
+    record_acknowledgements(
+        workspace,
+        engagement_id=engagement_id,
+        acknowledgements=demo.demo_acknowledgements(dates, in_force),
+        today=dates.today,
+    )
 
 
 def _add_request_list(workspace: Workspace, engagement_id: int, dates: demo.DemoDates) -> None:

@@ -15,6 +15,7 @@ from app.domain.demo import COMPANY, DEFAULT_NAME, REQUEST_COLUMNS, demo_dates
 from app.domain.description import SectionStatus
 from app.domain.engagement_documents import DEMO_NOTE
 from app.domain.periods import format_day
+from app.domain.staff import outstanding_acknowledgements
 from app.services import demo as demo_service
 from app.services.carveouts import list_cuecs, list_subservice_orgs
 from app.services.controls import add_control, list_controls
@@ -24,6 +25,7 @@ from app.services.engagements import create_engagement, delete_engagement, list_
 from app.services.errors import ConflictError
 from app.services.evidence import add_evidence, list_evidence, open_store
 from app.services.exports import EXPORT_KINDS, run_export
+from app.services.policies import policy_records
 from app.services.readiness import engagement_readiness
 from app.services.workspace import Workspace
 from tests.table_rows import table_rows
@@ -84,7 +86,28 @@ def test_the_demo_is_a_worked_soc2_type2_engagement_with_a_story(workspace: Work
         "no-owner",
         "remediation-overdue",
         "description-section",
+        "policy-not-approved",
     }
+    assert {gap.policy_key for gap in gaps if gap.policy_key} == {"physical-security"}
+
+
+def test_the_demo_has_approved_policies_a_staff_list_and_one_starter_yet_to_acknowledge(
+    workspace: Workspace,
+) -> None:
+    engagement = create_demo(workspace, today=TODAY)
+    records = policy_records(workspace, engagement_id=engagement.id)
+    statuses = {policy.key: policy.status for policy in records.policies}
+    assert len(statuses) == 21 and statuses.pop("physical-security") == "draft"
+    assert set(statuses.values()) == {"approved"}
+    security = records.policy("information-security")
+    in_force = security.in_force
+    assert in_force is not None and (in_force.version, in_force.approved_by) == ("1.0", "Maya Chen, CEO")
+    assert in_force.approved_on == DATES.period_start - timedelta(days=20)
+    assert "{{" not in in_force.body and "Amazon Web Services" in in_force.body
+    assert len(records.staff) == 24
+    outstanding = outstanding_acknowledgements(security, records.staff, records.acknowledgements, on=TODAY)
+    assert [(row.name, row.state) for row in outstanding] == [("Lucas Silva", "never")]
+    assert len(records.acknowledgements) == 23 * 20
 
 
 @pytest.mark.slow
