@@ -220,6 +220,26 @@ def round_trip(app: Path, scratch: Path, env: dict[str, str]) -> str:
     return f"{len(refs)} controls seeded, package of {verify_manifest(unpacked)} files, checksums OK"
 
 
+def team_driver(app: Path, scratch: Path, env: dict[str, str]) -> str:
+    """Prove the bundled PostgreSQL driver loads: a team URL whose server is not there must be
+    refused for not answering (exit 1), not for a driver that is missing or cannot load."""
+    url = f"postgresql://check@/soc_workbench?host={scratch / 'no-server'}"
+    result = subprocess.run(
+        [str(app), "--database-url", url, "engagement", "list"],
+        cwd=scratch,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
+        check=False,
+    )
+    message = result.stderr.strip()
+    if result.returncode != 1 or not message.startswith(f"{NAME}: cannot reach the team server"):
+        raise CheckFailed(f"team mode: exit status {result.returncode}\n{message}")
+    return message.splitlines()[0]
+
+
 def time_smoke_test(
     command: Sequence[str | Path], data_dir: Path, *, cwd: Path, env: dict[str, str]
 ) -> float:
@@ -244,6 +264,7 @@ def check(archive: Path) -> None:
         time_smoke_test([app], scratch / "new", cwd=scratch, env=env)
         print(f"check: {version}, --smoke-test passed on a new workspace")
         print(f"check: CLI round trip: {round_trip(app, scratch, env)}")
+        print(f"check: the PostgreSQL driver loads; with no server: {team_driver(app, scratch, env)}")
 
         # The source install also runs once untimed on a workspace of its own; then they take turns.
         source = [sys.executable, "-m", "app"]

@@ -80,8 +80,9 @@ def make_server_engine(text_url: str) -> Engine:
                 "application_name": "SOC Workbench",
             },
         )
-    except (ModuleNotFoundError, NoSuchModuleError):
-        raise ServerError(f"team mode needs the PostgreSQL driver: {TEAM_EXTRA}") from None
+    except (ImportError, NoSuchModuleError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ServerError(f"team mode needs the PostgreSQL driver ({reason}): {TEAM_EXTRA}") from None
 
     def begin(connection: Any) -> None:
         from app.db.engine import BEGIN_MODE
