@@ -19,10 +19,7 @@ def read_population_file(
 ) -> PopulationTable:
     """The occurrences listed in the population file at *path* (the first sheet, or *sheet*)."""
     path = Path(path)
-    try:
-        rows = staff.read_table(path, sheet=sheet)
-    except staff.UnreadableFileError as error:
-        raise UnreadableFileError(str(error)) from None
+    rows = staff.read_table(path, sheet=sheet)
     try:
         return read_population(rows, day_first=day_first)
     except ValueError as error:

@@ -3,19 +3,16 @@
 
 This module only turns a file into rows of cell values; the rules (header
 row, column names, dates, merging) live in :mod:`app.domain.staff`. Files are
-read defensively: only regular files (after resolving links), at most
-:data:`MAX_FILE_BYTES`, workbooks checked as archives before they are parsed,
-every row read whatever the sheet declares its size to be, and a formula
-without a saved value reported by cell rather than read as empty. These
-checks are local to this importer until the shared file-safety module of the
-reliability work lands; the lead merges them there. Every failure is
-:class:`UnreadableFileError` with one plain line.
+read through :mod:`app.importers.safe_files`: only regular files (after
+resolving links), at most :data:`MAX_FILE_BYTES`, workbooks checked as
+archives before they are parsed. Every row is read whatever the sheet
+declares its size to be, and a formula without a saved value is reported by
+cell rather than read as empty. Every failure is
+:class:`~app.importers.safe_files.UnreadableFileError` with one plain line.
 """
 
 import csv
 import io
-import stat
-import zipfile
 from collections.abc import Sequence
 from datetime import date
 from itertools import zip_longest
@@ -34,13 +31,13 @@ from app.domain.staff import (
     parse_staff_list,
 )
 from app.domain.tabular import column_letter
+from app.importers.safe_files import ArchiveLimits, UnreadableFileError, check_xlsx_archive, read_regular_file
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+LIMITS = ArchiveLimits()
+"""A staff list, sign-off sheet or population: at most 20 MB, expanding to at most 200 MB."""
+MAX_FILE_BYTES = LIMITS.max_file_bytes
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
-MAX_ARCHIVE_ENTRIES = 1_000
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 CSV_DELIMITERS = (",", ";", "\t")
@@ -49,34 +46,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 """The container of old ``.xls`` workbooks and of password-protected ``.xlsx`` files."""
 
 Rows = list[tuple[Any, ...]]
-
-
-class UnreadableFileError(Exception):
-    """The file cannot be read as a table; the message is one plain line naming the file."""
-
-
-def _read_bytes(path: Path) -> bytes:
-    """The file's content, refused unless it is a regular file within the size limit."""
-    name = path.name
-    try:
-        resolved = path.resolve(strict=True)
-        info = resolved.stat()
-    except FileNotFoundError:
-        raise UnreadableFileError(f"{path} does not exist") from None
-    except OSError as error:
-        raise UnreadableFileError(f"cannot open {path}: {error.strerror or error}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise UnreadableFileError(f"{name} is not a regular file; import a CSV file or an .xlsx workbook")
-    if info.st_size > MAX_FILE_BYTES:
-        raise UnreadableFileError(f"{name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    try:
-        with resolved.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise UnreadableFileError(f"cannot read {name}: {error.strerror or error}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise UnreadableFileError(f"{name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    return data
 
 
 def _decode(data: bytes) -> str:
@@ -117,31 +86,6 @@ def _csv_rows(data: bytes, name: str) -> Rows:
     return rows
 
 
-def _check_archive(data: bytes, name: str) -> None:
-    """Refuse a workbook whose archive would cost far more to open than it weighs."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise UnreadableFileError(f"{name} is not an Excel workbook (.xlsx); it may be damaged") from None
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > MAX_ARCHIVE_ENTRIES:
-            raise UnreadableFileError(
-                f"{name} holds more than {MAX_ARCHIVE_ENTRIES} parts; it is not a staff list"
-            )
-        total = sum(entry.file_size for entry in entries)
-        if total > MAX_UNCOMPRESSED_BYTES:
-            limit = MAX_UNCOMPRESSED_BYTES // (1024 * 1024)
-            raise UnreadableFileError(f"{name} unpacks to more than {limit} MB; it is not a staff list")
-        for entry in entries:
-            if entry.file_size > 1024 * 1024 and entry.file_size > MAX_COMPRESSION_RATIO * max(
-                entry.compress_size, 1
-            ):
-                raise UnreadableFileError(
-                    f"{name} is compressed more than {MAX_COMPRESSION_RATIO} to 1 ({entry.filename}); refused"
-                )
-
-
 def _pick_sheet(workbook: Any, sheet: str | None, name: str) -> str:
     if sheet is None:
         return str(workbook.sheetnames[0])
@@ -153,7 +97,7 @@ def _pick_sheet(workbook: Any, sheet: str | None, name: str) -> str:
 
 
 def _workbook_rows(data: bytes, name: str, sheet: str | None) -> Rows:
-    _check_archive(data, name)
+    check_xlsx_archive(io.BytesIO(data), LIMITS, name=name)
     try:
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -200,7 +144,7 @@ def read_table(path: Path, *, sheet: str | None = None) -> Rows:
     :class:`UnreadableFileError` for anything else.
     """
     path = Path(path)
-    data = _read_bytes(path)
+    data = read_regular_file(path, MAX_FILE_BYTES)
     suffix = path.suffix.casefold()
     if data.startswith(OLE_MAGIC) or suffix == ".xls":
         raise UnreadableFileError(

@@ -37,7 +37,8 @@ from app.domain.staff import (
     merge_staff,
 )
 from app.domain.tabular import RowError
-from app.importers.staff import UnreadableFileError, read_signoff_file, read_staff_file
+from app.importers.safe_files import UnreadableFileError
+from app.importers.staff import read_signoff_file, read_staff_file
 from app.services.engagements import engagement_in
 from app.services.errors import InvalidInputError, NotFoundError
 from app.services.evidence import add_evidence

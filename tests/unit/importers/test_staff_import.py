@@ -13,7 +13,8 @@ import pytest
 from app.domain.policies import QUESTIONS, PolicyRow, approve_policy, load_policy_library, new_policy
 from app.domain.staff import AcknowledgementRow, StaffRow
 from app.importers import staff as staff_import
-from app.importers.staff import UnreadableFileError, read_signoff_file, read_staff_file, read_table
+from app.importers.safe_files import UnreadableFileError
+from app.importers.staff import read_signoff_file, read_staff_file, read_table
 
 TODAY = date(2026, 6, 1)
 EXPECTED = [
@@ -136,13 +137,13 @@ def test_a_named_sheet_is_read_and_a_missing_one_is_named(tmp_path: Path) -> Non
 def test_only_regular_files_are_opened(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
-    with pytest.raises(UnreadableFileError, match="pipe.csv is not a regular file"):
+    with pytest.raises(UnreadableFileError, match="pipe.csv is a named pipe, not a file"):
         read_table(fifo)
     link = tmp_path / "zero.csv"
     link.symlink_to("/dev/zero")
-    with pytest.raises(UnreadableFileError, match="zero.csv is not a regular file"):
+    with pytest.raises(UnreadableFileError, match="zero.csv is a device, not a file"):
         read_table(link)
-    with pytest.raises(UnreadableFileError, match="is not a regular file"):
+    with pytest.raises(UnreadableFileError, match="is a folder, not a file"):
         read_table(tmp_path)
     with pytest.raises(UnreadableFileError, match="missing.csv does not exist"):
         read_table(tmp_path / "missing.csv")
@@ -152,7 +153,7 @@ def test_files_over_the_size_limit_are_refused(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(staff_import, "MAX_FILE_BYTES", 1024 * 1024)
     path = tmp_path / "big.csv"
     path.write_bytes(b"Name,Email\n" + b"x,y@z.io\n" * 200_000)
-    with pytest.raises(UnreadableFileError, match="big.csv is larger than 1 MB"):
+    with pytest.raises(UnreadableFileError, match="big.csv is 1.7 MB; files over 1.0 MB are not read"):
         read_table(path)
 
 
@@ -168,8 +169,9 @@ def test_workbooks_that_unpack_out_of_proportion_are_refused(tmp_path: Path) -> 
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", "<" + " " * (8 * 1024 * 1024) + "/>")
-    with pytest.raises(UnreadableFileError, match="bomb.xlsx is compressed more than 100 to 1"):
+    with pytest.raises(UnreadableFileError, match="bomb.xlsx: the part xl/worksheets/sheet1.xml expands "):
         read_table(path)
 
 
@@ -187,7 +189,7 @@ def test_workbooks_that_unpack_out_of_proportion_are_refused(tmp_path: Path) -> 
             "old Excel file or a password-protected",
         ),
         ("fake.xlsx", b"Name,Email\n", "fake.xlsx is not an Excel workbook"),
-        ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 50, "broken.xlsx is not an Excel workbook"),
+        ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 50, "broken.xlsx is a damaged .xlsx file"),
         ("binary.csv", b"Name\x00Email\n", "binary.csv is not a text file"),
     ],
 )
