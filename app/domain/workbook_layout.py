@@ -39,7 +39,6 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
 _REJECTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ESCAPE_LOOKALIKE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
-_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
 _SHEET_REJECTED = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -153,13 +152,6 @@ def escape_cell_text(text: str) -> str:
     return _ESCAPE_LOOKALIKE.sub("_x005F_", text) if "_x" in text else text
 
 
-def unescape_cell_text(stored: str) -> str:
-    """The text a person sees in a cell whose stored string uses ``_xHHHH_`` escapes."""
-    if "_x" not in stored:
-        return stored
-    return _ESCAPED.sub(lambda match: chr(int(match.group(1), 16)), stored)
-
-
 def sheet_title(name: str) -> str:
     """A sheet name every spreadsheet accepts: no ``[]:*?/\\``, no edge apostrophes, at most 31 characters."""
     title = " ".join(_SHEET_REJECTED.sub(" ", _REJECTED.sub("", name)).split())
@@ -194,7 +186,7 @@ def _text_of(cell: Any) -> str:
 
 def parse_matrix_value(name: str, cell: Any) -> Any:
     """The value of field *name* from a control matrix cell as a spreadsheet reader hands it back
-    (text with its ``_xHHHH_`` escapes decoded, as python-calamine does; see :func:`unescape_cell_text`).
+    (text with its ``_xHHHH_`` escapes decoded, as python-calamine does; see :func:`escape_cell_text`).
 
     Accepts the vocabulary words the workbook shows and the stored values,
     real date cells and ``YYYY-MM-DD`` text; criteria come back in report
