@@ -26,10 +26,12 @@ from app.db.changelog import record_change
 from app.db.engine import RESTORE_ADVICE, integrity_problems
 from app.db.models import Control, Evidence, EvidenceControl, utcnow
 from app.db.session import WorkbenchSession, note
+from app.db.snapshots import restore_snapshot, take_snapshot
 from app.domain.changes import Kind
 from app.domain.evidence import EvidenceRow, EvidenceWarning
 from app.domain.files import LARGE_FILE_BYTES, human_size, looks_like_a_program, original_name_text
 from app.domain.periods import parse_day
+from app.domain.snapshots import Snapshot
 from app.evidence.database_store import DatabaseStore
 from app.evidence.sources import original_name_bytes, safe_file_name, scan_sources
 from app.evidence.store import CancelledError as StoreCancelledError
@@ -662,15 +664,55 @@ def unlink_evidence(workspace: Workspace, evidence_id: int, control_ids: Iterabl
         return _evidence_row(session, evidence_id)
 
 
-def delete_evidence(workspace: Workspace, evidence_ids: Sequence[int]) -> None:
-    """Delete evidence records (the caller has asked first) and content no record uses any more."""
+def _delete_records(session: Session, evidence_ids: Sequence[int]) -> list[str]:
+    """Delete evidence records (their links go with them) in *session*; the content hashes they held."""
+    hashes = []
+    for evidence_id in dict.fromkeys(evidence_ids):
+        evidence = _evidence(session, evidence_id)
+        _log(session, evidence, "deleted", old=evidence.file_name)
+        hashes.append(evidence.sha256)
+        session.delete(evidence)
+    return hashes
+
+
+def remove_evidence(workspace: Workspace, evidence_ids: Sequence[int]) -> Snapshot:
+    """Delete evidence records with their links to controls, requests and samples, keeping the stored
+    content so that :func:`restore_evidence` can undo it; returns what puts them back.
+
+    Content no record uses any more is removed by the next purge
+    (:func:`purge_unreferenced_content`, which the window runs when it closes).
+    """
     with workspace.writing() as session:
-        hashes = []
-        for evidence_id in dict.fromkeys(evidence_ids):
-            evidence = _evidence(session, evidence_id)
-            _log(session, evidence, "deleted", old=evidence.file_name)
-            hashes.append(evidence.sha256)
-            session.delete(evidence)
+        snapshot = take_snapshot(session, "evidence", list(dict.fromkeys(evidence_ids)))
+        _delete_records(session, evidence_ids)
+        session.commit()
+    return snapshot
+
+
+def restore_evidence(workspace: Workspace, snapshot: Snapshot) -> list[EvidenceRow]:
+    """Put deleted evidence records back with their links (undo of :func:`remove_evidence`).
+
+    Refused, with nothing written, when the stored content of one of them has
+    been purged since (another window deleted an engagement, say).
+    """
+    store = open_store(workspace)
+    gone = [str(row["file_name"]) for row in snapshot.rows if not store.contains(str(row["sha256"]))]
+    if gone:
+        raise NotFoundError(
+            f"the stored copy of {', '.join(gone)} was removed since it was deleted; add the file again"
+        )
+    with workspace.writing() as session:
+        ids = restore_snapshot(session, snapshot, at=utcnow())
+        note(session, Kind.EVIDENCE, *ids.values())
+        rows = [_evidence_row(session, evidence_id) for evidence_id in ids.values()]
+        session.commit()
+    return rows
+
+
+def delete_evidence(workspace: Workspace, evidence_ids: Sequence[int]) -> None:
+    """Delete evidence records for good (the caller has asked first) and content no record uses any more."""
+    with workspace.writing() as session:
+        hashes = _delete_records(session, evidence_ids)
         session.commit()
         unused = set(hashes) - _referenced(session, hashes)
     store = open_store(workspace)
@@ -681,14 +723,20 @@ def delete_evidence(workspace: Workspace, evidence_ids: Sequence[int]) -> None:
             log.warning("%s", error)
 
 
-def purge_unreferenced_content(workspace: Workspace, *, grace_seconds: float = PURGE_GRACE_SECONDS) -> int:
-    """Remove stored content no evidence record refers to (after deleting an engagement).
+def purge_unreferenced_content(
+    workspace: Workspace, *, grace_seconds: float = PURGE_GRACE_SECONDS, released: Iterable[str] = ()
+) -> int:
+    """Remove stored content no evidence record refers to (after deleting an engagement, or when a
+    window that deleted evidence closes).
 
     Content stored or re-added within *grace_seconds* is spared, since another
-    window or command may be adding it right now. Returns how many files went.
+    window or command may be adding it right now, unless it is *released*:
+    the content of records deleted on purpose. Returns how many files went.
     """
     with workspace.session() as session:
-        return purge_content_in(session, open_store(workspace), grace_seconds=grace_seconds)
+        return purge_content_in(
+            session, open_store(workspace), grace_seconds=grace_seconds, released=released
+        )
 
 
 def purge_content_in(

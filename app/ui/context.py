@@ -62,6 +62,9 @@ class AppContext(QObject):
         self._seen_change = self._latest_change()
         self._versions: dict[tuple[str, int], int] = {}
         self.undo_stack = QUndoStack(self)
+        self.released_content: set[str] = set()
+        """The stored content of evidence deleted in this window: kept while Undo may bring it
+        back, removed when the window closes unless a record uses it again."""
         self.task_bar = TaskBar()
         self.tasks: list[Task] = []
         self._engagement_id: int | None = None

@@ -4,6 +4,7 @@ Every few seconds the window polls the change log, so edits made by another
 window, command or member of the team show without a restart.
 """
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -30,6 +31,8 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.domain.changes import Changes, Kind
 from app.services.engagements import list_engagements
+from app.services.errors import WorkbenchError
+from app.services.evidence import purge_unreferenced_content
 from app.services.workspace import shown_team_url
 from app.ui.context import AppContext
 from app.ui.icons import PAGE_ICONS, icon
@@ -41,6 +44,8 @@ if TYPE_CHECKING:
     from app.ui.widgets.server_dialog import ServerDialog
     from app.ui.widgets.settings_dialog import SettingsDialog
     from app.ui.widgets.table_dialog import TableDialog
+
+log = logging.getLogger(__name__)
 
 SAVED_MESSAGE_MS = 4000
 POLL_INTERVAL_MS = 3000
@@ -721,6 +726,16 @@ class MainWindow(QMainWindow):
             last_page = "Readiness" if self.context.engagement_id is not None else titles[0]
         self.show_page(titles.index(last_page) if last_page in titles else 0)
 
+    def _purge_deleted_content(self) -> None:
+        """Deleted evidence kept its stored copy so that Undo could bring it back; with the window (and
+        its undo history) closing, the copies no record uses any more go."""
+        if self.context.workspace.read_only or not self.context.released_content:
+            return
+        try:
+            purge_unreferenced_content(self.context.workspace, released=self.context.released_content)
+        except WorkbenchError as error:
+            log.warning("stored evidence no record uses was kept: %s", error)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         running = [task.title for task in self.context.tasks]
         if running and not self.context.interaction.confirm(
@@ -734,6 +749,7 @@ class MainWindow(QMainWindow):
         for task in list(self.context.tasks):
             task.cancel()
         QThreadPool.globalInstance().waitForDone(30_000)
+        self._purge_deleted_content()
         self.window_state.geometry = self.saveGeometry()
         self.window_state.page = self.pages[self._current].title
         self.window_state.sync()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QWizar
 from app.services.carveouts import list_cuecs, list_subservice_orgs
 from app.services.controls import add_control, list_controls
 from app.services.engagements import create_engagement, get_engagement, update_engagement
-from app.services.evidence import add_evidence, get_evidence
+from app.services.evidence import add_evidence, get_evidence, list_evidence, open_store
 from app.services.objectives import list_objectives
 from app.services.workspace import Workspace
 from app.ui.main_window import MainWindow
@@ -148,6 +148,34 @@ def test_evidence_links_and_fields_are_undone(workspace: Workspace, make_window:
     assert get_evidence(workspace, row.id).title == "Access list, January"
     undo()
     assert get_evidence(workspace, row.id).title == "list"
+
+
+def test_evidence_deleted_from_the_page_comes_back_with_its_links_until_the_window_closes(
+    workspace: Workspace, make_window: Any, interaction: Any, tmp_path: Path
+) -> None:
+    engagement_id = scoped(workspace)
+    control = add_control(
+        workspace, engagement_id=engagement_id, ref="AC-1", title="Access", criteria="CC6.1"
+    )
+    source = tmp_path / "access-review.csv"
+    source.write_text("user,decision\nana,keep\n")
+    (row,) = add_evidence(workspace, engagement_id=engagement_id, files=[source], control_ids=[control.id])
+    window = make_window()
+    undo, redo = undo_redo(window)
+    page = window.open_page(EvidencePage)
+    page.select(row.id)
+    interaction.confirmations.append(True)
+    page.delete_selected()
+    assert "Edit ▸ Undo brings them back" in interaction.asked[-1]
+    assert list_evidence(workspace, engagement_id=engagement_id) == [] and page.model.rowCount() == 0
+    assert open_store(workspace).contains(row.sha256)
+    undo()
+    assert get_evidence(workspace, row.id).controls == ["AC-1"]
+    assert page.model.row_by_id(row.id).file_name == "access-review.csv"
+    redo()
+    assert list_evidence(workspace, engagement_id=engagement_id) == []
+    window.close()
+    assert not open_store(workspace).contains(row.sha256), "closing the window ends the undo: the copy goes"
 
 
 def test_objectives_added_linked_and_deleted_are_undone(

@@ -21,9 +21,11 @@ from app.domain.catalog import load_catalog
 from app.domain.changes import Changes, Kind
 from app.domain.evidence import EvidenceRow
 from app.domain.files import KINDS, OTHER_KIND
+from app.domain.wording import counted
 from app.services.controls import list_controls
-from app.services.evidence import VerifyReport, delete_evidence, list_evidence
+from app.services.evidence import VerifyReport, list_evidence, remove_evidence, restore_evidence
 from app.services.sampling import stale_evidence_ids
+from app.ui.commands import Deletion
 from app.ui.context import AppContext
 from app.ui.evidence_actions import add_files, local_paths, open_evidence, verify
 from app.ui.icons import icon
@@ -311,18 +313,26 @@ class EvidencePage(Page):
         names = ", ".join(row.file_name for row in rows[:6]) + (
             f" and {len(rows) - 6} more" if len(rows) > 6 else ""
         )
+        files = counted(len(rows), "evidence file")
         if not self.context.interaction.confirm(
             "Delete evidence",
-            f"Delete {len(rows)} evidence file{'s' if len(rows) != 1 else ''}: {names}?\n\n"
-            "The stored copy is removed too unless another record uses the same content. "
-            "Your original files are not touched. "
-            "This cannot be undone.",
+            f"Delete {files}: {names}?\n\n"
+            "Their links to controls and requests go with them. Your original files are not "
+            "touched. Edit ▸ Undo brings them back until you close the window; then the stored "
+            "copy is removed too, unless another record uses the same content.",
             action="Delete",
         ):
             return
-
-        self.context.run(
-            "Delete evidence", lambda: delete_evidence(self.context.workspace, [r.id for r in rows])
+        workspace, released = self.context.workspace, self.context.released_content
+        released.update(row.sha256 for row in rows)
+        self.context.push(
+            Deletion(
+                self.context,
+                f"Delete {files}",
+                [row.id for row in rows],
+                lambda ids: remove_evidence(workspace, ids),
+                lambda snapshot: restore_evidence(workspace, snapshot),
+            )
         )
 
     def show_history(self) -> TableDialog | None:

@@ -23,6 +23,8 @@ from app.services.evidence import (
     list_evidence,
     open_store,
     purge_unreferenced_content,
+    remove_evidence,
+    restore_evidence,
     stored_path,
     unlink_evidence,
     update_evidence,
@@ -349,6 +351,33 @@ def test_delete_removes_content_only_when_no_record_uses_it(
     with pytest.raises(NotFoundError):
         get_evidence(workspace, first.id)
     assert ("shared", "deleted", "shared.txt", None) in changes(workspace)
+
+
+def test_evidence_removed_for_undo_keeps_its_content_and_comes_back_with_its_links(
+    workspace: Workspace, setup: tuple[int, dict[str, int], Path]
+) -> None:
+    engagement_id, controls, source = setup
+    rows = add_evidence(
+        workspace,
+        engagement_id=engagement_id,
+        files=[make_file(source, "a.txt", b"a"), make_file(source, "b.txt", b"b")],
+        control_ids=[controls["ACC-01"], controls["CHG-01"]],
+    )
+    snapshot = remove_evidence(workspace, [row.id for row in rows])
+    assert list_evidence(workspace, engagement_id=engagement_id) == []
+    assert sorted(stored_content(workspace)) == [b"a", b"b"], "kept while undo may need it"
+    restored = restore_evidence(workspace, snapshot)
+    assert [(row.id, row.file_name, row.controls) for row in restored] == [
+        (row.id, row.file_name, ["ACC-01", "CHG-01"]) for row in rows
+    ]
+    assert ("a", "restored", None, "a") in changes(workspace)
+
+    snapshot = remove_evidence(workspace, [rows[0].id])
+    assert purge_unreferenced_content(workspace, released=[rows[0].sha256]) == 1
+    assert stored_content(workspace) == [b"b"]
+    with pytest.raises(NotFoundError, match="the stored copy of a.txt was removed since it was deleted"):
+        restore_evidence(workspace, snapshot)
+    assert [row.file_name for row in list_evidence(workspace, engagement_id=engagement_id)] == ["b.txt"]
 
 
 def test_deleting_an_engagement_removes_its_content_at_once_and_purges_the_rest_later(
