@@ -14,8 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from test_workbook import AS_OF, sample_data  # the sample engagement of the unit tests beside this file
+from test_workbook import shown as escapes_decoded
 
-from app.domain.workbook_layout import ALL_CONTROLS_SHEET, unescape_cell_text
+from app.domain.workbook_layout import ALL_CONTROLS_SHEET
 from app.exporters.workbook import write_workbook
 
 SOFFICE = shutil.which("soffice")
@@ -74,7 +75,7 @@ def shown(value: object) -> str:
         return (
             value.date().isoformat() if value.time() == datetime.min.time() else f"{value:%Y-%m-%d %H:%M:%S}"
         )
-    return unescape_cell_text(str(value))
+    return escapes_decoded(str(value))
 
 
 @pytest.fixture(scope="module")
