@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from app.domain.controls import ControlRow
-from app.domain.periods import add_months, describe_period
+from app.domain.fieldwork import ExceptionRow
+from app.domain.periods import add_months, describe_period, format_day
 from app.domain.vocab import READY_STATUSES, Status
 
 RENEWAL_MONTHS = 12
@@ -34,6 +35,7 @@ CARRIED: tuple[str, ...] = (
     "policies with their versions, approvals and links",
     "the staff list and policy acknowledgements",
     "open exceptions and remediation, each marked with the engagement it came from",
+    "the exceptions found in testing, listed in the notes of their controls",
 )
 NOT_CARRIED: tuple[str, ...] = (
     "evidence and its links to controls",
@@ -174,7 +176,26 @@ def _noted(note: str, text: str) -> str:
     return f"{note}: {text.strip()}" if text.strip() else ""
 
 
-def rolled_forward_control(control: ControlRow, note: str) -> dict[str, Any]:
+def found_exception_text(found: ExceptionRow) -> str:
+    """One exception recorded in fieldwork, in a line: when, against what, what happened, and the
+    root cause, remediation and response where known."""
+    parts = [
+        f"{format_day(found.occurred_on) if found.occurred_on else 'undated'}, {found.subject}: "
+        f"{found.description.strip()}"
+    ]
+    for label, text in (
+        ("root cause", found.root_cause),
+        ("remediation", found.remediation),
+        ("response", found.management_response),
+    ):
+        if text.strip():
+            parts.append(f"{label}: {text.strip()}")
+    return "; ".join(parts)
+
+
+def rolled_forward_control(
+    control: ControlRow, note: str, found: Sequence[ExceptionRow] = ()
+) -> dict[str, Any]:
     """The field values of *control*'s copy in the new engagement.
 
     Everything but the ids is copied, status included. An open exception (the
@@ -182,9 +203,15 @@ def rolled_forward_control(control: ControlRow, note: str) -> dict[str, Any]:
     management response, prefixed with *note*; an open remediation (a gap,
     owner or due date on a control not yet Implemented or Ready for audit)
     keeps its fields, the gap prefixed with *note*. Resolved ones are left
-    behind with the old period.
+    behind with the old period. The exceptions recorded against the control
+    in the old period's fieldwork (*found*) are listed in its notes under
+    *note*, since next year's auditor asks how each was remediated.
     """
     values = {name: getattr(control, name) for name in COPIED_FIELDS}
+    if found:
+        listed = "\n".join(f"- {found_exception_text(row)}" for row in found)
+        carried = f"{note}, exceptions found in testing:\n{listed}"
+        values["notes"] = f"{control.notes.rstrip()}\n\n{carried}" if control.notes.strip() else carried
     values["criteria"] = list(control.criteria)
     exception_open = _has_open_exception(control)
     remediation_open = _has_open_remediation(control)

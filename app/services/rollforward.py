@@ -28,11 +28,13 @@ from app.db.models import (
 from app.db.session import note
 from app.domain.changes import Kind
 from app.domain.engagements import EngagementRow
+from app.domain.fieldwork import ExceptionRow
 from app.domain.rollforward import PriorReport, RollForwardPlan, plan_roll_forward, rolled_forward_control
 from app.services.carveouts import cuecs_of, subservice_orgs_of
 from app.services.controls import controls_of, criterion_ids, insert_control
 from app.services.engagements import engagement_in, engagement_row
 from app.services.errors import ConflictError, InvalidInputError
+from app.services.fieldwork import exceptions_of
 from app.services.objectives import insert_objective, link_controls, objectives_of
 from app.services.workspace import Workspace
 
@@ -129,9 +131,13 @@ def _copy_controls(
     assert old.id is not None
     known = criterion_ids(session, new.framework)
     ids: dict[int, int] = {}
-    counts = {"controls": 0, "open_exceptions": 0, "open_remediation": 0}
+    counts = {"controls": 0, "open_exceptions": 0, "open_remediation": 0, "exceptions_found": 0}
+    found: dict[int, list[ExceptionRow]] = {}
+    for row in exceptions_of(session, old.id):
+        if row.control_id is not None:
+            found.setdefault(row.control_id, []).append(row)
     for control in controls_of(session, old.id):
-        values = rolled_forward_control(control, note_text)
+        values = rolled_forward_control(control, note_text, found.get(control.id, ()))
         criteria = values.pop("criteria")
         copy = insert_control(
             session, engagement=new, values=values, criteria=criteria, known_criteria=known, now=now
@@ -140,6 +146,7 @@ def _copy_controls(
         ids[control.id] = copy.id
         counts["controls"] += 1
         counts["open_exceptions"] += bool(values["exceptions"])
+        counts["exceptions_found"] += len(found.get(control.id, ()))
         counts["open_remediation"] += bool(
             values["gap"] or values["remediation_owner"] or values["remediation_due"]
         )

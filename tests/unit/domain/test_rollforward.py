@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from app.domain.controls import ControlRow
+from app.domain.fieldwork import ExceptionRow
 from app.domain.rollforward import (
     CARRIED,
     NOT_CARRIED,
@@ -231,3 +232,33 @@ def test_resolved_exceptions_and_remediation_stay_with_the_old_period() -> None:
     assert values["status"] == "ready-for-audit"
     assert (values["exceptions"], values["management_response"], values["gap"]) == ("", "", "")
     assert (values["remediation_owner"], values["remediation_due"]) == ("", None)
+
+
+def test_exceptions_found_in_testing_are_listed_in_the_notes_under_the_carry_note() -> None:
+    found = (
+        ExceptionRow(
+            id=1,
+            engagement_id=1,
+            control_id=7,
+            control_ref="ACC-03",
+            description="Review late",
+            remediation="Deputy named",
+        ),
+        ExceptionRow(
+            id=2,
+            engagement_id=1,
+            control_id=7,
+            control_ref="ACC-03",
+            sample_item_id=4,
+            sample_item="PBC-05 sample 2 (Oct 2025)",
+            occurred_on=date(2025, 10, 31),
+            description="No sign-off",
+        ),
+    )
+    values = rolled_forward_control(replace(BASE, notes="Reviewed by the CTO."), NOTE, found)
+    assert values["notes"] == (
+        f"Reviewed by the CTO.\n\n{NOTE}, exceptions found in testing:\n"
+        "- undated, ACC-03: Review late; remediation: Deputy named\n"
+        "- 31 Oct 2025, ACC-03 · PBC-05 sample 2 (Oct 2025): No sign-off"
+    )
+    assert rolled_forward_control(BASE, NOTE)["notes"] == BASE.notes

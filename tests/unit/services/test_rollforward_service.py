@@ -15,6 +15,7 @@ from app.services.engagements import create_engagement, get_engagement, list_eng
 from app.services.errors import ConflictError, InvalidInputError
 from app.services.evidence import add_evidence, list_evidence
 from app.services.exports import export_history, run_export
+from app.services.fieldwork import add_exception, list_exceptions
 from app.services.objectives import list_objectives
 from app.services.policies import policy_records, start_policy_version
 from app.services.rollforward import preview_roll_forward, roll_forward
@@ -78,6 +79,15 @@ def last_year(workspace: Workspace, tmp_path: Path) -> int:
         gap="Restore test not yet run",
         remediation_owner="Ops lead",
         remediation_due=date(2026, 2, 1),
+    )
+    add_exception(
+        workspace,
+        engagement_id=engagement_id,
+        control_id=control.id,
+        occurred_on=date(2025, 10, 3),
+        description="Q3 review signed off late",
+        root_cause="Reviewer on leave",
+        remediation="A deputy reviewer named",
     )
     add_cuec(
         workspace, engagement_id=engagement_id, ref="CUEC-90", description="Customers approve their users"
@@ -173,6 +183,11 @@ def test_controls_keep_their_statuses_and_only_open_exceptions_and_remediation_c
         f"{NOTE}: Q3 review missed",
         "Done in Q4",
     )
+    assert review.notes.endswith(
+        f"{NOTE}, exceptions found in testing:\n- 3 Oct 2025, ACC-03: Q3 review signed off late; "
+        "root cause: Reviewer on leave; remediation: A deputy reviewer named"
+    )
+    assert list_exceptions(workspace, engagement_id=new_id) == []
     change = new_controls["CHG-01"]
     assert (change.exceptions, change.gap, change.remediation_owner) == ("", "", "")
     restore = new_controls["BCP-02"]
@@ -220,6 +235,7 @@ def test_objectives_cuecs_subservice_organizations_policies_staff_and_acknowledg
         "controls": len(list_controls(workspace, engagement_id=old_id)),
         "open_exceptions": 1,
         "open_remediation": 1,
+        "exceptions_found": 1,
         "objectives": len(old_objectives),
         "cuecs": len(list_cuecs(workspace, engagement_id=old_id)),
         "subservice_orgs": len(list_subservice_orgs(workspace, engagement_id=old_id)),
