@@ -38,7 +38,8 @@ from app.services.engagements import (
     insert_engagement,
     update_engagement_in,
 )
-from app.services.evidence import add_evidence
+from app.services.errors import CancelledError
+from app.services.evidence import Cancel, add_evidence
 from app.services.fieldwork import add_sample_items
 from app.services.policies import approve_policy, seed_policies, set_policy_answers
 from app.services.requests import (
@@ -166,8 +167,19 @@ def _records(session: Session, name: str, dates: demo.DemoDates) -> Engagement:
     return engagement
 
 
+def _go_on(cancel: Cancel | None) -> None:
+    """Stop here when the user has cancelled (:func:`create_demo` then takes the demo away again)."""
+    if cancel is not None and cancel():
+        raise CancelledError("the demo was not made")
+
+
 def _add_files(
-    workspace: Workspace, engagement_id: int, name: str, dates: demo.DemoDates, progress: Progress | None
+    workspace: Workspace,
+    engagement_id: int,
+    name: str,
+    dates: demo.DemoDates,
+    progress: Progress | None,
+    cancel: Cancel | None,
 ) -> None:
     with workspace.session() as session:
         rows = session.exec(select(Control.ref, Control.id).where(Control.engagement_id == engagement_id))
@@ -177,6 +189,7 @@ def _add_files(
     items = demo.demo_evidence(dates, name)
     with tempfile.TemporaryDirectory(prefix="soc-workbench-demo-") as folder:
         for number, item in enumerate(items):
+            _go_on(cancel)
             written = datetime.combine(item.collected_on, time(9, 0), tzinfo=UTC)
             path = write_demo_file(Path(folder), item, company=demo.COMPANY, as_of=written)
             add_evidence(
@@ -201,11 +214,13 @@ def create_demo(
     name: str = demo.DEFAULT_NAME,
     today: date | None = None,
     progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> EngagementRow:
     """Make the demo engagement named *name*, dated from *today* (the local date by default).
 
     A name already taken is refused and nothing is written. *progress* hears
-    of the evidence files added.
+    of the evidence files added; when *cancel* says so, or anything fails on
+    the way, the demo is taken away again (``CancelledError`` after a cancel).
     """
     dates = demo.demo_dates(today or date.today())
     with workspace.writing() as session:
@@ -213,8 +228,10 @@ def create_demo(
         session.commit()
         row = engagement_row(engagement)
     try:
-        _add_files(workspace, row.id, row.name, dates, progress)
+        _add_files(workspace, row.id, row.name, dates, progress, cancel)
+        _go_on(cancel)
         _add_request_list(workspace, row.id, dates)
+        _go_on(cancel)
         _add_policies(workspace, row.id, dates)
     except BaseException:
         delete_engagement(workspace, row.id)

@@ -16,10 +16,10 @@ DEMO_STYLE = "background-color:#fff3cd; color:#8a4b00; font-weight:bold; padding
 def make_demo(context: AppContext, done: Callable[[EngagementRow], None] | None = None) -> Task:
     """Make the demo engagement in the background and choose it; *done* hears of it when ready."""
 
-    def work(progress: Any, _cancel: Any) -> EngagementRow:
+    def work(progress: Any, cancel: Any) -> EngagementRow:
         from app.services.demo import create_demo  # the demo's library is read when one is made
 
-        return create_demo(context.workspace, progress=progress)
+        return create_demo(context.workspace, progress=progress, cancel=cancel)
 
     def made(engagement: EngagementRow) -> None:
         context.set_engagement(engagement.id)

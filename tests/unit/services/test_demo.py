@@ -22,7 +22,7 @@ from app.services.controls import add_control, list_controls
 from app.services.demo import create_demo, request_list_csv
 from app.services.documents import document_drafts, list_incidents
 from app.services.engagements import create_engagement, delete_engagement, list_engagements, update_engagement
-from app.services.errors import ConflictError
+from app.services.errors import CancelledError, ConflictError
 from app.services.evidence import add_evidence, list_evidence, open_store
 from app.services.exports import EXPORT_KINDS, run_export
 from app.services.policies import policy_records
@@ -190,6 +190,21 @@ def test_a_taken_name_is_refused_and_a_failure_half_way_leaves_nothing(
         create_demo(workspace, name="Second demo", today=TODAY)
     assert [e.name for e in list_engagements(workspace)] == [DEFAULT_NAME]
     assert _stored(workspace) == set()
+
+
+def test_a_cancelled_demo_is_taken_away_again(workspace: Workspace) -> None:
+    asked: list[int] = []
+
+    def cancel_at_the_fourth_file() -> bool:
+        asked.append(1)
+        return len(asked) == 4
+
+    with pytest.raises(CancelledError, match="the demo was not made"):
+        create_demo(workspace, today=TODAY, cancel=cancel_at_the_fourth_file)
+    assert list_engagements(workspace) == [] and _stored(workspace) == set()
+    asked.clear()
+    create_demo(workspace, today=TODAY, cancel=lambda: bool(asked.append(1)))
+    assert len(asked) == 16 + 2, "asked before every file and before the request list and the policies"
 
 
 def test_the_request_list_hook_names_the_demo_controls_and_criteria(workspace: Workspace) -> None:
