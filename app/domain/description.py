@@ -53,6 +53,7 @@ from app.domain.document import (
 )
 from app.domain.periods import describe_period, format_day
 from app.domain.system_changes import ChangeLogEntry, SystemChange, system_changes
+from app.domain.wording import counted
 
 SOC1 = "SOC 1"
 SOC2 = "SOC 2"
@@ -821,9 +822,7 @@ def _section(
     elif known.open_points:
         more = len(known.open_points) - 1
         status = SectionStatus.NEEDS_REVIEW
-        reason = known.open_points[0] + (
-            f" ({more} more point{'s' if more != 1 else ''} like it)" if more else ""
-        )
+        reason = known.open_points[0] + (f" ({counted(more, 'more point')} like it)" if more else "")
     elif not reviewed:
         status, reason = SectionStatus.NEEDS_REVIEW, _to_confirm_reason(spec.key, len(known.to_confirm))
     elif has_text and _same_words(saved.text, spec.example):

@@ -25,6 +25,7 @@ from app.domain.document import (
 from app.domain.periods import add_months, describe_period, format_day
 from app.domain.system_changes import ChangeLogEntry, system_changes
 from app.domain.vocab import REPORT_KINDS, REPORT_TYPES
+from app.domain.wording import counted
 
 BRIDGE_USUAL_MONTHS = 3
 """How long after a report's period customers usually accept a bridge letter."""
@@ -107,7 +108,7 @@ def _cuec_paragraph(cuecs: tuple[CuecFact, ...], goals: str) -> list[Block]:
     return [
         paragraph(
             f"Some {goals} are met only if our customers run the controls the description expects of them "
-            f"({count} control{'s' if count != 1 else ''}, listed in the description). This assertion does "
+            f"({counted(count, 'control')}, listed in the description). This assertion does "
             "not cover whether customers run them."
         )
     ]

@@ -31,6 +31,7 @@ from typing import TypeVar
 from app.domain.catalog import load_catalog
 from app.domain.periods import describe_period
 from app.domain.tabular import header_key, infer_day_first, parse_date_cell
+from app.domain.wording import counted
 
 # --- statuses and columns ----------------------------------------------------------------------
 
@@ -617,7 +618,7 @@ def draw_sample(
     total = len(items)
     if size >= total:
         method = (
-            f"The population has {total} item{'s' if total != 1 else ''}, no more than the sample size "
+            f"The population has {counted(total, 'item')}, no more than the sample size "
             f"of {size}, so every item is selected. Seed {seed} (SHA-256 of the engagement, the control "
             "ref and the population file's SHA-256, joined by line breaks)."
         )

@@ -35,6 +35,7 @@ from app.domain.periods import (
     period_end,
 )
 from app.domain.vocab import CATEGORIES, REPORT_KINDS, REPORT_TYPES
+from app.domain.wording import counted
 
 REQUESTABLE_REPORTS = ("SOC 1", "SOC 2", "SOC 3")
 FIRST_TYPE2_MONTHS = 6
@@ -163,7 +164,7 @@ class AnswersError(ValueError):
 
 
 def _months(count: int) -> str:
-    return f"{count} month{'s' if count != 1 else ''}"
+    return counted(count, "month")
 
 
 @dataclass(frozen=True, slots=True)

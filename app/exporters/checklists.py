@@ -17,6 +17,7 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
 from app.domain.files import human_size
 from app.domain.periods import format_day
 from app.domain.vocab import Status, label
+from app.domain.wording import counted
 from app.exporters.pdf import (
     CELL_PADDING,
     FONT_MONO,
@@ -182,7 +183,7 @@ def _summary_table(sections: Sequence[ChecklistSection]) -> Flowable:
 def _gap_words(count: int) -> str:
     if not count:
         return "None: nothing stands between the engagement and the audit"
-    return f"{count} gap{'s' if count != 1 else ''} to close before the audit (listed in the workbook)"
+    return f"{counted(count, 'gap')} to close before the audit (listed in the workbook)"
 
 
 def _control_rows(criterion: ChecklistCriterion, boxes: Iterator[int]) -> list[list[Any]]:
@@ -340,7 +341,7 @@ def write_evidence_index(
     """The evidence index PDF (landscape): one row per file with its SHA-256, size, date and controls."""
     sheet = styles()
     total = human_size(sum(entry.size for entry in entries))
-    files = f"{len(entries)} file{'s' if len(entries) != 1 else ''}, {total} in all"
+    files = f"{counted(len(entries), 'file')}, {total} in all"
     story: list[Flowable] = _title_block(EVIDENCE_INDEX_TITLE, header, as_of, ("Files", files))
     story.append(
         Paragraph(

@@ -23,6 +23,7 @@ from app.domain.scoping import (
     next_steps,
     report_deadline,
 )
+from app.domain.wording import counted
 from app.exporters.pdf import Heading, build_document, data_stamp, escape, styles, table, title_block
 
 MEMO_TITLE = "Scoping memo"
@@ -65,7 +66,7 @@ def _answer_words(value: Any) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, int):
-        return f"{value} month{'s' if value != 1 else ''}"
+        return counted(value, "month")
     if isinstance(value, tuple):
         return ", ".join(value) or "None"
     if isinstance(value, PriorReport):

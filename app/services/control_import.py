@@ -34,6 +34,7 @@ from app.domain.changes import Kind
 from app.domain.controls import FIELDS_BY_NAME, display_value
 from app.domain.snapshots import Snapshot
 from app.domain.vocab import label
+from app.domain.wording import counted
 from app.domain.workbook_layout import same_in_workbook
 from app.services.controls import (
     controls_of,
@@ -63,9 +64,9 @@ class WorkbookRejectedError(InvalidInputError):
         lines = [f"  {error}" for error in self.errors[:ERRORS_SHOWN]]
         if len(self.errors) > ERRORS_SHOWN:
             lines.append(f"  ... and {len(self.errors) - ERRORS_SHOWN} more")
-        noun = "problem" if len(self.errors) == 1 else "problems"
         super().__init__(
-            f"the workbook has {len(self.errors)} {noun}; nothing was imported:\n" + "\n".join(lines)
+            f"the workbook has {counted(len(self.errors), 'problem')}; nothing was imported:\n"
+            + "\n".join(lines)
         )
 
 
@@ -126,7 +127,7 @@ class ControlRemoval:
     @property
     def words(self) -> str:
         """``ACC-09: Title (In progress, 3 evidence files)``."""
-        files = f"{self.evidence_files} evidence file{'s' if self.evidence_files != 1 else ''}"
+        files = counted(self.evidence_files, "evidence file")
         return f"{self.ref}: {self.title} ({label(self.status)}, {files})"
 
     def as_dict(self) -> dict[str, Any]:
@@ -194,7 +195,7 @@ class ImportPlan:
         if self.kept:
             kept = len(self.kept)
             warnings.append(
-                f"{kept} control{'s' if kept != 1 else ''} of the engagement "
+                f"{counted(kept, 'control')} of the engagement "
                 f"{'are' if kept != 1 else 'is'} not in the workbook and "
                 f"{'are' if kept != 1 else 'is'} kept: " + ", ".join(removal.ref for removal in self.kept)
             )

@@ -51,6 +51,7 @@ from app.domain.fieldwork import (
 from app.domain.requests import AuditorSample, draw_sample, request_key
 from app.domain.sampling import itgc_status, report_type_for, sample_advice
 from app.domain.snapshots import Snapshot
+from app.domain.wording import counted
 from app.services.controls import controls_of, set_control_field
 from app.services.engagements import engagement_in
 from app.services.errors import ConflictError, InvalidInputError, NotFoundError
@@ -156,7 +157,7 @@ def add_population(
     except UnreadableFileError as error:
         raise InvalidInputError(str(error)) from None
     count = len(table.items)
-    notes = f"Population: {count} occurrence{'s' if count != 1 else ''}, read from row {table.header_row + 1}"
+    notes = f"Population: {counted(count, 'occurrence')}, read from row {table.header_row + 1}"
     with adding_evidence(
         workspace,
         engagement_id=engagement_id,

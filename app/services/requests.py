@@ -59,6 +59,7 @@ from app.domain.requests import (
     request_key,
 )
 from app.domain.tabular import column_letter
+from app.domain.wording import counted
 from app.services.controls import controls_of
 from app.services.engagements import engagement_in
 from app.services.errors import InvalidInputError, NotFoundError
@@ -464,7 +465,7 @@ class RequestImport:
     def lines(self) -> list[str]:
         """The outcome in words, one line each: counts, then every change and flag."""
         lines = [
-            f"Read {self.requests} request{'s' if self.requests != 1 else ''} from {self.file_name}: "
+            f"Read {counted(self.requests, 'request')} from {self.file_name}: "
             f"{len(self.added)} new, {len(self.changed)} reworded, {len(self.withdrawn)} withdrawn"
             + (f", {len(self.reinstated)} back in the list" if self.reinstated else "")
             + (f"; {self.samples} sampled items" if self.samples else "")

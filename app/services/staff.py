@@ -37,6 +37,7 @@ from app.domain.staff import (
     merge_staff,
 )
 from app.domain.tabular import RowError
+from app.domain.wording import counted
 from app.importers.safe_files import UnreadableFileError
 from app.importers.staff import read_signoff_file, read_staff_file
 from app.services.engagements import engagement_in
@@ -57,7 +58,7 @@ def _refused(name: str, what: str, errors: Sequence[RowError]) -> InvalidInputEr
     """The rows of a file that cannot be read, as one message; nothing was changed."""
     shown = "\n".join(f"  {error}" for error in errors[:MAX_ERRORS_SHOWN])
     more = f"\n  … and {len(errors) - MAX_ERRORS_SHOWN} more" if len(errors) > MAX_ERRORS_SHOWN else ""
-    count = f"{len(errors)} row{'s' if len(errors) != 1 else ''}"
+    count = counted(len(errors), "row")
     return InvalidInputError(
         f"{name}: {count} of the {what} cannot be read; nothing was imported:\n{shown}{more}"
     )

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from app.db.versions import changes_after, entity_of
 from app.domain.changes import ENTITY_KINDS, Changes
+from app.domain.wording import counted
 from app.services.errors import EditConflictError
 
 SHOWN_VALUE_LENGTH = 60
@@ -51,7 +52,7 @@ def check_version(
     last = edits[-1]
     who = last.changed_by or "Someone else"
     fields = {change.field for change in edits} - {last.field}
-    more = f" (and {len(fields)} other field{'s' if len(fields) != 1 else ''})" if fields else ""
+    more = f" (and {counted(len(fields), 'other field')})" if fields else ""
     raise EditConflictError(
         f"{who} changed the {label(last.field)} of {what} to {_shown(last.new_value)}{more} {after}.",
         field=last.field,

@@ -8,6 +8,7 @@ from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QDesktopServices
 
 from app.domain.evidence import EvidenceRow, EvidenceWarning
+from app.domain.wording import counted
 from app.services.evidence import (
     VerifyReport,
     add_evidence,
@@ -83,7 +84,7 @@ def _copy(
         if on_done is not None:
             on_done(rows)
 
-    return context.start(f"Adding {count} item{'s' if count != 1 else ''} as evidence", work, succeeded)
+    return context.start(f"Adding {counted(count, 'item')} as evidence", work, succeeded)
 
 
 def verify(context: AppContext, on_done: Callable[[VerifyReport], None]) -> Task:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.domain.fieldwork import SampleSource
 from app.domain.requests import RequestRow
+from app.domain.wording import counted
 from app.services.controls import list_controls
 from app.services.fieldwork import (
     add_exception,
@@ -41,7 +42,7 @@ def _files_task(context: AppContext, paths: Sequence[Path], title: str, work: Wo
     if context.engagement_id is None or not paths:
         return None
     count = len(paths)
-    return context.start(f"{title} ({count} item{'s' if count != 1 else ''})", work, lambda _rows: None)
+    return context.start(f"{title} ({counted(count, 'item')})", work, lambda _rows: None)
 
 
 def attach_to_request(context: AppContext, request_id: int, paths: Sequence[Path]) -> Task | None:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from app.domain.catalog import sort_key as criterion_sort_key
 from app.domain.controls import CONTROL_FIELDS, TEXT_FIELDS, ControlRow, FieldSpec, display_value
 from app.domain.vocab import ControlType, Frequency, Nature, Status, label
+from app.domain.wording import counted
 from app.ui.models.base import RowTableModel, TableColumn
 from app.ui.models.roles import CONTROL_ID_ROLE, ROW_ID_ROLE, STATUS_ROLE
 
@@ -224,7 +225,7 @@ class ControlMatrixModel(RowTableModel[ControlRow]):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
         if role == TOOL_TIP:
-            return f"{count} evidence file{'s' if count != 1 else ''} linked to {row.ref}"
+            return f"{counted(count, 'evidence file')} linked to {row.ref}"
         if role in (CONTROL_ID_ROLE, ROW_ID_ROLE):
             return row.id
         return None

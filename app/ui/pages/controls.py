@@ -27,6 +27,7 @@ from app.domain.changes import Changes, Kind
 from app.domain.controls import CONTROL_FIELDS, SUMMARY_FIELDS, ControlRow
 from app.domain.starter import load_starter
 from app.domain.vocab import Status, label
+from app.domain.wording import counted
 from app.services.control_import import ImportPlan, plan_import
 from app.services.controls import (
     add_control,
@@ -489,7 +490,7 @@ class ControlsPage(Page):
         shown = ", ".join(refs[:8]) + (f" and {len(refs) - 8} more" if len(refs) > 8 else "")
         if not self.context.interaction.confirm(
             "Delete controls",
-            f"Delete {len(ids)} control{'s' if len(ids) != 1 else ''}: {shown}?\n\n"
+            f"Delete {counted(len(ids), 'control')}: {shown}?\n\n"
             "Their criteria mappings go with them; their evidence stays in the workspace, unlinked. "
             "Edit ▸ Undo brings them back.",
             action="Delete",
@@ -499,7 +500,7 @@ class ControlsPage(Page):
         self.context.push(
             Deletion(
                 self.context,
-                f"Delete {len(ids)} control{'s' if len(ids) != 1 else ''}",
+                f"Delete {counted(len(ids), 'control')}",
                 ids,
                 lambda ids: delete_controls(workspace, ids),
                 lambda snapshot: restore_controls(workspace, snapshot),
@@ -703,8 +704,7 @@ class ControlsPage(Page):
         go_on, delete = self.context.interaction.confirm_with_option(
             "Import workbook",
             f"{text}\n\nNot in the workbook (kept unless you tick the box):\n{missing}{more}",
-            f"Also delete the {len(plan.missing)} control{'s' if len(plan.missing) != 1 else ''} "
-            "the workbook no longer lists",
+            f"Also delete the {counted(len(plan.missing), 'control')} the workbook no longer lists",
             action="Import",
         )
         chosen = plan.deleting_missing(delete)

@@ -278,7 +278,7 @@ class EvidencePage(Page):
         names = ", ".join(path.name for path in paths[:5]) + (
             f" and {len(paths) - 5} more" if len(paths) > 5 else ""
         )
-        count = f"{len(paths)} item{'s' if len(paths) != 1 else ''}"
+        count = counted(len(paths), "item")
         self.add_dialog = ControlChecklist(
             f"Add {count} as evidence",
             controls or [],

@@ -28,6 +28,7 @@ from app.domain.readiness import (
 )
 from app.domain.sampling import ControlSampling, group_due
 from app.domain.vocab import label
+from app.domain.wording import counted
 from app.services.guidance import engagement_path
 from app.services.readiness import engagement_readiness
 from app.services.sampling import sampling_report, stale_evidence_ids
@@ -233,8 +234,8 @@ class ReadinessPage(Page):
         complete = sum(1 for row in recurring if not any(item.missing for item in row.slices))
         self.coverage.setText(
             f"<b>Period coverage:</b> {complete} of {len(recurring)} recurring controls have evidence for "
-            f"every part of the period that has ended; {missing} period slice{'s' if missing != 1 else ''} "
-            f"without evidence; {stale} stale evidence file{'s' if stale != 1 else ''}."
+            f"every part of the period that has ended; {counted(missing, 'period slice')} "
+            f"without evidence; {counted(stale, 'stale evidence file')}."
             if recurring
             else "<b>Period coverage:</b> set a review period and control frequencies to see it."
         )

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.domain.files import safe_name
 from app.domain.policy_records import REGISTER_FILE, PolicyRecords
 from app.domain.staff import ACKNOWLEDGEMENT_DAYS, AcknowledgementRow
+from app.domain.wording import counted
 from app.services.evidence import delete_evidence
 from app.services.exports import run_export
 from app.services.staff import (
@@ -310,7 +311,7 @@ class AcknowledgementsPanel(QWidget):
         assert version is not None
         answer = self.context.interaction.ask_text(
             "Record acknowledgement",
-            f"Date {len(emails)} {'person' if len(emails) == 1 else 'people'} acknowledged the "
+            f"Date {counted(len(emails), 'person', 'people')} acknowledged the "
             f"{policy.title} {version.version} (YYYY-MM-DD):",
             self.today.isoformat(),
         )

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.vocab import Frequency, Status, label
+from app.domain.wording import counted
 
 
 class BulkEditDialog(QDialog):
@@ -23,7 +24,7 @@ class BulkEditDialog(QDialog):
 
     def __init__(self, count: int, owners: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Edit {count} selected control{'s' if count != 1 else ''}")
+        self.setWindowTitle(f"Edit {counted(count, 'selected control')}")
         self.owner = QLineEdit()
         self.owner.setPlaceholderText("Owner for all selected controls")
         self.owner.setCompleter(QCompleter(owners, self))
@@ -49,7 +50,7 @@ class BulkEditDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Change {count} selected control{'s' if count != 1 else ''}:"))
+        layout.addWidget(QLabel(f"Change {counted(count, 'selected control')}:"))
         layout.addLayout(form)
         layout.addWidget(buttons)
 

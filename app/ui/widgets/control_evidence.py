@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.domain.changes import Changes, Kind
 from app.domain.controls import ControlRow
 from app.domain.vocab import label
+from app.domain.wording import counted
 from app.services.evidence import list_evidence
 from app.services.sampling import sampling_report
 from app.ui.commands import LinkEvidence
@@ -97,7 +98,7 @@ class ControlEvidencePanel(QWidget):
         if loaded is None:
             return
         rows, report = loaded
-        files = f"{len(rows)} file{'s' if len(rows) != 1 else ''}" if rows else "no files yet"
+        files = counted(len(rows), "file") if rows else "no files yet"
         self.heading.setText(f"<b>Evidence</b> — {files}")
         for row in rows:
             collected = row.collected_on.isoformat() if row.collected_on else "date unknown"
@@ -122,7 +123,7 @@ class ControlEvidencePanel(QWidget):
             )
         if sampling.stale_evidence:
             stale = sampling.stale_evidence
-            parts.append(f"{stale} stale file{'s' if stale != 1 else ''}")
+            parts.append(counted(stale, "stale file"))
         self.sampling.setText(" · ".join(parts))
 
     def choose_files(self) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.description import STATUS_WORDS, DescriptionSection, SectionStatus, SystemDescription
+from app.domain.wording import counted
 from app.ui.widgets.document_view import DocumentView
 
 STATUS_COLOURS = {
@@ -182,9 +183,7 @@ class SectionEditor(QWidget):
         elif section.reviewed:
             self.review_state.setText(f"Reviewed: the {count} items listed have not changed since.")
         else:
-            self.review_state.setText(
-                f"{count} item{'s' if count != 1 else ''} to confirm, then mark reviewed."
-            )
+            self.review_state.setText(f"{counted(count, 'item')} to confirm, then mark reviewed.")
 
     def _toggle_example(self, shown: bool) -> None:
         self.example.setVisible(shown)

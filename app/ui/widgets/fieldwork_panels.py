@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.domain.changes import Changes, Kind
 from app.domain.controls import ControlRow
 from app.domain.fieldwork import EXCEPTION_FIELDS, ExceptionRow, SampleSource
+from app.domain.wording import counted
 from app.services.fieldwork import (
     delete_exceptions,
     delete_samples,
@@ -369,7 +370,7 @@ class ControlFieldworkPanel(QWidget):
             f"Population: {latest.file_name}, {latest.item_count} occurrences"
             if latest
             else "No population yet",
-            f"{len(samples)} sample{'s' if len(samples) != 1 else ''} drawn",
-            f"{len(exceptions)} exception{'s' if len(exceptions) != 1 else ''}",
+            f"{counted(len(samples), 'sample')} drawn",
+            counted(len(exceptions), "exception"),
         ]
         self.summary.setText(" · ".join(parts))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.domain.changes import Changes, Kind
 from app.domain.requests import RequestRow, RequestStatus
 from app.domain.vocab import label
+from app.domain.wording import counted
 from app.services.requests import RequestDetail, request_detail, status_fields, update_request
 from app.ui.commands import EditRecord, RequestControlLinks, RequestEvidenceLinks
 from app.ui.context import AppContext
@@ -306,11 +307,7 @@ class RequestDetails(QScrollArea):
                 if not sampled.listed:
                     continue
                 when = f" · {sampled.when.isoformat()}" if sampled.when else ""
-                files = (
-                    f" · {len(sampled.evidence)} file{'s' if len(sampled.evidence) != 1 else ''}"
-                    if sampled.evidence
-                    else ""
-                )
+                files = f" · {counted(len(sampled.evidence), 'file')}" if sampled.evidence else ""
                 item = QListWidgetItem(f"{sampled.number} · {sampled.item}{when}{files}")
                 item.setData(ROW_ID_ROLE, sampled.id)
                 item.setToolTip("\n".join(sampled.evidence) or "No evidence yet")
