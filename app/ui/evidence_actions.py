@@ -4,8 +4,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent, QMimeData, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QTableView
 
 from app.domain.evidence import EvidenceRow, EvidenceWarning
 from app.domain.wording import counted
@@ -23,6 +24,26 @@ from app.ui.tasks import Task
 def local_paths(mime: QMimeData) -> list[Path]:
     """Files and folders dropped from the desktop (remote URLs are ignored)."""
     return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+def files_dropped_on_row(
+    table: QTableView, event: QEvent, dropped: Callable[[int, list[Path]], None]
+) -> bool:
+    """Files dragged from the desktop over the rows of *table*: accepted over a row, and on the drop
+    handed with that row to *dropped*. Returns whether *event* was a drag or a drop (handled here)."""
+    if not isinstance(event, QDropEvent | QDragMoveEvent | QDragEnterEvent):
+        return False
+    row = table.rowAt(event.position().toPoint().y())
+    paths = local_paths(event.mimeData())
+    if row < 0 or not paths:
+        event.ignore()
+    elif isinstance(event, QDropEvent) and event.type() == QEvent.Type.Drop:
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        dropped(row, paths)
+    else:
+        event.acceptProposedAction()
+    return True
 
 
 def add_files(

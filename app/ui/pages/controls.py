@@ -1,10 +1,10 @@
 """Controls page: the control matrix per Trust Services Category, by criterion, and in detail."""
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -41,7 +41,7 @@ from app.services.controls import (
 from app.services.evidence import evidence_counts
 from app.ui.commands import Creation, Deletion, EditControls, ImportWorkbook, SeedControls
 from app.ui.context import AppContext
-from app.ui.evidence_actions import add_files, local_paths
+from app.ui.evidence_actions import add_files, files_dropped_on_row
 from app.ui.icons import icon
 from app.ui.interaction import documents_folder
 from app.ui.models.controls import ControlMatrixModel
@@ -714,23 +714,14 @@ class ControlsPage(Page):
     # --- files dropped on a control -----------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if watched is self.table.viewport() and isinstance(
-            event, QDropEvent | QDragMoveEvent | QDragEnterEvent
-        ):
-            row = self.table.rowAt(event.position().toPoint().y())
-            if row < 0 or not local_paths(event.mimeData()):
-                event.ignore()
-                return True
-            if isinstance(event, QDropEvent) and event.type() == QEvent.Type.Drop:
-                control = self.model.row_at(row)
-                event.setDropAction(Qt.DropAction.CopyAction)
-                event.accept()
-                self.select_control(control.id)
-                add_files(self.context, local_paths(event.mimeData()), [control.id])
-            else:
-                event.acceptProposedAction()
+        if watched is self.table.viewport() and files_dropped_on_row(self.table, event, self._dropped):
             return True
         return super().eventFilter(watched, event)
+
+    def _dropped(self, row: int, paths: list[Path]) -> None:
+        control = self.model.row_at(row)
+        self.select_control(control.id)
+        add_files(self.context, paths, [control.id])
 
     # --- columns ------------------------------------------------------------------------
 

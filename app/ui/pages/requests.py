@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,7 +41,7 @@ from app.services.requests import (
     request_list_info,
 )
 from app.ui.context import AppContext
-from app.ui.evidence_actions import local_paths
+from app.ui.evidence_actions import files_dropped_on_row
 from app.ui.fieldwork_actions import add_population_file, attach_to_request, draw_sample, record_exception
 from app.ui.icons import icon
 from app.ui.interaction import documents_folder
@@ -447,20 +446,11 @@ class RequestsPage(Page):
     # --- files dropped on a request -----------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if watched is self.table.viewport() and isinstance(
-            event, QDropEvent | QDragMoveEvent | QDragEnterEvent
-        ):
-            row = self.table.rowAt(event.position().toPoint().y())
-            if row < 0 or not local_paths(event.mimeData()):
-                event.ignore()
-                return True
-            if isinstance(event, QDropEvent) and event.type() == QEvent.Type.Drop:
-                request = self.model.row_at(row)
-                event.setDropAction(Qt.DropAction.CopyAction)
-                event.accept()
-                self.select(request.id)
-                attach_to_request(self.context, request.id, local_paths(event.mimeData()))
-            else:
-                event.acceptProposedAction()
+        if watched is self.table.viewport() and files_dropped_on_row(self.table, event, self._dropped):
             return True
         return super().eventFilter(watched, event)
+
+    def _dropped(self, row: int, paths: list[Path]) -> None:
+        request = self.model.row_at(row)
+        self.select(request.id)
+        attach_to_request(self.context, request.id, paths)
