@@ -258,29 +258,46 @@ def edit_engagement(
     return EditRecord(context, text, write, before, after, ("engagement", engagement.id, engagement.version))
 
 
-class LinkEvidence(Command):
-    """Evidence linked to some controls and unlinked from others; undo does the opposite."""
+class Relink(Command):
+    """Links of one record added and others taken away; undo does the opposite. Subclasses say
+    how (:meth:`relink`, given the ids to link and to unlink)."""
 
     def __init__(
-        self, context: AppContext, evidence_id: int, link: Sequence[int], unlink: Sequence[int], text: str
+        self, context: AppContext, record_id: int, link: Sequence[int], unlink: Sequence[int], text: str
     ) -> None:
         super().__init__(context, text)
-        self.evidence_id = evidence_id
+        self.record_id = record_id
         self.link = list(link)
         self.unlink = list(unlink)
 
-    def _relink(self, link: Sequence[int], unlink: Sequence[int]) -> None:
-        workspace = self.context.workspace
-        if link:
-            link_evidence(workspace, self.evidence_id, link)
-        if unlink:
-            unlink_evidence(workspace, self.evidence_id, unlink)
+    def relink(self, link: Sequence[int], unlink: Sequence[int]) -> None:
+        raise NotImplementedError
 
     def apply(self) -> None:
-        self._relink(self.link, self.unlink)
+        self.relink(self.link, self.unlink)
 
     def revert(self) -> None:
-        self._relink(self.unlink, self.link)
+        self.relink(self.unlink, self.link)
+
+
+class LinkEvidence(Relink):
+    """Evidence linked to some controls and unlinked from others."""
+
+    def relink(self, link: Sequence[int], unlink: Sequence[int]) -> None:
+        if link:
+            link_evidence(self.context.workspace, self.record_id, link)
+        if unlink:
+            unlink_evidence(self.context.workspace, self.record_id, unlink)
+
+
+class RequestEvidenceLinks(Relink):
+    """Evidence counted as provided for a request, or no longer."""
+
+    def relink(self, link: Sequence[int], unlink: Sequence[int]) -> None:
+        if link:
+            link_request_evidence(self.context.workspace, self.record_id, link)
+        if unlink:
+            unlink_request_evidence(self.context.workspace, self.record_id, unlink)
 
 
 class RequestControlLinks(Command):
@@ -309,30 +326,6 @@ class RequestControlLinks(Command):
             link_request_controls(workspace, self.request_id, self.unlink)
         if self.link:
             unlink_request_controls(workspace, self.request_id, self.link, self.evidence_links)
-
-
-class RequestEvidenceLinks(Command):
-    """Evidence counted as provided for a request, or no longer; undo does the opposite."""
-
-    def __init__(
-        self, context: AppContext, request_id: int, link: Sequence[int], unlink: Sequence[int], text: str
-    ) -> None:
-        super().__init__(context, text)
-        self.request_id = request_id
-        self.link = list(link)
-        self.unlink = list(unlink)
-
-    def _relink(self, link: Sequence[int], unlink: Sequence[int]) -> None:
-        if link:
-            link_request_evidence(self.context.workspace, self.request_id, link)
-        if unlink:
-            unlink_request_evidence(self.context.workspace, self.request_id, unlink)
-
-    def apply(self) -> None:
-        self._relink(self.link, self.unlink)
-
-    def revert(self) -> None:
-        self._relink(self.unlink, self.link)
 
 
 class ApplyScoping(Command):
