@@ -98,6 +98,7 @@ def _new_engagement(session: Session, old: Engagement, plan: RollForwardPlan, no
         report_type=plan.report_type,
         categories=list(old.categories),
         framework=old.framework,
+        is_demo=old.is_demo,  # the next year of a fictional company is fictional too
         period_start=plan.period_start,
         period_end=plan.period_end,
         as_of_date=None,

@@ -21,12 +21,19 @@ from app.services.carveouts import list_cuecs, list_subservice_orgs
 from app.services.controls import add_control, list_controls
 from app.services.demo import create_demo, request_list_csv
 from app.services.documents import document_drafts, list_incidents
-from app.services.engagements import create_engagement, delete_engagement, list_engagements, update_engagement
+from app.services.engagements import (
+    create_engagement,
+    delete_engagement,
+    get_engagement,
+    list_engagements,
+    update_engagement,
+)
 from app.services.errors import CancelledError, ConflictError
 from app.services.evidence import add_evidence, list_evidence, open_store
 from app.services.exports import EXPORT_KINDS, run_export
 from app.services.policies import policy_records
 from app.services.readiness import engagement_readiness
+from app.services.rollforward import roll_forward
 from app.services.workspace import Workspace
 from tests.table_rows import table_rows
 
@@ -190,6 +197,16 @@ def test_a_taken_name_is_refused_and_a_failure_half_way_leaves_nothing(
         create_demo(workspace, name="Second demo", today=TODAY)
     assert [e.name for e in list_engagements(workspace)] == [DEFAULT_NAME]
     assert _stored(workspace) == set()
+
+
+def test_the_next_year_of_the_demo_is_a_demo_too(workspace: Workspace) -> None:
+    engagement = create_demo(workspace, today=TODAY)
+    real = create_engagement(workspace, name="Northbeam 2026")
+    update_engagement(workspace, real.id, report_kinds=["SOC 2"], report_type="Type 1", as_of_date=TODAY)
+    next_year = roll_forward(workspace, engagement_id=engagement.id, name="Larkspur next year").engagement
+    assert get_engagement(workspace, next_year.id).is_demo
+    real_next = roll_forward(workspace, engagement_id=real.id, name="Northbeam 2027").engagement
+    assert not get_engagement(workspace, real_next.id).is_demo
 
 
 def test_a_cancelled_demo_is_taken_away_again(workspace: Workspace) -> None:
